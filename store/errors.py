@@ -1,0 +1,38 @@
+"""Errors a user can cause, each with a message written for the person who has to fix it."""
+
+
+class SubstrateError(Exception):
+    """Base class: the message is shown as is, on one line, in the CLI and the app."""
+
+
+class VaultNotFound(SubstrateError):
+    """The vault folder does not exist."""
+
+    def __init__(self, path):
+        super().__init__(f"No vault at {path}: the folder does not exist. Check the path, or create the folder first.")
+        self.path = path
+
+
+class VaultIsAFile(SubstrateError):
+    """The vault path names a file, not a folder."""
+
+    def __init__(self, path):
+        super().__init__(f"{path} is a file, not a folder. Point Substrate at the folder that holds your notes.")
+        self.path = path
+
+
+class IndexUnavailable(SubstrateError):
+    """The index file cannot be created, opened or written."""
+
+    def __init__(self, path, reason):
+        super().__init__(f"Cannot use the index at {path}: {reason}. Choose another place with --db, or check the folder's permissions.")
+        self.path = path
+        self.reason = reason
+
+
+class NoteNotFound(SubstrateError):
+    """No note matches what the user asked for."""
+
+    def __init__(self, name):
+        super().__init__(f"No note named {name!r} in this vault. Try `substrate search` to find it.")
+        self.name = name

@@ -1,0 +1,344 @@
+"""The SQLite index: schema, opening safely, and applying a batch of read notes in one transaction.
+
+The index is derived from the vault and can always be rebuilt, so a damaged, foreign or
+newer-format index file is set aside (renamed, never deleted) and a fresh one is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from store.errors import IndexUnavailable
+from store.note import ParsedNote
+from store.resolve import ambiguity_message, choose, lookup_key, markdown_link_keys, note_keys
+from store.vault import NoteFile
+
+SCHEMA_VERSION = 1
+_IN_CHUNK = 500
+
+migrations = Migrations("substrate")
+
+
+@migrations()
+def m001_schema(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["files"].create({"path": str, "size": int, "mtime_ns": int, "sha256": str, "read_ns": int, "indexed": int}, pk="path")
+    db["notes"].create(
+        {
+            "path": str, "title": str, "type": str, "aliases": str, "owner": str, "status": str,
+            "reviewed": str, "lives_in": str, "motion": str, "confidence": str, "body": str,
+        },
+        pk="path",
+    )
+    db["notes"].create_index(["type"])
+    db["notes"].enable_fts(["title", "body"], create_triggers=True, tokenize="porter unicode61 remove_diacritics 2")
+    db["names"].create({"key": str, "kind": str, "path": str})
+    db["names"].create_index(["key"])
+    db["names"].create_index(["path"])
+    db["links"].create(
+        {
+            "id": int, "source": str, "rel": str, "target": str, "target_path": str, "line": int,
+            "kind": str, "fragment": str, "label": str, "context": str, "target_key": str, "alt_key": str,
+        },
+        pk="id",
+    )
+    for column in ("source", "target_path", "target_key", "alt_key", "rel"):
+        db["links"].create_index([column])
+    db["tags"].create({"path": str, "tag": str})
+    db["tags"].create_index(["path"])
+    db["tags"].create_index(["tag"])
+    db["fields"].create({"path": str, "section": str, "key": str, "value": str, "line": int})
+    db["fields"].create_index(["path"])
+    db["fields"].create_index(["key"])
+    db["sections"].create({"path": str, "title": str, "level": int, "line": int})
+    db["sections"].create_index(["path"])
+    db["problems"].create({"id": int, "path": str, "line": int, "message": str, "link_id": int}, pk="id")
+    db["problems"].create_index(["path"])
+    db["problems"].create_index(["link_id"])
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One file as read from disk: parsed, skipped (note None, file.text None) or unchanged."""
+
+    file: NoteFile
+    note: ParsedNote | None
+    unchanged: bool = False
+    read_ns: int = 0  # wall clock just before reading; an mtime this recent may hide a later edit
+
+
+@dataclass
+class Batch:
+    loaded: list[Loaded] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What one call changed, so each view can decide what to refresh."""
+
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    renamed: tuple[tuple[str, str], ...] = ()
+    relinked: int = 0  # links whose resolution changed without their note being read
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.renamed or self.relinked)
+
+    def merged(self, other: "Changes") -> "Changes":
+        return Changes(
+            self.added + other.added, self.changed + other.changed, self.removed + other.removed,
+            self.renamed + other.renamed, self.relinked + other.relinked,
+        )
+
+
+def connect(db_path: Path) -> sqlite_utils.Database:
+    conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False, timeout=5.0)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return sqlite_utils.Database(conn)
+
+
+class Index:
+    """The one writer of an index file. Readers open their own connection with `connect`."""
+
+    def __init__(self, db_path, vault_root: Path):
+        self.path = Path(db_path)
+        self.vault_root = str(vault_root)
+        self.notices: list[str] = []
+        self.db = self._open()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _open(self) -> sqlite_utils.Database:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IndexUnavailable(self.path, f"the folder cannot be created ({exc.strerror})") from exc
+        if self.path.exists() and not os.access(self.path, os.W_OK):
+            raise IndexUnavailable(self.path, "the file is read-only")
+        if self.path.is_dir():
+            raise IndexUnavailable(self.path, "that is a folder, not a file")
+        try:
+            db = connect(self.path)
+            reason = self._reason_to_set_aside(db)
+            if reason:
+                db.close()
+                self._set_aside(reason)
+                db = connect(self.path)
+            db.conn.execute("PRAGMA journal_mode = WAL")
+            db.conn.execute("PRAGMA synchronous = NORMAL")
+            migrations.apply(db)
+            db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db["meta"].upsert_all(
+                [{"key": "vault", "value": self.vault_root}, {"key": "schema_version", "value": str(SCHEMA_VERSION)}], pk="key"
+            )
+            return db
+        except sqlite3.OperationalError as exc:
+            raise IndexUnavailable(self.path, str(exc)) from exc
+
+    def _reason_to_set_aside(self, db: sqlite_utils.Database) -> str | None:
+        try:
+            check = db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                return f"it failed SQLite's integrity check ({check})"
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                return f"it was written by a newer Substrate (schema {version}, this one reads {SCHEMA_VERSION})"
+            if "meta" in db.table_names():
+                row = db.execute("SELECT value FROM meta WHERE key = 'vault'").fetchone()
+                if row and row[0] != self.vault_root:
+                    return f"it belongs to another vault ({row[0]})"
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
+                raise
+            return f"it is damaged ({exc})"
+        return None
+
+    def _set_aside(self, reason: str) -> None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.set-aside-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self.path}{suffix}")
+            if source.exists():
+                source.rename(f"{aside}{suffix}")
+        self.notices.append(f"The index at {self.path} was set aside as {aside.name} because {reason}; a fresh index is being built. Your notes are untouched.")
+
+    # --- reading what is there -------------------------------------------------------------
+
+    def known_files(self) -> dict[str, tuple[int, int, str, int]]:
+        """path -> (size, mtime_ns, sha256, read_ns) for every file the index has seen."""
+        rows = self.db.execute("SELECT path, size, mtime_ns, sha256, read_ns FROM files")
+        return {path: (size, mtime, sha, read_ns) for path, size, mtime, sha, read_ns in rows}
+
+    # --- writing a batch ------------------------------------------------------------------
+
+    def apply(self, batch: Batch) -> Changes:
+        """Write one batch in one transaction and re-resolve every link it affects."""
+        try:
+            with self.db.atomic():
+                return self._apply(batch)
+        except sqlite3.OperationalError as exc:
+            raise IndexUnavailable(self.path, f"writing failed and was rolled back ({exc})") from exc
+
+    def _apply(self, batch: Batch) -> Changes:
+        touched = [item for item in batch.loaded if item.unchanged]
+        fresh = [item for item in batch.loaded if not item.unchanged]
+        fresh_paths = [item.file.path for item in fresh]
+        existing = set(self._existing(fresh_paths + batch.removed))
+        old_keys = self._keys_of(fresh_paths + batch.removed)
+        self._delete(fresh_paths + batch.removed)
+        self._update_stats(touched)
+        notes = [item.note for item in fresh if item.note is not None]
+        self._insert_files(fresh)
+        self._insert_notes(notes)
+        new_keys = {(key, kind, note.path) for note in notes for key, kind in note_keys(note.path, note.aliases)}
+        self.db["names"].insert_all(({"key": k, "kind": kind, "path": p} for k, kind, p in new_keys), batch_size=2000)
+        self._insert_links(notes)
+        affected = {key for key, _kind, _path in old_keys ^ new_keys}
+        relinked = self._reresolve(affected, skip_sources={n.path for n in notes}) if affected else 0
+        return Changes(
+            added=tuple(p for p in fresh_paths if p not in existing),
+            changed=tuple(p for p in fresh_paths if p in existing),
+            removed=tuple(batch.removed),
+            relinked=relinked,
+        )
+
+    def _existing(self, paths: list[str]) -> list[str]:
+        return [row[0] for row in self._select_in("SELECT path FROM files WHERE path IN ({})", paths)]
+
+    def _keys_of(self, paths: list[str]) -> set[tuple[str, str, str]]:
+        return {tuple(row) for row in self._select_in("SELECT key, kind, path FROM names WHERE path IN ({})", paths)}
+
+    def _select_in(self, sql: str, values: list) -> list:
+        rows = []
+        values = list(values)
+        for start in range(0, len(values), _IN_CHUNK):
+            chunk = values[start : start + _IN_CHUNK]
+            rows.extend(self.db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall())
+        return rows
+
+    def _delete(self, paths: list[str]) -> None:
+        for start in range(0, len(paths), _IN_CHUNK):
+            chunk = paths[start : start + _IN_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(f"DELETE FROM problems WHERE link_id IN (SELECT id FROM links WHERE source IN ({marks}))", chunk)
+            for table, column in (("problems", "path"), ("links", "source"), ("tags", "path"), ("fields", "path"),
+                                  ("sections", "path"), ("names", "path"), ("notes", "path"), ("files", "path")):
+                self.db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+
+    def _update_stats(self, touched: list[Loaded]) -> None:
+        self.db.conn.executemany(
+            "UPDATE files SET size = ?, mtime_ns = ?, read_ns = ? WHERE path = ?",
+            [(t.file.size, t.file.mtime_ns, t.read_ns, t.file.path) for t in touched],
+        )
+
+    def _insert_files(self, fresh: list[Loaded]) -> None:
+        rows = []
+        problems = []
+        for item in fresh:
+            f = item.file
+            rows.append({"path": f.path, "size": f.size, "mtime_ns": f.mtime_ns, "sha256": f.sha256,
+                         "read_ns": item.read_ns, "indexed": int(item.note is not None)})
+            problems.extend({"path": f.path, "line": line, "message": message, "link_id": None} for line, message in f.problems)
+        self.db["files"].insert_all(rows, batch_size=1000)
+        self.db["problems"].insert_all(problems, batch_size=1000)
+
+    def _insert_notes(self, notes: list[ParsedNote]) -> None:
+        self.db["notes"].insert_all(
+            (
+                {
+                    "path": n.path, "title": n.title, "type": n.type, "aliases": json.dumps(list(n.aliases)),
+                    "owner": n.owner, "status": n.status, "reviewed": n.reviewed,
+                    "lives_in": json.dumps(list(n.lives_in)), "motion": n.motion, "confidence": n.confidence, "body": n.body,
+                }
+                for n in notes
+            ),
+            batch_size=500,
+        )
+        self.db["tags"].insert_all(({"path": n.path, "tag": t} for n in notes for t in n.tags), batch_size=2000)
+        self.db["fields"].insert_all(
+            ({"path": n.path, "section": f.section, "key": f.key, "value": f.value, "line": f.line} for n in notes for f in n.fields),
+            batch_size=2000,
+        )
+        self.db["sections"].insert_all(
+            ({"path": n.path, "title": s.title, "level": s.level, "line": s.line} for n in notes for s in n.sections),
+            batch_size=2000,
+        )
+        self.db["problems"].insert_all(
+            ({"path": n.path, "line": p.line, "message": p.message, "link_id": None} for n in notes for p in n.problems),
+            batch_size=1000,
+        )
+
+    def _insert_links(self, notes: list[ParsedNote]) -> None:
+        pending = []
+        for note in notes:
+            for link in note.links:
+                if link.kind == "markdown":
+                    key, alt = markdown_link_keys(link.target, note.path)
+                else:
+                    key, alt = lookup_key(link.target), None
+                pending.append((note.path, link, key, alt))
+        matches = self._matches({k for _s, _l, key, alt in pending for k in (key, alt) if k})
+        next_id = (self.db.execute("SELECT COALESCE(MAX(id), 0) FROM links").fetchone()[0]) + 1
+        rows, problems = [], []
+        for link_id, (source, link, key, alt) in enumerate(pending, start=next_id):
+            resolution = _resolve(link.kind, key, alt, source, matches)
+            rows.append({
+                "id": link_id, "source": source, "rel": link.rel, "target": link.target,
+                "target_path": resolution.target_path, "line": link.line, "kind": link.kind,
+                "fragment": link.fragment, "label": link.label, "context": link.context,
+                "target_key": key, "alt_key": alt,
+            })
+            if resolution.ambiguous:
+                problems.append({"path": source, "line": link.line, "message": ambiguity_message(link.target, resolution), "link_id": link_id})
+        self.db["links"].insert_all(rows, batch_size=2000)
+        self.db["problems"].insert_all(problems, batch_size=1000)
+
+    def _matches(self, keys: set[str]) -> dict[str, list[tuple[str, str]]]:
+        found: dict[str, list[tuple[str, str]]] = {}
+        for key, kind, path in self._select_in("SELECT key, kind, path FROM names WHERE key IN ({})", list(keys)):
+            found.setdefault(key, []).append((path, kind))
+        return found
+
+    def _reresolve(self, affected: set[str], skip_sources: set[str]) -> int:
+        """Links whose target names one of `affected` are resolved again, without reading their notes."""
+        keys = list(affected)
+        rows = self._select_in("SELECT id, source, target, kind, target_key, alt_key, target_path, line FROM links WHERE target_key IN ({})", keys)
+        rows += self._select_in("SELECT id, source, target, kind, target_key, alt_key, target_path, line FROM links WHERE alt_key IN ({})", keys)
+        rows = [row for row in {row[0]: row for row in rows}.values() if row[1] not in skip_sources]
+        if not rows:
+            return 0
+        matches = self._matches({k for row in rows for k in (row[4], row[5]) if k})
+        ids = [row[0] for row in rows]
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            self.db.execute(f"DELETE FROM problems WHERE link_id IN ({','.join('?' * len(chunk))})", chunk)
+        moved, problems = [], []
+        for link_id, source, target, kind, key, alt, old_path, line in rows:
+            resolution = _resolve(kind, key, alt, source, matches)
+            if resolution.target_path != old_path:
+                moved.append((resolution.target_path, link_id))
+            if resolution.ambiguous:
+                problems.append({"path": source, "line": line, "message": ambiguity_message(target, resolution), "link_id": link_id})
+        self.db.conn.executemany("UPDATE links SET target_path = ? WHERE id = ?", moved)
+        self.db["problems"].insert_all(problems, batch_size=1000)
+        return len(moved)
+
+
+def _resolve(kind: str, key: str | None, alt: str | None, source: str, matches: dict):
+    if kind == "markdown":
+        for candidate in (key, alt):
+            if candidate and any(k == "path" for _p, k in matches.get(candidate, ())):
+                return choose(matches[candidate], source, kinds=("path",))
+        return choose((), source)
+    return choose(matches.get(key, ()), source)

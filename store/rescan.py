@@ -1,0 +1,122 @@
+"""Bringing the index in line with the vault: find what changed, read it (in worker processes
+when there is a lot), and apply it in batches.
+
+A file whose size and mtime match what the index saw is not read again, unless its mtime
+was so close to the moment it was read that a later edit could hide behind it (the same
+"racily clean" rule git uses).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from multiprocessing import get_context
+
+from store.index import Batch, Changes, Index, Loaded
+from store.note import parse
+from store.vault import Vault, read_note_file
+
+BATCH_SIZE = 500
+PARALLEL_FROM = 300  # below this many files, worker start-up costs more than it saves
+RACY_NS = 2_000_000_000  # FAT stores mtimes in 2 s steps
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def load(root: str, rel: str, known_sha: str | None = None) -> Loaded:
+    """Read and parse one file; skip the parse when its content is what the index already has."""
+    read_ns = time.time_ns()
+    file = read_note_file(root, rel)
+    if known_sha is not None and file.sha256 == known_sha and file.text is not None:
+        return Loaded(file, None, unchanged=True, read_ns=read_ns)
+    note = parse(file.text, rel) if file.text is not None else None
+    return Loaded(file, note, read_ns=read_ns)
+
+
+def _load_packed(args: tuple[str, str, str | None]) -> Loaded:
+    return load(*args)
+
+
+def plan(index: Index, vault: Vault) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """(files to read with the hash the index has for them, paths the vault no longer has)."""
+    known = index.known_files()
+    on_disk = vault.scan()
+    to_read = []
+    for path, stat in on_disk.items():
+        seen = known.get(path)
+        if seen is None:
+            to_read.append((path, None))
+            continue
+        size, mtime_ns, sha, read_ns = seen
+        clean = stat.size == size and stat.mtime_ns == mtime_ns and mtime_ns < read_ns - RACY_NS
+        if not clean:
+            to_read.append((path, sha))
+    removed = [path for path in known if path not in on_disk]
+    return to_read, removed
+
+
+def rescan(index: Index, vault: Vault, progress: Progress | None = None, workers: int | None = None) -> Changes:
+    """Make the index equal to a fresh index of the vault, reading only what changed."""
+    to_read, removed = plan(index, vault)
+    return apply_files(index, vault, to_read, removed, progress=progress, workers=workers)
+
+
+def apply_files(index: Index, vault: Vault, to_read, removed, progress: Progress | None = None, workers: int | None = None) -> Changes:
+    """Read `to_read` ((path, known sha) pairs), drop `removed`, apply in batches; report renames."""
+    total = len(to_read)
+    if progress:
+        progress(0, total)
+    known = index.known_files()
+    gone = {known[path][2]: path for path in removed if path in known}
+    renames: list[tuple[str, str]] = []
+    changes = Changes()
+    batch = Batch(removed=list(removed))
+    for done, item in enumerate(_load_all(str(vault.root), to_read, workers), start=1):
+        if item.file.path not in known and item.file.sha256 in gone:
+            renames.append((gone.pop(item.file.sha256), item.file.path))
+        batch.loaded.append(item)
+        if len(batch.loaded) >= BATCH_SIZE:
+            changes = changes.merged(index.apply(batch))
+            batch = Batch()
+            if progress:
+                progress(done, total)
+    if batch.loaded or batch.removed:
+        changes = changes.merged(index.apply(batch))
+    if progress:
+        progress(total, total)
+    return _with_renames(changes, renames)
+
+
+def _with_renames(changes: Changes, renames: list[tuple[str, str]]) -> Changes:
+    """A removed file whose exact content reappears under a new path was renamed."""
+    if not renames:
+        return changes
+    old = {o for o, _n in renames}
+    new = {n for _o, n in renames}
+    return replace(
+        changes,
+        added=tuple(p for p in changes.added if p not in new),
+        removed=tuple(p for p in changes.removed if p not in old),
+        renamed=tuple(renames),
+    )
+
+
+def _load_all(root: str, to_read, workers: int | None) -> Iterator[Loaded]:
+    jobs = [(root, path, sha) for path, sha in to_read]
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if len(jobs) < PARALLEL_FROM or workers <= 1:
+        return (load(*job) for job in jobs)
+    return _load_parallel(jobs, workers)
+
+
+def _load_parallel(jobs, workers) -> Iterator[Loaded]:
+    # spawn, not fork: the app that calls this may run Qt and watcher threads
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        yield from pool.map(_load_packed, jobs, chunksize=32)
+
+
+def changed_paths(changes: Changes) -> Iterable[str]:
+    return changes.added + changes.changed + tuple(new for _old, new in changes.renamed)

@@ -1,0 +1,88 @@
+"""Link resolution: which note a link's target text names. Pure functions over plain data.
+
+Every note is reachable under lookup keys of three kinds, tried in order: its path (without
+`.md`), its file name (without `.md`), and each of its aliases. Keys ignore case and Unicode
+normal form, so `[[café]]` typed on Windows finds `Café.md` saved on a Mac.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+from dataclasses import dataclass
+
+KIND_ORDER = ("path", "name", "alias")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    target_path: str | None
+    candidates: tuple[str, ...]  # every note that matched at the winning kind, best first
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+
+UNRESOLVED = Resolution(None, ())
+
+
+def lookup_key(text: str) -> str:
+    """The form in which names are compared: NFC, case-folded, trimmed, without `.md`."""
+    key = unicodedata.normalize("NFC", text).strip().casefold()
+    if key.endswith(".md"):
+        key = key[:-3]
+    return key
+
+
+def note_keys(path: str, aliases) -> set[tuple[str, str]]:
+    """(key, kind) pairs under which the note at `path` can be found."""
+    stem = posixpath.basename(path)
+    keys = {(lookup_key(path), "path"), (lookup_key(stem), "name")}
+    keys.update((lookup_key(alias), "alias") for alias in aliases if alias.strip())
+    return keys
+
+
+def markdown_link_keys(target: str, source_path: str) -> tuple[str | None, str | None]:
+    """Keys for a markdown link: relative to the linking note's folder, else to the vault root."""
+    folder = posixpath.dirname(source_path)
+    relative = _inside_vault(posixpath.join(folder, target)) if not target.startswith("/") else None
+    from_root = _inside_vault(target.lstrip("/"))
+    primary = lookup_key(relative) if relative else None
+    fallback = lookup_key(from_root) if from_root else None
+    if fallback == primary:
+        fallback = None
+    return primary, fallback
+
+
+def _inside_vault(path: str) -> str | None:
+    normal = posixpath.normpath(path)
+    if normal.startswith("../") or normal == ".." or normal == ".":
+        return None
+    return normal
+
+
+def choose(matches, source_path: str, kinds=KIND_ORDER) -> Resolution:
+    """Pick the note a link names from `matches`, an iterable of (path, kind) pairs.
+
+    The first kind with any match wins; within it, a note in the linking note's folder beats
+    the others, then the shortest path (then alphabetical, so the choice is stable).
+    """
+    by_kind: dict[str, set[str]] = {}
+    for path, kind in matches:
+        by_kind.setdefault(kind, set()).add(path)
+    folder = posixpath.dirname(source_path)
+    for kind in kinds:
+        paths = by_kind.get(kind)
+        if paths:
+            ranked = sorted(paths, key=lambda p: (posixpath.dirname(p) != folder, len(p), p))
+            return Resolution(ranked[0], tuple(ranked))
+    return UNRESOLVED
+
+
+def ambiguity_message(target: str, resolution: Resolution) -> str:
+    others = ", ".join(resolution.candidates[1:])
+    return (
+        f"The link to \u201c{target}\u201d matches {len(resolution.candidates)} notes and goes to "
+        f"{resolution.target_path} (also matches {others}). Write the folder too, e.g. [[{resolution.target_path[:-3]}]], to choose."
+    )

@@ -1,0 +1,198 @@
+"""The vault on disk: which files are notes, and reading them safely.
+
+Nothing here writes to the vault. A file that cannot be a note (a FIFO, a PNG named `.md`,
+a 200 MB dump) is reported as skipped with a reason; it never stops or hangs a scan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from store.errors import VaultIsAFile, VaultNotFound
+
+MAX_NOTE_BYTES = 5 * 1024 * 1024
+IGNORE_FILE = ".substrateignore"
+_BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"BM", b"\x00\x00\x01\x00", b"RIFF", b"\x7fELF", b"SQLite format 3")
+_TEXT_CONTROLS = {9, 10, 12, 13, 27}
+
+
+@dataclass(frozen=True)
+class FileStat:
+    size: int
+    mtime_ns: int
+    regular: bool = True
+
+
+@dataclass(frozen=True)
+class NoteFile:
+    """What reading one file gave: its text, or why it has none."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    text: str | None  # None: skipped, see problems
+    problems: tuple[tuple[int | None, str], ...] = ()
+
+
+class Vault:
+    def __init__(self, root):
+        root = Path(root).expanduser()
+        if not root.exists():
+            raise VaultNotFound(root)
+        if not root.is_dir():
+            raise VaultIsAFile(root)
+        self.root = root.absolute()
+        self.real_root = Path(os.path.realpath(self.root))
+        self._ignore = _load_ignore(self.root / IGNORE_FILE)
+
+    @property
+    def name(self) -> str:
+        return self.real_root.name
+
+    def is_note_path(self, rel: str) -> bool:
+        """Would a file at this relative path be a note (by name alone)?"""
+        parts = rel.split("/")
+        if any(part.startswith(".") for part in parts) or not parts[-1].lower().endswith(".md"):
+            return False
+        return not self._ignored(rel, is_dir=False)
+
+    def _ignored(self, rel: str, is_dir: bool) -> bool:
+        if self._ignore is None:
+            return False
+        return self._ignore.match_file(rel + "/" if is_dir else rel)
+
+    def scan(self) -> dict[str, FileStat]:
+        """Every note file below the root, with its size and mtime; symlinks out of the vault and loops are not followed."""
+        found: dict[str, FileStat] = {}
+        seen_dirs = {str(self.real_root)}
+        stack = [("", str(self.root))]
+        while stack:
+            rel_dir, abs_dir = stack.pop()
+            try:
+                entries = list(os.scandir(abs_dir))
+            except OSError:
+                continue  # unreadable or vanished folder: the rest of the vault still indexes
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                rel = f"{rel_dir}{entry.name}"
+                try:
+                    self._scan_entry(entry, rel, found, seen_dirs, stack)
+                except OSError:
+                    continue
+        return found
+
+    def _scan_entry(self, entry, rel, found, seen_dirs, stack):
+        if entry.is_symlink():
+            real = os.path.realpath(entry.path)
+            if not _within(real, str(self.real_root)) or not os.path.exists(real):
+                return
+        if entry.is_dir(follow_symlinks=True):
+            real = os.path.realpath(entry.path)
+            if real in seen_dirs or self._ignored(rel, is_dir=True):
+                return
+            seen_dirs.add(real)
+            stack.append((rel + "/", entry.path))
+        elif entry.name.lower().endswith(".md") and not self._ignored(rel, is_dir=False):
+            info = entry.stat(follow_symlinks=True)
+            found[rel] = FileStat(info.st_size, info.st_mtime_ns, stat.S_ISREG(info.st_mode))
+
+    def absolute(self, rel: str) -> Path:
+        return self.root / rel
+
+    def read(self, rel: str) -> NoteFile:
+        """Read and decode one note; never raises for anything the file itself contains."""
+        return read_note_file(str(self.root), rel)
+
+
+def read_note_file(root: str, rel: str) -> NoteFile:
+    """Module-level so worker processes can call it with plain arguments."""
+    path = os.path.join(root, rel)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        return NoteFile(rel, 0, 0, "", None, ((None, f"Could not open the file: {exc.strerror}."),))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return NoteFile(rel, info.st_size, info.st_mtime_ns, "", None, ((None, "Not a regular file (a pipe, socket or device named .md); skipped."),))
+        if info.st_size > MAX_NOTE_BYTES:
+            mb = info.st_size / 1_048_576
+            return NoteFile(rel, info.st_size, info.st_mtime_ns, "", None, ((None, f"The file is {mb:.0f} MB, over the {MAX_NOTE_BYTES // 1_048_576} MB limit for a note; skipped."),))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(MAX_NOTE_BYTES + 1)
+    except OSError as exc:
+        return NoteFile(rel, 0, 0, "", None, ((None, f"Could not read the file: {exc.strerror}."),))
+    finally:
+        os.close(fd)
+    digest = hashlib.sha256(raw).hexdigest()
+    text, problems = decode(raw)
+    return NoteFile(rel, len(raw), info.st_mtime_ns, digest, text, problems)
+
+
+def decode(raw: bytes) -> tuple[str | None, tuple[tuple[int | None, str], ...]]:
+    """Bytes to text as NOTE-FORMAT says; (None, reason) for a file that is not text at all."""
+    problems: list[tuple[int | None, str]] = []
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
+        text = raw.decode("utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else _utf16_order(raw), errors="replace")
+        problems.append((None, "The file is saved as UTF-16; it was read, but save it as UTF-8 so every tool can read it."))
+        return _normalise(text.lstrip("\ufeff")), tuple(problems)
+    if raw.startswith(_BINARY_MAGIC) or _mostly_binary(raw):
+        return None, ((None, "This is not a text file (an image or other binary saved with .md); skipped."),)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw:
+        problems.append((raw[: raw.index(b"\x00")].count(b"\n") + 1, "The file contains NUL bytes; they were replaced with \ufffd."))
+        raw = raw.replace(b"\x00", "\ufffd".encode())
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append((line, "The file is not valid UTF-8; unreadable bytes were replaced with \ufffd. Save it as UTF-8 to fix."))
+        text = raw.decode("utf-8", errors="replace")
+    return _normalise(text), tuple(problems)
+
+
+def _normalise(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    sample = raw[:4096]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    return max(even, odd) > 0.4 * half and min(even, odd) < 0.05 * half
+
+
+def _utf16_order(raw: bytes) -> str:
+    sample = raw[:4096]
+    return "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
+
+
+def _mostly_binary(raw: bytes) -> bool:
+    sample = raw[:4096]
+    if not sample:
+        return False
+    controls = sum(1 for byte in sample if byte < 32 and byte not in _TEXT_CONTROLS)
+    return controls > 0.1 * len(sample)
+
+
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _load_ignore(path: Path):
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
