@@ -112,7 +112,7 @@ def parse(text: str, path: str, *, budget_seconds: float = PARSE_BUDGET_SECONDS)
         problems.append(Problem(None, "The body is nested too deeply to read: only the front matter and the full text are indexed."))
     meta, links, fields, tags, meta_problems = _read_entries(front.entries)
     problems.extend(meta_problems)
-    _fill_meta_from_inline_fields(meta, body.fields)
+    _fill_meta_from_inline_fields(meta, body.inline_values)
     problems.extend(body.problems)
     problems.extend(_check_meta(meta, meta_lines={e.key: e.line for e in front.entries}))
     return ParsedNote(
@@ -245,15 +245,14 @@ def _set_meta(meta: dict, key: str, entry: Entry, strings: list[str], tags: list
         meta[key] = ", ".join(display_text(s) for s in strings if s.strip()) or None
 
 
-def _fill_meta_from_inline_fields(meta: dict, fields: list[Field]) -> None:
+def _fill_meta_from_inline_fields(meta: dict, values: list[tuple[str, str]]) -> None:
     """Logseq and Dataview users write `type:: system` in the body: use it when front matter is silent."""
-    for f in fields:
-        key = normalise_relation(f.key)
+    for key, value in values:
         if key in META_KEYS and key not in meta and key != "tags":
             if key in ("aliases", "lives_in"):
-                meta[key] = [item.lower() if key == "lives_in" else item for item in _split_list([f.value])]
+                meta[key] = [item.lower() if key == "lives_in" else item for item in _split_list([value])]
             else:
-                meta[key] = display_text(f.value) or None
+                meta[key] = display_text(value) or None
 
 
 def _check_meta(meta: dict, meta_lines: dict) -> list[Problem]:
@@ -435,6 +434,7 @@ class _Body:
         self.tags: list[str] = []
         self.sections: list[Section] = []
         self.problems: list[Problem] = []
+        self.inline_values: list[tuple[str, str]] = []  # every inline field as written, links or not
 
     def read(self, body: str, body_line: int, deadline: float) -> None:
         tokens = _MARKDOWN.parse(body, {"deadline": deadline})
@@ -470,6 +470,8 @@ class _Body:
 
     def _typed(self, view, key, value_start, value_end, section, typed) -> None:
         rel = normalise_relation(key)
+        value = view.text[value_start:value_end].strip()
+        self.inline_values.append((rel, value))
         found = []
         for span in view.spans:
             if span.kind != "opaque" and value_start <= span.start < value_end:
@@ -480,7 +482,7 @@ class _Body:
         if found:
             self.links.extend(found)
         else:
-            self.fields.append(Field(key.strip(), view.text[value_start:value_end].strip(), section, view.number))
+            self.fields.append(Field(key.strip(), value, section, view.number))
 
     def _explicit_relation(self, view: _LineView, typed: set[int]) -> bool:
         """basic-memory's `- relation_name [[Target]] (context)`."""

@@ -1,0 +1,1 @@
+"""Substrate's desktop app (PySide6): thin views over the engine in `store`."""

@@ -1,0 +1,48 @@
+"""The small API the app and the command line use: one vault, its index, and the reads on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store import query
+from store.index import Changes, Index
+from store.locations import default_index_path
+from store.rescan import Progress, rescan
+from store.vault import Vault
+
+
+class Brain:
+    """A vault and the index that mirrors it. Call `refresh` to bring the index up to date."""
+
+    def __init__(self, vault_path, db_path=None):
+        self.vault = Vault(vault_path)
+        self.db_path = Path(db_path) if db_path else default_index_path(self.vault.real_root)
+        self.index = Index(self.db_path, self.vault.real_root)
+
+    @property
+    def notices(self) -> list[str]:
+        return self.index.notices
+
+    def refresh(self, progress: Progress | None = None, workers: int | None = None) -> Changes:
+        return rescan(self.index, self.vault, progress=progress, workers=workers)
+
+    def summary(self) -> query.Summary:
+        return query.summary(self.index.db)
+
+    def search(self, text: str, limit: int = 20) -> list[query.Hit]:
+        return query.search(self.index.db, text, limit=limit)
+
+    def note(self, name: str) -> query.NoteDetail:
+        return query.note_detail(self.index.db, query.find_note(self.index.db, name))
+
+    def problems(self) -> list[query.ProblemRow]:
+        return query.problems(self.index.db)
+
+    def close(self) -> None:
+        self.index.close()
+
+    def __enter__(self) -> "Brain":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

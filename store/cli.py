@@ -1,0 +1,202 @@
+"""The `substrate` command line: the engine's commands, runnable without Qt.
+
+Errors a user can cause print one line and exit with status 2; `desktop/launcher.py` adds
+the window commands to this group.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from store import query
+from store.brain import Brain
+from store.errors import SubstrateError
+
+VERSION = "0.1.0"
+USER_ERROR = 2
+
+
+class SubstrateGroup(click.Group):
+    """Turns SubstrateError into one line on stderr and exit status 2, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SubstrateError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(USER_ERROR)
+        except KeyboardInterrupt:
+            click.echo("Stopped.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=SubstrateGroup)
+@click.version_option(VERSION, prog_name="substrate")
+def cli():
+    """Substrate: the brain your orchestration needs, kept as markdown notes."""
+
+
+vault_argument = click.argument("vault", type=click.Path(path_type=Path))
+db_option = click.option(
+    "--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
+    help="Index file to use (default: one per vault in Substrate's data folder).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def _stdout() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _open(vault: Path, db_path: Path | None, show_progress: bool = False) -> tuple[Brain, float]:
+    """Open the vault's brain and bring its index up to date; return it with the seconds that took."""
+    started = time.perf_counter()
+    brain = Brain(vault, db_path)
+    err = _stderr()
+    for notice in brain.notices:
+        err.print(f"[yellow]Notice:[/] {escape(notice)}")
+    if show_progress and err.is_terminal:
+        with Progress(TextColumn("Indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True) as bar:
+            task = bar.add_task("index", total=None)
+            brain.refresh(progress=lambda done, total: bar.update(task, completed=done, total=total))
+    else:
+        brain.refresh()
+    return brain, time.perf_counter() - started
+
+
+def _print_json(value) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+@cli.command()
+@vault_argument
+@db_option
+def index(vault, db_path):
+    """Index VAULT (only what changed since last time) and print a summary."""
+    brain, seconds = _open(vault, db_path, show_progress=True)
+    with brain:
+        s = brain.summary()
+        skipped = f", {s.skipped} files skipped" if s.skipped else ""
+        click.echo(
+            f"Indexed {brain.vault.name}: {s.notes} notes, {s.links} links, {s.unresolved} unresolved links, "
+            f"{s.problems} problems{skipped}, {seconds:.2f} s"
+        )
+
+
+@cli.command()
+@vault_argument
+@click.argument("text")
+@db_option
+@json_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500), help="How many results at most.")
+def search(vault, text, db_path, as_json, limit):
+    """Search VAULT's notes for TEXT, best matches first."""
+    brain, _ = _open(vault, db_path)
+    with brain:
+        hits = brain.search(text, limit=limit)
+    if as_json:
+        _print_json([dataclasses.asdict(hit) for hit in hits])
+        return
+    out = _stdout()
+    if not hits:
+        out.print(f"No notes match {escape(text)!r}.")
+        return
+    for number, hit in enumerate(hits, start=1):
+        out.print(f"[bold]{number}. {escape(hit.title)}[/]  [dim]{escape(hit.type)} · {escape(hit.path)}[/]")
+        out.print(f"   {_highlighted(hit.snippet)}")
+
+
+def _highlighted(snippet: str) -> str:
+    start, end = query.HIGHLIGHT
+    return escape(snippet).replace(start, "[reverse]").replace(end, "[/reverse]")
+
+
+@cli.command()
+@vault_argument
+@click.argument("note")
+@db_option
+@json_option
+def show(vault, note, db_path, as_json):
+    """Show NOTE (a path, name, alias or title) with its fields and typed links."""
+    brain, _ = _open(vault, db_path)
+    with brain:
+        detail = brain.note(note)
+    if as_json:
+        _print_json(dataclasses.asdict(detail))
+        return
+    _print_detail(_stdout(), detail)
+
+
+def _print_detail(out: Console, d: query.NoteDetail) -> None:
+    out.print(f"[bold]{escape(d.title)}[/]  [dim]{escape(d.path)}[/]")
+    facts = [("type", d.type), ("owner", d.owner), ("status", d.status), ("reviewed", d.reviewed),
+             ("lives in", ", ".join(d.lives_in)), ("motion", d.motion), ("confidence", d.confidence),
+             ("aliases", ", ".join(d.aliases)), ("tags", ", ".join(f"#{t}" for t in d.tags))]
+    for label, value in facts:
+        if value:
+            out.print(f"  {label + ':':<12} {escape(str(value))}")
+    if d.fields:
+        out.print("\n[bold]Fields[/]")
+        for f in d.fields:
+            where = f" [dim]({escape(f.section)})[/]" if f.section else ""
+            out.print(f"  {escape(f.key)}: {escape(f.value)}{where}")
+    _print_links(out, "Links out", d.links_out, lambda l: l.target_path or f"{l.target} (not written yet)")
+    _print_links(out, "Links in", d.links_in, lambda l: l.source)
+    if d.problems:
+        out.print("\n[bold]Problems[/]")
+        for p in d.problems:
+            out.print(f"  line {p.line or '-'}: {escape(p.message)}")
+
+
+def _print_links(out: Console, heading: str, links: list[query.LinkRow], describe) -> None:
+    if not links:
+        return
+    out.print(f"\n[bold]{heading}[/]")
+    grouped = defaultdict(list)
+    for link in links:
+        grouped[link.rel].append(link)
+    for rel, rows in grouped.items():
+        out.print(f"  {escape(rel)}")
+        for link in rows:
+            out.print(f"    {escape(describe(link))}  [dim]line {link.line}[/]")
+
+
+@cli.command()
+@vault_argument
+@db_option
+@json_option
+def problems(vault, db_path, as_json):
+    """List every problem found in VAULT's notes."""
+    brain, _ = _open(vault, db_path)
+    with brain:
+        rows = brain.problems()
+    if as_json:
+        _print_json([dataclasses.asdict(p) for p in rows])
+        return
+    out = _stdout()
+    for p in rows:
+        where = f"{p.path}:{p.line}" if p.line else p.path
+        out.print(f"{escape(where)}: {escape(p.message)}")
+    out.print(f"{len(rows)} problem{'s' if len(rows) != 1 else ''}.")
+
+
+def main(argv=None) -> None:
+    cli.main(args=argv, prog_name="substrate")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

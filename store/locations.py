@@ -1,0 +1,26 @@
+"""Where Substrate keeps its own files: outside the vault, because synced folders (Dropbox,
+iCloud, OneDrive) corrupt live SQLite files and WAL does not work over network drives."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Substrate"
+DATA_DIR_VARIABLE = "SUBSTRATE_DATA_DIR"  # tests and portable installs point this elsewhere
+
+
+def data_dir() -> Path:
+    override = os.environ.get(DATA_DIR_VARIABLE)
+    return Path(override) if override else platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def default_index_path(vault_real_path: Path) -> Path:
+    """One index per vault, named so a person browsing the folder can tell which is which."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", vault_real_path.name).strip("-")[:40] or "vault"
+    digest = hashlib.sha256(str(vault_real_path).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return data_dir() / "indexes" / f"{slug}-{digest}.sqlite"

@@ -1,0 +1,171 @@
+"""Reads for the app and the command line. Each takes a sqlite-utils Database and returns plain data."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from store.errors import NoteNotFound
+from store.resolve import choose, lookup_key
+
+HIGHLIGHT = ("\u00ab", "\u00bb")  # « » : plain text that survives JSON and terminals alike
+
+
+@dataclass(frozen=True)
+class Summary:
+    notes: int
+    links: int
+    unresolved: int
+    problems: int
+    skipped: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    path: str
+    title: str
+    type: str
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    rel: str
+    target: str
+    target_path: str | None
+    source: str
+    source_title: str
+    line: int
+    label: str
+    context: str
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    key: str
+    value: str
+    section: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    path: str
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class NoteDetail:
+    path: str
+    title: str
+    type: str
+    aliases: list[str]
+    owner: str | None
+    status: str | None
+    reviewed: str | None
+    lives_in: list[str]
+    motion: str | None
+    confidence: str | None
+    tags: list[str]
+    fields: list[FieldRow]
+    links_out: list[LinkRow]
+    links_in: list[LinkRow]
+    problems: list[ProblemRow]
+
+
+def summary(db: sqlite_utils.Database) -> Summary:
+    one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    return Summary(
+        notes=one("SELECT COUNT(*) FROM notes"),
+        links=one("SELECT COUNT(*) FROM links"),
+        unresolved=one("SELECT COUNT(*) FROM links WHERE target_path IS NULL"),
+        problems=one("SELECT COUNT(*) FROM problems"),
+        skipped=one("SELECT COUNT(*) FROM files WHERE indexed = 0"),
+    )
+
+
+def fts_query(text: str) -> str | None:
+    """What a person types, as an FTS5 query: every word must appear; the last may be unfinished."""
+    words = re.findall(r"\w+", text)
+    if not words:
+        return None
+    quoted = [f'"{word}"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def search(db: sqlite_utils.Database, text: str, limit: int = 20, highlight=HIGHLIGHT) -> list[Hit]:
+    query = fts_query(text)
+    if query is None:
+        return []
+    rows = db.execute(
+        """
+        SELECT n.path, n.title, n.type,
+               snippet(notes_fts, -1, ?, ?, '\u2026', 14),
+               bm25(notes_fts, 10.0, 1.0) AS score
+        FROM notes_fts JOIN notes n ON n.rowid = notes_fts.rowid
+        WHERE notes_fts MATCH ?
+        ORDER BY score, n.path
+        LIMIT ?
+        """,
+        [highlight[0], highlight[1], query, limit],
+    )
+    return [Hit(path, title, type_, " ".join(snippet.split()), score) for path, title, type_, snippet, score in rows]
+
+
+def find_note(db: sqlite_utils.Database, name: str) -> str:
+    """The path of the note a person means by `name`: a path, a file name, an alias or a title."""
+    name = name.strip()
+    for candidate in (name, f"{name}.md"):
+        row = db.execute("SELECT path FROM notes WHERE path = ?", [candidate]).fetchone()
+        if row:
+            return row[0]
+    matches = db.execute("SELECT path, kind FROM names WHERE key = ?", [lookup_key(name)]).fetchall()
+    resolution = choose(matches, "")
+    if resolution.target_path:
+        return resolution.target_path
+    row = db.execute("SELECT path FROM notes WHERE title = ? COLLATE NOCASE ORDER BY length(path) LIMIT 1", [name]).fetchone()
+    if row:
+        return row[0]
+    raise NoteNotFound(name)
+
+
+def note_detail(db: sqlite_utils.Database, path: str) -> NoteDetail:
+    row = db.execute(
+        "SELECT path, title, type, aliases, owner, status, reviewed, lives_in, motion, confidence FROM notes WHERE path = ?", [path]
+    ).fetchone()
+    if row is None:
+        raise NoteNotFound(path)
+    path, title, type_, aliases, owner, status, reviewed, lives_in, motion, confidence = row
+    return NoteDetail(
+        path=path, title=title, type=type_, aliases=json.loads(aliases or "[]"), owner=owner, status=status,
+        reviewed=reviewed, lives_in=json.loads(lives_in or "[]"), motion=motion, confidence=confidence,
+        tags=[t for (t,) in db.execute("SELECT DISTINCT tag FROM tags WHERE path = ? ORDER BY tag", [path])],
+        fields=[FieldRow(*r) for r in db.execute("SELECT key, value, section, line FROM fields WHERE path = ? ORDER BY line", [path])],
+        links_out=_links(db, "l.source = ?", path),
+        links_in=_links(db, "l.target_path = ?", path),
+        problems=problems(db, path),
+    )
+
+
+def _links(db, where: str, path: str) -> list[LinkRow]:
+    rows = db.execute(
+        f"""
+        SELECT l.rel, l.target, l.target_path, l.source, COALESCE(n.title, l.source), l.line, l.label, l.context
+        FROM links l LEFT JOIN notes n ON n.path = l.source
+        WHERE {where} ORDER BY l.rel, l.source, l.line
+        """,
+        [path],
+    )
+    return [LinkRow(*r) for r in rows]
+
+
+def problems(db: sqlite_utils.Database, path: str | None = None) -> list[ProblemRow]:
+    where, params = ("WHERE path = ?", [path]) if path else ("", [])
+    rows = db.execute(f"SELECT path, line, message FROM problems {where} ORDER BY path, line IS NULL, line, id", params)
+    return [ProblemRow(*r) for r in rows]

@@ -1,0 +1,220 @@
+"""The index: documented tables, full text, incremental rescans, re-resolution, location."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+
+import pytest
+
+from store.brain import Brain
+from store.errors import IndexUnavailable
+from store.index import SCHEMA_VERSION, Index
+from store.locations import default_index_path
+from tests.conftest import make_old, rows, write
+
+
+def test_documented_tables_and_columns(vault, brain):
+    write(vault, "n.md", "---\ntype: system\nowner: '[[Dana]]'\n---\n# S\nkey:: value #tag\n")
+    brain.refresh()
+    db = brain.index.db
+    columns = {name: {c.name for c in db[name].columns} for name in ("notes", "links", "tags", "fields", "problems")}
+    assert {"path", "title", "type", "aliases", "owner", "status", "reviewed", "lives_in", "motion", "confidence"} <= columns["notes"]
+    assert {"source", "rel", "target", "target_path", "line"} <= columns["links"]
+    assert {"path", "tag"} <= columns["tags"]
+    assert {"path", "section", "key", "value"} <= columns["fields"]
+    assert {"path", "line", "message"} <= columns["problems"]
+    assert rows(brain, "SELECT path, tag FROM tags") == [("n.md", "tag")]
+    assert rows(brain, "SELECT path, section, key, value FROM fields") == [("n.md", "S", "key", "value #tag")]
+
+
+def test_full_text_search_ranks_title_matches_first_with_snippets(vault, brain):
+    write(vault, "Lead Routing.md", "How leads are assigned to reps.\n")
+    write(vault, "Other.md", "Mentions lead routing once, deep in the text about routing rules.\n")
+    brain.refresh()
+    hits = brain.search("lead rout")
+    assert [h.path for h in hits] == ["Lead Routing.md", "Other.md"]
+    assert "\u00ab" in hits[1].snippet
+    assert brain.search("") == []
+    assert brain.search('"unbalanced (quote') == []
+
+
+def test_wal_mode_schema_version_and_integrity(brain):
+    db = brain.index.db
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert rows(brain, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_noop_rescan_reads_nothing(vault, brain, monkeypatch):
+    for i in range(5):
+        make_old(write(vault, f"n{i}.md", f"note {i} [[n{(i + 1) % 5}]]\n"))
+    assert len(brain.refresh().added) == 5
+    reads = []
+    import store.rescan as rescan_module
+
+    original = rescan_module.read_note_file
+    monkeypatch.setattr(rescan_module, "read_note_file", lambda root, rel: reads.append(rel) or original(root, rel))
+    assert not brain.refresh()
+    assert reads == []
+
+
+def test_rescan_reads_only_changed_files_and_drops_deleted_ones(vault, brain, monkeypatch):
+    paths = [write(vault, f"n{i}.md", f"note {i}\n") for i in range(4)]
+    for path in paths:
+        make_old(path)
+    brain.refresh()
+    write(vault, "n1.md", "note 1 edited [[n2]]\n")
+    paths[3].unlink()
+    write(vault, "new.md", "brand new\n")
+    changes = brain.refresh()
+    assert changes.changed == ("n1.md",)
+    assert changes.removed == ("n3.md",)
+    assert changes.added == ("new.md",)
+    assert rows(brain, "SELECT path FROM notes ORDER BY path") == [("n0.md",), ("n1.md",), ("n2.md",), ("new.md",)]
+    assert rows(brain, "SELECT target_path FROM links WHERE source = 'n1.md'") == [("n2.md",)]
+
+
+def test_same_size_and_mtime_edit_just_after_indexing_is_still_seen(vault, brain):
+    path = write(vault, "n.md", "version A\n")
+    brain.refresh()
+    stat = path.stat()
+    path.write_text("version B\n", encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert brain.refresh().changed == ("n.md",)
+    assert brain.search("B")[0].path == "n.md"
+
+
+def test_touch_without_content_change_does_not_reparse(vault, brain):
+    path = write(vault, "n.md", "same\n")
+    make_old(path)
+    brain.refresh()
+    path.touch()
+    assert not brain.refresh()
+
+
+def test_writing_a_note_resolves_every_dangling_link_without_reparsing_the_sources(vault, brain):
+    sources = [write(vault, f"s{i}.md", "See [[Revenue Dashboard]].\n") for i in range(3)]
+    for path in sources:
+        make_old(path)
+    brain.refresh()
+    assert brain.summary().unresolved == 3
+    read_before = rows(brain, "SELECT path, read_ns FROM files ORDER BY path")
+    write(vault, "bi/Revenue Dashboard.md", "---\ntype: dashboard\n---\n")
+    changes = brain.refresh()
+    assert changes.added == ("bi/Revenue Dashboard.md",)
+    assert changes.relinked == 3
+    assert brain.summary().unresolved == 0
+    assert set(rows(brain, "SELECT target_path FROM links")) == {("bi/Revenue Dashboard.md",)}
+    assert rows(brain, "SELECT path, read_ns FROM files WHERE path != 'bi/Revenue Dashboard.md' ORDER BY path") == read_before
+
+
+def test_removing_a_note_makes_its_incoming_links_known_unknowns(vault, brain):
+    write(vault, "s.md", "[[Target]]\n")
+    target = write(vault, "Target.md", "")
+    brain.refresh()
+    target.unlink()
+    assert brain.refresh().relinked == 1
+    assert rows(brain, "SELECT target, target_path FROM links") == [("Target", None)]
+
+
+def test_rename_is_reported_and_links_follow_the_alias(vault, brain):
+    write(vault, "s.md", "[[Old Name]] [[CRM]]\n")
+    old = write(vault, "Old Name.md", "---\naliases: [CRM]\n---\nbody\n")
+    brain.refresh()
+    old.rename(vault / "New Name.md")
+    changes = brain.refresh()
+    assert changes.renamed == (("Old Name.md", "New Name.md"),)
+    assert changes.added == () and changes.removed == ()
+    assert dict(rows(brain, "SELECT target, target_path FROM links")) == {"Old Name": None, "CRM": "New Name.md"}
+
+
+def test_adding_a_second_match_records_ambiguity_on_existing_links(vault, brain):
+    write(vault, "a/s.md", "[[Plan]]\n")
+    write(vault, "b/Plan.md", "")
+    brain.refresh()
+    assert brain.problems() == []
+    write(vault, "c/Plan.md", "")
+    brain.refresh()
+    assert [p.path for p in brain.problems()] == ["a/s.md"]
+    (vault / "c/Plan.md").unlink()
+    brain.refresh()
+    assert brain.problems() == []
+
+
+def test_a_batch_is_one_transaction(vault, brain, monkeypatch):
+    write(vault, "a.md", "[[b]]\n")
+    brain.refresh()
+    write(vault, "b.md", "new\n")
+    write(vault, "a.md", "changed [[c]]\n")
+
+    def fail(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(brain.index, "_insert_links", fail)
+    with pytest.raises(IndexUnavailable, match="rolled back"):
+        brain.refresh()
+    assert rows(brain, "SELECT path FROM notes") == [("a.md",)]
+    assert rows(brain, "SELECT target FROM links") == [("b",)]
+    monkeypatch.undo()
+    brain.refresh()
+    assert rows(brain, "SELECT target, target_path FROM links") == [("c", None)]
+
+
+def test_default_location_is_in_the_data_folder_keyed_by_the_real_path(vault, tmp_path):
+    link = tmp_path / "vault-link"
+    link.symlink_to(vault)
+    with Brain(vault) as direct, Brain(link) as through_link:
+        assert direct.db_path == through_link.db_path == default_index_path(vault.resolve())
+        assert str(direct.db_path).startswith(os.environ["SUBSTRATE_DATA_DIR"])
+        assert not str(direct.db_path).startswith(str(vault))
+
+
+def test_db_option_overrides_the_location(vault, tmp_path):
+    chosen = tmp_path / "elsewhere" / "my.sqlite"
+    with Brain(vault, chosen) as brain:
+        brain.refresh()
+    assert chosen.exists()
+
+
+def test_unwritable_index_location_is_a_clear_error(vault, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(IndexUnavailable, match="Cannot use the index"):
+        Brain(vault, blocker / "index.sqlite")
+
+
+def test_corrupt_index_is_set_aside_and_rebuilt(vault, tmp_path):
+    write(vault, "n.md", "hello\n")
+    db_path = tmp_path / "index.sqlite"
+    db_path.write_bytes(b"this is not a database" * 100)
+    with Brain(vault, db_path) as brain:
+        brain.refresh()
+        assert brain.summary().notes == 1
+        assert "set aside" in brain.notices[0]
+    assert list(tmp_path.glob("index.sqlite.set-aside-*"))
+    assert (vault / "n.md").read_text() == "hello\n"
+
+
+def test_index_of_another_vault_is_set_aside(vault, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    db_path = tmp_path / "index.sqlite"
+    Index(db_path, other).close()
+    with Brain(vault, db_path) as brain:
+        assert "another vault" in brain.notices[0]
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the sqlite3 shell is not installed")
+def test_the_index_opens_in_the_sqlite3_shell(vault, brain):
+    write(vault, "n.md", "---\ntype: metric\n---\nrevenue [[ARR]]\n")
+    brain.refresh()
+    out = subprocess.run(
+        ["sqlite3", str(brain.db_path), "SELECT type FROM notes; SELECT target FROM links; SELECT n.path FROM notes n JOIN notes_fts f ON f.rowid = n.rowid WHERE notes_fts MATCH 'revenue';"],
+        capture_output=True, text=True, check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["metric", "ARR", "n.md"]
