@@ -1,0 +1,106 @@
+"""The real `substrate` console script, run as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write
+
+SCRIPT = Path(sys.executable).with_name("substrate")
+if not SCRIPT.exists():
+    SCRIPT = Path(shutil.which("substrate") or "substrate")
+
+
+def run(*args, env_dir: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SUBSTRATE_DATA_DIR": str(env_dir), "COLUMNS": "200"}
+    return subprocess.run([str(SCRIPT), *map(str, args)], capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def small_vault(vault):
+    write(vault, "systems/Salesforce.md", '---\ntype: system\naliases: [SFDC]\nowner: "[[Dana Ruiz]]"\n---\nThe CRM of record.\n')
+    write(vault, "people/Dana Ruiz.md", "---\ntype: person\n---\nRuns marketing ops.\n")
+    write(vault, "seams/HubSpot to Salesforce.md", "---\ntype: seam\nfrom: '[[HubSpot]]'\nto: '[[SFDC]]'\n---\nLead sync every 15 minutes.\n")
+    write(vault, "broken.md", "---\nowner: [oops\n---\nbody\n")
+    return vault
+
+
+def test_index_prints_one_summary_line(small_vault, tmp_path):
+    out = run("index", small_vault, env_dir=tmp_path / "data")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) == 1
+    assert re.fullmatch(r"Indexed vault: 4 notes, 3 links, 1 unresolved links, 1 problems, \d+\.\d\d s", lines[0])
+    assert list((tmp_path / "data" / "indexes").glob("vault-*.sqlite"))
+
+
+def test_second_index_is_incremental_and_uses_the_db_option(small_vault, tmp_path):
+    db = tmp_path / "chosen.sqlite"
+    assert run("index", small_vault, "--db", db, env_dir=tmp_path / "data").returncode == 0
+    again = run("index", small_vault, "--db", db, env_dir=tmp_path / "data")
+    assert again.returncode == 0 and "4 notes" in again.stdout
+    assert db.exists() and not (tmp_path / "data").exists()
+
+
+def test_search_json_ranks_and_snippets(small_vault, tmp_path):
+    out = run("search", small_vault, "lead sync", "--json", env_dir=tmp_path)
+    assert out.returncode == 0, out.stderr
+    hits = json.loads(out.stdout)
+    assert hits[0]["path"] == "seams/HubSpot to Salesforce.md"
+    assert "\u00abLead\u00bb" in hits[0]["snippet"]
+    text = run("search", small_vault, "CRM", env_dir=tmp_path)
+    assert "1. Salesforce" in text.stdout
+
+
+def test_show_json_has_fields_and_links_both_ways(small_vault, tmp_path):
+    out = run("show", small_vault, "SFDC", "--json", env_dir=tmp_path)
+    assert out.returncode == 0, out.stderr
+    note = json.loads(out.stdout)
+    assert note["path"] == "systems/Salesforce.md" and note["owner"] == "Dana Ruiz"
+    assert [(l["rel"], l["target_path"]) for l in note["links_out"]] == [("owner", "people/Dana Ruiz.md")]
+    assert [(l["rel"], l["source"]) for l in note["links_in"]] == [("to", "seams/HubSpot to Salesforce.md")]
+    text = run("show", small_vault, "Dana Ruiz", env_dir=tmp_path).stdout
+    assert "Links in" in text and "owner" in text and "systems/Salesforce.md" in text
+
+
+def test_problems_lists_path_line_and_message(small_vault, tmp_path):
+    out = run("problems", small_vault, env_dir=tmp_path)
+    assert out.returncode == 0
+    assert re.search(r"^broken\.md:\d: Front matter is not valid YAML", out.stdout, re.M)
+    assert out.stdout.strip().endswith("1 problem.")
+    data = json.loads(run("problems", small_vault, "--json", env_dir=tmp_path).stdout)
+    assert data[0]["path"] == "broken.md"
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (("index", "{tmp}/missing"), "does not exist"),
+        (("index", "{vault}/broken.md"), "is a file"),
+        (("index", "{vault}", "--db", "{vault}/broken.md/x.sqlite"), "Cannot use the index"),
+        (("search", "{vault}", "x", "--limit", "0"), "Invalid value"),
+        (("show", "{vault}", "No Such Note"), "No note named"),
+        (("frobnicate",), "No such command"),
+    ],
+)
+def test_user_errors_are_one_line_and_exit_2(small_vault, tmp_path, args, expected):
+    args = [a.format(tmp=tmp_path, vault=small_vault) for a in args]
+    out = run(*args, env_dir=tmp_path / "data")
+    assert out.returncode == 2
+    assert expected in out.stderr
+    assert "Traceback" not in out.stderr
+    if expected not in ("Invalid value", "No such command"):
+        assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_engine_commands_never_load_qt():
+    probe = "import sys, desktop.launcher, store.cli; assert not [m for m in sys.modules if m.startswith('PySide6')]"
+    assert subprocess.run([sys.executable, "-c", probe], check=False).returncode == 0
