@@ -7,7 +7,7 @@ from pathlib import Path
 from store import query
 from store.index import Changes, Index
 from store.locations import default_index_path
-from store.rescan import Progress, rescan
+from store.rescan import Progress, reindex, rescan
 from store.vault import Vault
 
 
@@ -25,6 +25,10 @@ class Brain:
 
     def refresh(self, progress: Progress | None = None, workers: int | None = None) -> Changes:
         return rescan(self.index, self.vault, progress=progress, workers=workers)
+
+    def refresh_paths(self, paths) -> Changes:
+        """Re-read only these vault-relative paths: added, edited or gone."""
+        return reindex(self.index, self.vault, paths)
 
     def summary(self) -> query.Summary:
         return query.summary(self.index.db)

@@ -19,7 +19,7 @@ from store.index import Batch, Changes, Index, Loaded
 from store.note import parse
 from store.vault import Vault, read_note_file
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 PARALLEL_FROM = 300  # below this many files, worker start-up costs more than it saves
 RACY_NS = 2_000_000_000  # FAT stores mtimes in 2 s steps
 
@@ -62,6 +62,19 @@ def rescan(index: Index, vault: Vault, progress: Progress | None = None, workers
     """Make the index equal to a fresh index of the vault, reading only what changed."""
     to_read, removed = plan(index, vault)
     return apply_files(index, vault, to_read, removed, progress=progress, workers=workers)
+
+
+def reindex(index: Index, vault: Vault, paths: Iterable[str]) -> Changes:
+    """Bring just these vault-relative paths up to date (the watcher knows which files moved)."""
+    known = index.known_files()
+    to_read, removed = [], []
+    for rel in dict.fromkeys(paths):
+        if vault.holds_note(rel):
+            seen = known.get(rel)
+            to_read.append((rel, seen[2] if seen else None))
+        elif rel in known:
+            removed.append(rel)
+    return apply_files(index, vault, to_read, removed)
 
 
 def apply_files(index: Index, vault: Vault, to_read, removed, progress: Progress | None = None, workers: int | None = None) -> Changes:

@@ -63,11 +63,14 @@ def _inside_vault(path: str) -> str | None:
 
 
 def choose(matches, source_path: str, kinds=KIND_ORDER) -> Resolution:
-    """Pick the note a link names from `matches`, an iterable of (path, kind) pairs.
+    """Pick the note a link names from `matches`, a sequence of (path, kind) pairs.
 
     The first kind with any match wins; within it, a note in the linking note's folder beats
     the others, then the shortest path (then alphabetical, so the choice is stable).
     """
+    if len(matches) == 1:  # the common case: one note answers to this name
+        path, kind = matches[0]
+        return Resolution(path, (path,)) if kind in kinds else UNRESOLVED
     by_kind: dict[str, set[str]] = {}
     for path, kind in matches:
         by_kind.setdefault(kind, set()).add(path)

@@ -19,7 +19,7 @@ from store.errors import VaultIsAFile, VaultNotFound
 MAX_NOTE_BYTES = 5 * 1024 * 1024
 IGNORE_FILE = ".substrateignore"
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"BM", b"\x00\x00\x01\x00", b"RIFF", b"\x7fELF", b"SQLite format 3")
-_TEXT_CONTROLS = {9, 10, 12, 13, 27}
+_TEXT_BYTES = bytes([9, 10, 12, 13, 27, *range(32, 256)])  # what text is made of; the rest are control bytes
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,14 @@ class Vault:
         if any(part.startswith(".") for part in parts) or not parts[-1].lower().endswith(".md"):
             return False
         return not self._ignored(rel, is_dir=False)
+
+    def holds_note(self, rel: str) -> bool:
+        """Is there a note at this relative path now, by the same rules as `scan`?"""
+        if not self.is_note_path(rel):
+            return False
+        path = self.root / rel
+        real = os.path.realpath(path)
+        return _within(real, str(self.real_root)) and os.path.lexists(path) and not os.path.isdir(real) and os.path.exists(real)
 
     def _ignored(self, rel: str, is_dir: bool) -> bool:
         if self._ignore is None:
@@ -182,7 +190,7 @@ def _mostly_binary(raw: bytes) -> bool:
     sample = raw[:4096]
     if not sample:
         return False
-    controls = sum(1 for byte in sample if byte < 32 and byte not in _TEXT_CONTROLS)
+    controls = len(sample.translate(None, _TEXT_BYTES))
     return controls > 0.1 * len(sample)
 
 

@@ -218,3 +218,15 @@ def test_the_index_opens_in_the_sqlite3_shell(vault, brain):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["metric", "ARR", "n.md"]
+
+
+def test_refresh_paths_reads_just_those_files(vault, brain):
+    write(vault, "a.md", "[[b]]\n")
+    write(vault, "c.md", "untouched\n")
+    brain.refresh()
+    write(vault, "b.md", "now exists\n")
+    (vault / "c.md").unlink()
+    write(vault, "ignored.txt", "")
+    changes = brain.refresh_paths(["b.md", "c.md", "ignored.txt", "never-existed.md"])
+    assert (changes.added, changes.removed, changes.relinked) == (("b.md",), ("c.md",), 1)
+    assert rows(brain, "SELECT target_path FROM links") == [("b.md",)]
