@@ -177,9 +177,10 @@ class Index:
 
     # --- reading what is there -------------------------------------------------------------
 
-    def known_files(self) -> dict[str, tuple[int, int, str, int]]:
-        """path -> (size, mtime_ns, sha256, read_ns) for every file the index has seen."""
-        rows = self.db.execute("SELECT path, size, mtime_ns, sha256, read_ns FROM files")
+    def known_files(self, paths=None) -> dict[str, tuple[int, int, str, int]]:
+        """path -> (size, mtime_ns, sha256, read_ns) for the given paths, or every file the index has seen."""
+        sql = "SELECT path, size, mtime_ns, sha256, read_ns FROM files"
+        rows = self.db.execute(sql).fetchall() if paths is None else self._select_in(sql + " WHERE path IN ({})", paths)
         return {path: (size, mtime, sha, read_ns) for path, size, mtime, sha, read_ns in rows}
 
     # --- writing a batch ------------------------------------------------------------------

@@ -13,6 +13,7 @@ import posixpath
 import re
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -36,8 +37,7 @@ _COMMENT = re.compile(r"^<!--.*-->$", re.S)
 _CLOSERS = {"[": "]", "(": ")"}
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     rel: str
     target: str  # as written, without the `#…` and `|…` parts
     line: int
@@ -47,23 +47,20 @@ class Link:
     context: str = ""  # an explicit relation's `(context)`
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     key: str
     value: str
     section: str | None
     line: int
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     title: str
     level: int
     line: int
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     line: int | None
     message: str
 

@@ -103,17 +103,21 @@ def search(db: sqlite_utils.Database, text: str, limit: int = 20, highlight=HIGH
     query = fts_query(text)
     if query is None:
         return []
+    # Rank first, then make snippets for the page of results only: a snippet re-reads the note.
     rows = db.execute(
         """
-        SELECT n.path, n.title, n.type,
-               snippet(notes_fts, -1, ?, ?, '\u2026', 14),
-               bm25(notes_fts, 10.0, 1.0) AS score
-        FROM notes_fts JOIN notes n ON n.rowid = notes_fts.rowid
-        WHERE notes_fts MATCH ?
-        ORDER BY score, n.path
-        LIMIT ?
+        WITH top AS (
+            SELECT rowid, bm25(notes_fts, 10.0, 1.0) AS score FROM notes_fts
+            WHERE notes_fts MATCH :query ORDER BY score LIMIT :limit
+        )
+        SELECT n.path, n.title, n.type, snippet(notes_fts, -1, :start, :end, '\u2026', 14), top.score
+        FROM top
+        JOIN notes_fts ON notes_fts.rowid = top.rowid
+        JOIN notes n ON n.rowid = top.rowid
+        WHERE notes_fts MATCH :query
+        ORDER BY top.score, n.path
         """,
-        [highlight[0], highlight[1], query, limit],
+        {"query": query, "limit": limit, "start": highlight[0], "end": highlight[1]},
     )
     return [Hit(path, title, type_, " ".join(snippet.split()), score) for path, title, type_, snippet, score in rows]
 

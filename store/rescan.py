@@ -9,6 +9,8 @@ was so close to the moment it was read that a later edit could hide behind it (t
 from __future__ import annotations
 
 import os
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -66,9 +68,10 @@ def rescan(index: Index, vault: Vault, progress: Progress | None = None, workers
 
 def reindex(index: Index, vault: Vault, paths: Iterable[str]) -> Changes:
     """Bring just these vault-relative paths up to date (the watcher knows which files moved)."""
-    known = index.known_files()
+    paths = list(dict.fromkeys(paths))
+    known = index.known_files(paths)
     to_read, removed = [], []
-    for rel in dict.fromkeys(paths):
+    for rel in paths:
         if vault.holds_note(rel):
             seen = known.get(rel)
             to_read.append((rel, seen[2] if seen else None))
@@ -82,13 +85,13 @@ def apply_files(index: Index, vault: Vault, to_read, removed, progress: Progress
     total = len(to_read)
     if progress:
         progress(0, total)
-    known = index.known_files()
-    gone = {known[path][2]: path for path in removed if path in known}
+    gone = {sha: path for path, (_size, _mtime, sha, _read) in index.known_files(removed).items()} if removed else {}
+    is_new = {path for path, known_sha in to_read if known_sha is None}
     renames: list[tuple[str, str]] = []
     changes = Changes()
     batch = Batch(removed=list(removed))
     for done, item in enumerate(_load_all(str(vault.root), to_read, workers), start=1):
-        if item.file.path not in known and item.file.sha256 in gone:
+        if item.file.path in is_new and item.file.sha256 in gone:
             renames.append((gone.pop(item.file.sha256), item.file.path))
         batch.loaded.append(item)
         if len(batch.loaded) >= BATCH_SIZE:
@@ -126,10 +129,12 @@ def _load_all(root: str, to_read, workers: int | None) -> Iterator[Loaded]:
 
 
 def _load_parallel(jobs, workers) -> Iterator[Loaded]:
-    # spawn, not fork: the app that calls this may run Qt and watcher threads
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
         yield from pool.map(_load_packed, jobs, chunksize=32)
 
 
-def changed_paths(changes: Changes) -> Iterable[str]:
-    return changes.added + changes.changed + tuple(new for _old, new in changes.renamed)
+def _process_context():
+    """fork is fast but unsafe once threads run (the app's Qt and watcher threads); spawn is always safe."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return get_context("fork")
+    return get_context("spawn")
