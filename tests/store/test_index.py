@@ -230,3 +230,16 @@ def test_refresh_paths_reads_just_those_files(vault, brain):
     changes = brain.refresh_paths(["b.md", "c.md", "ignored.txt", "never-existed.md"])
     assert (changes.added, changes.removed, changes.relinked) == (("b.md",), ("c.md",), 1)
     assert rows(brain, "SELECT target_path FROM links") == [("b.md",)]
+
+
+def test_parallel_reading_gives_the_same_index_as_reading_in_one_process(vault, tmp_path):
+    from store.rescan import PARALLEL_FROM
+    from tests.store.test_incremental_property import dump
+
+    for i in range(PARALLEL_FROM + 20):
+        write(vault, f"f{i % 7}/n{i}.md", f"---\ntype: system\naliases: [A{i}]\n---\n[[n{(i * 7) % 50}]] #t{i % 3}\nowner:: [[A{i % 11}]]\n")
+    with Brain(vault, tmp_path / "one.sqlite") as one, Brain(vault, tmp_path / "two.sqlite") as two:
+        one.refresh(workers=1)
+        two.refresh(workers=2)
+        assert one.summary().notes == PARALLEL_FROM + 20
+        assert dump(one) == dump(two)
