@@ -104,3 +104,26 @@ def test_user_errors_are_one_line_and_exit_2(small_vault, tmp_path, args, expect
 def test_engine_commands_never_load_qt():
     probe = "import sys, desktop.launcher, store.cli; assert not [m for m in sys.modules if m.startswith('PySide6')]"
     assert subprocess.run([sys.executable, "-c", probe], check=False).returncode == 0
+
+
+def test_index_shows_a_progress_bar_on_a_terminal(small_vault, tmp_path):
+    import pty
+
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "SUBSTRATE_DATA_DIR": str(tmp_path), "COLUMNS": "100", "TERM": "xterm"}
+    with subprocess.Popen([str(SCRIPT), "index", str(small_vault)], stdout=subprocess.PIPE, stderr=terminal, stdin=subprocess.DEVNULL, env=env, text=True) as proc:
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal closed: the command is done
+                break
+            if not chunk:
+                break
+            shown += chunk
+        summary = proc.stdout.read()
+    os.close(controller)
+    assert proc.returncode == 0
+    assert b"Indexing" in shown
+    assert summary.startswith("Indexed vault: 4 notes")
