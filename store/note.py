@@ -467,16 +467,19 @@ class _Body:
 
     def _read_line(self, view: _LineView, section: str | None, may_be_relation: bool) -> None:
         typed: set[int] = set()  # ids of link spans claimed by a typed construct
-        line_field = _LINE_FIELD.match(view.text)
+        text = view.text
+        line_field = _LINE_FIELD.match(text) if "::" in text else None
         if line_field and not view.inside(0):
-            self._typed(view, line_field.group("key"), line_field.end(), len(view.text), section, typed)
-        elif not (may_be_relation and self._explicit_relation(view, typed)):
+            self._typed(view, line_field.group("key"), line_field.end(), len(text), section, typed)
+        elif not (may_be_relation and self._explicit_relation(view, typed)) and "::" in text:
             for start, key, value_start, end in _bracketed_fields(view):
                 self._typed(view, key, value_start, end, section, typed)
         for span in view.spans:
             if id(span) not in typed:
                 self.links.extend(_links_of_span(span, "links_to", view.number, self.path))
-        for match in _TAG.finditer(view.text):
+        if "#" not in text:
+            return
+        for match in _TAG.finditer(text):
             tag = match.group(1).rstrip("/").lower()
             if tag and not tag.isdigit() and not view.inside(match.start()):
                 self.tags.append(tag)

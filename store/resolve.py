@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 KIND_ORDER = ("path", "name", "alias")
 
@@ -27,6 +28,7 @@ class Resolution:
 UNRESOLVED = Resolution(None, ())
 
 
+@lru_cache(maxsize=65536)  # the same few thousand names are looked up again and again
 def lookup_key(text: str) -> str:
     """The form in which names are compared: NFC, case-folded, trimmed, without `.md`."""
     key = unicodedata.normalize("NFC", text).strip().casefold()
@@ -68,6 +70,8 @@ def choose(matches, source_path: str, kinds=KIND_ORDER) -> Resolution:
     The first kind with any match wins; within it, a note in the linking note's folder beats
     the others, then the shortest path (then alphabetical, so the choice is stable).
     """
+    if not matches:
+        return UNRESOLVED
     if len(matches) == 1:  # the common case: one note answers to this name
         path, kind = matches[0]
         return Resolution(path, (path,)) if kind in kinds else UNRESOLVED

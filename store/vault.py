@@ -10,6 +10,7 @@ import hashlib
 import os
 import stat
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 import pathspec
@@ -22,8 +23,7 @@ _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b
 _TEXT_BYTES = bytes([9, 10, 12, 13, 27, *range(32, 256)])  # what text is made of; the rest are control bytes
 
 
-@dataclass(frozen=True)
-class FileStat:
+class FileStat(NamedTuple):
     size: int
     mtime_ns: int
     regular: bool = True
@@ -88,11 +88,16 @@ class Vault:
             except OSError:
                 continue  # unreadable or vanished folder: the rest of the vault still indexes
             for entry in entries:
-                if entry.name.startswith("."):
+                name = entry.name
+                if name[0] == ".":
                     continue
-                rel = f"{rel_dir}{entry.name}"
+                rel = rel_dir + name
                 try:
-                    self._scan_entry(entry, rel, found, seen_dirs, stack)
+                    if self._ignore is None and name[-3:].lower() == ".md" and not entry.is_symlink() and not entry.is_dir():
+                        info = entry.stat()  # the common case, kept lean: a plain note in a vault without ignore rules
+                        found[rel] = FileStat(info.st_size, info.st_mtime_ns, stat.S_ISREG(info.st_mode))
+                    else:
+                        self._scan_entry(entry, rel, found, seen_dirs, stack)
                 except OSError:
                     continue
         return found
