@@ -91,12 +91,12 @@ def summary(db: sqlite_utils.Database) -> Summary:
 
 def fts_query(text: str) -> str | None:
     """What a person types, as an FTS5 query: every word must appear; the last may be unfinished."""
-    words = re.findall(r"\w+", text)
+    words = list(dict.fromkeys(word.lower() for word in re.findall(r"\w+", text)))
     if not words:
         return None
-    quoted = [f'"{word}"' for word in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+    *whole, last = words
+    quoted = [f'"{word}"' for word in whole if not word.startswith(last)]  # "lead lea" needs only "lea"*
+    return " ".join(quoted + [f'"{last}"*'])
 
 
 def search(db: sqlite_utils.Database, text: str, limit: int = 20, highlight=HIGHLIGHT) -> list[Hit]:

@@ -243,3 +243,12 @@ def test_parallel_reading_gives_the_same_index_as_reading_in_one_process(vault, 
         two.refresh(workers=2)
         assert one.summary().notes == PARALLEL_FROM + 20
         assert dump(one) == dump(two)
+
+
+def test_search_query_forms():
+    from store.query import fts_query
+
+    assert fts_query("Lead  routing!") == '"lead" "routing"*'
+    assert fts_query("lead lead") == '"lead"*'
+    assert fts_query('say "hi" OR NOT') == '"say" "hi" "or" "not"*'
+    assert fts_query("  -- ") is None
