@@ -129,7 +129,10 @@ class Index:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise IndexUnavailable(self.path, f"the folder cannot be created ({exc.strerror})") from exc
+            blocking = next((p for p in self.path.parents if p.exists()), None)
+            if blocking is not None and not blocking.is_dir():
+                raise IndexUnavailable(self.path, f"{blocking} is a file, not a folder") from exc
+            raise IndexUnavailable(self.path, f"its folder cannot be created ({exc.strerror})") from exc
         if self.path.exists() and not os.access(self.path, os.W_OK):
             raise IndexUnavailable(self.path, "the file is read-only")
         if self.path.is_dir():
