@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlite_utils
+
 from store import query
-from store.index import Changes, Index
+from store.errors import IndexBusy
+from store.index import Changes, Index, connect
 from store.locations import default_index_path
 from store.rescan import Progress, reindex, rescan
 from store.vault import Vault
@@ -14,20 +17,32 @@ from store.vault import Vault
 class Brain:
     """A vault and the index that mirrors it. Call `refresh` to bring the index up to date."""
 
-    def __init__(self, vault_path, db_path=None):
+    def __init__(self, vault_path, db_path=None, read_only: bool = False):
         self.vault = Vault(vault_path)
         self.db_path = Path(db_path) if db_path else default_index_path(self.vault.real_root)
-        self.index = Index(self.db_path, self.vault.real_root)
+        self.index = Index(self.db_path, self.vault.real_root, read_only=read_only)
+
+    @property
+    def read_only(self) -> bool:
+        return self.index.read_only
+
+    def reader(self) -> sqlite_utils.Database:
+        """A read-only connection of its own, for another thread or process to query while this one writes."""
+        return connect(self.db_path, read_only=True)
 
     @property
     def notices(self) -> list[str]:
         return self.index.notices
 
     def refresh(self, progress: Progress | None = None, workers: int | None = None) -> Changes:
+        if self.read_only:
+            raise IndexBusy(self.db_path)
         return rescan(self.index, self.vault, progress=progress, workers=workers)
 
     def refresh_paths(self, paths) -> Changes:
         """Re-read only these vault-relative paths: added, edited or gone."""
+        if self.read_only:
+            raise IndexBusy(self.db_path)
         return reindex(self.index, self.vault, paths)
 
     def summary(self) -> query.Summary:

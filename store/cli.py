@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import signal
 import sys
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -20,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from store import query
 from store.brain import Brain
-from store.errors import SubstrateError
+from store.errors import IndexBusy, SubstrateError
 
 VERSION = "0.1.0"
 USER_ERROR = 2
@@ -62,11 +64,21 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-def _open(vault: Path, db_path: Path | None, show_progress: bool = False) -> tuple[Brain, float]:
-    """Open the vault's brain and bring its index up to date; return it with the seconds that took."""
+def _open(vault: Path, db_path: Path | None, show_progress: bool = False, may_read_only: bool = False) -> tuple[Brain, float]:
+    """Open the vault's brain and bring its index up to date; return it with the seconds that took.
+
+    When another process is the index's writer (the app, `substrate watch`), it keeps the index
+    current: a command that only reads attaches read-only instead of failing."""
     started = time.perf_counter()
-    brain = Brain(vault, db_path)
     err = _stderr()
+    try:
+        brain = Brain(vault, db_path)
+    except IndexBusy:
+        if not may_read_only:
+            raise
+        brain = Brain(vault, db_path, read_only=True)
+        err.print("[yellow]Notice:[/] another Substrate is keeping this index up to date; reading it as it is.")
+        return brain, time.perf_counter() - started
     for notice in brain.notices:
         err.print(f"[yellow]Notice:[/] {escape(notice)}")
     if show_progress and err.is_terminal:
@@ -105,7 +117,7 @@ def index(vault, db_path):
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500), help="How many results at most.")
 def search(vault, text, db_path, as_json, limit):
     """Search VAULT's notes for TEXT, best matches first."""
-    brain, _ = _open(vault, db_path)
+    brain, _ = _open(vault, db_path, may_read_only=True)
     with brain:
         hits = brain.search(text, limit=limit)
     if as_json:
@@ -132,7 +144,7 @@ def _highlighted(snippet: str) -> str:
 @json_option
 def show(vault, note, db_path, as_json):
     """Show NOTE (a path, name, alias or title) with its fields and typed links."""
-    brain, _ = _open(vault, db_path)
+    brain, _ = _open(vault, db_path, may_read_only=True)
     with brain:
         detail = brain.note(note)
     if as_json:
@@ -181,7 +193,7 @@ def _print_links(out: Console, heading: str, links: list[query.LinkRow], describ
 @json_option
 def problems(vault, db_path, as_json):
     """List every problem found in VAULT's notes."""
-    brain, _ = _open(vault, db_path)
+    brain, _ = _open(vault, db_path, may_read_only=True)
     with brain:
         rows = brain.problems()
     if as_json:
@@ -192,6 +204,57 @@ def problems(vault, db_path, as_json):
         where = f"{p.path}:{p.line}" if p.line else p.path
         out.print(f"{escape(where)}: {escape(p.message)}")
     out.print(f"{len(rows)} problem{'s' if len(rows) != 1 else ''}.")
+
+
+@cli.command()
+@vault_argument
+@db_option
+@json_option
+def watch(vault, db_path, as_json):
+    """Index VAULT, then keep the index live, printing one line per applied batch."""
+    from store.watch import Watcher  # watchdog loads only for this command
+
+    brain, seconds = _open(vault, db_path, show_progress=True)
+    err = _stderr()
+    s = brain.summary()
+    err.print(f"Indexed {escape(brain.vault.name)}: {s.notes} notes, {s.links} links, {s.problems} problems, {seconds:.2f} s")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    watcher = Watcher(
+        brain,
+        on_applied=lambda applied: _print_applied(applied, as_json),
+        on_notice=lambda message: err.print(f"[yellow]Notice:[/] {escape(message)}"),
+    )
+    try:
+        watcher.start()
+        err.print(f"Watching {escape(str(brain.vault.root))} for changes. Press Ctrl+C to stop.")
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+        brain.close()
+    err.print("Stopped.")
+
+
+def _print_applied(applied, as_json: bool) -> None:
+    c = applied.changes
+    if as_json:
+        record = {
+            "changed": list(c.changed), "added": list(c.added), "removed": list(c.removed),
+            "renamed": [list(pair) for pair in c.renamed], "relinked": c.relinked,
+            "rescan": applied.rescan, "milliseconds": round(applied.milliseconds, 1),
+        }
+        click.echo(json.dumps(record, ensure_ascii=False))
+    else:
+        names = [*c.changed, *c.added, *c.removed, *(f"{old} -> {new}" for old, new in c.renamed)]
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        click.echo(
+            f"{time.strftime('%H:%M:%S')}  {len(c.changed)} changed, {len(c.added)} added, {len(c.removed)} removed, "
+            f"{len(c.renamed)} renamed in {applied.milliseconds:.0f} ms{': ' + shown if shown else ''}"
+        )
+    sys.stdout.flush()
 
 
 def main(argv=None) -> None:

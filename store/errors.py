@@ -36,3 +36,23 @@ class NoteNotFound(SubstrateError):
     def __init__(self, name):
         super().__init__(f"No note named {name!r} in this vault. Try `substrate search` to find it.")
         self.name = name
+
+
+class IndexBusy(SubstrateError):
+    """Another process is already the writer of this index."""
+
+    def __init__(self, path):
+        super().__init__(
+            f"Another Substrate (the app or `substrate watch`) is already keeping the index at {path} up to date. "
+            "Close it first, or give this one its own index with --db."
+        )
+        self.path = path
+
+
+class VaultUnavailable(SubstrateError):
+    """The vault folder cannot be read right now; the index is kept as it was."""
+
+    def __init__(self, path, reason):
+        super().__init__(f"The vault at {path} {reason}. The index is kept as it was; Substrate picks up again when the folder is back.")
+        self.path = path
+        self.reason = reason

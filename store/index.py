@@ -16,7 +16,9 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from store.errors import IndexUnavailable
+from filelock import FileLock, Timeout
+
+from store.errors import IndexBusy, IndexUnavailable
 from store.note import ParsedNote
 from store.resolve import ambiguity_message, choose, lookup_key, markdown_link_keys, note_keys
 from store.vault import NoteFile
@@ -96,6 +98,7 @@ class Changes:
     removed: tuple[str, ...] = ()
     renamed: tuple[tuple[str, str], ...] = ()
     relinked: int = 0  # links whose resolution changed without their note being read
+    unsettled: tuple[str, ...] = ()  # files still being written: left as they were, to read again
 
     def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed or self.renamed or self.relinked)
@@ -103,29 +106,65 @@ class Changes:
     def merged(self, other: "Changes") -> "Changes":
         return Changes(
             self.added + other.added, self.changed + other.changed, self.removed + other.removed,
-            self.renamed + other.renamed, self.relinked + other.relinked,
+            self.renamed + other.renamed, self.relinked + other.relinked, self.unsettled + other.unsettled,
         )
 
 
-def connect(db_path: Path) -> sqlite_utils.Database:
-    conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False, timeout=5.0)
+def connect(db_path: Path, read_only: bool = False) -> sqlite_utils.Database:
+    """A connection of its own; with read_only, one that can never write (for readers beside the writer)."""
+    target = f"{Path(db_path).absolute().as_uri()}?mode=ro" if read_only else str(db_path)
+    conn = sqlite3.connect(target, uri=read_only, isolation_level=None, check_same_thread=False, timeout=5.0)
     conn.execute("PRAGMA busy_timeout = 5000")
     return sqlite_utils.Database(conn)
 
 
 class Index:
-    """The one writer of an index file. Readers open their own connection with `connect`."""
+    """An index file and its one writer. A second writer on the same file is refused
+    (`IndexBusy`); with read_only=True it attaches as a reader instead."""
 
-    def __init__(self, db_path, vault_root: Path):
+    def __init__(self, db_path, vault_root: Path, read_only: bool = False):
         self.path = Path(db_path)
         self.vault_root = str(vault_root)
+        self.read_only = read_only
         self.notices: list[str] = []
-        self.db = self._open()
+        self._lock = None if read_only else self._take_writer_lock()
+        try:
+            self.db = self._open_reader() if read_only else self._open()
+        except BaseException:
+            self._release_lock()
+            raise
 
     def close(self) -> None:
         self.db.close()
+        self._release_lock()
 
-    def _open(self) -> sqlite_utils.Database:
+    def _take_writer_lock(self) -> FileLock:
+        self._make_folder()
+        lock = FileLock(f"{self.path}.lock", thread_local=False)
+        try:
+            lock.acquire(blocking=False)
+        except Timeout:
+            raise IndexBusy(self.path) from None
+        except OSError as exc:
+            raise IndexUnavailable(self.path, f"its lock file cannot be written ({exc.strerror})") from exc
+        return lock
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def _open_reader(self) -> sqlite_utils.Database:
+        if not self.path.exists():
+            raise IndexUnavailable(self.path, "it has not been built yet")
+        try:
+            db = connect(self.path, read_only=True)
+            db.execute("SELECT 1 FROM notes LIMIT 1")
+            return db
+        except sqlite3.DatabaseError as exc:
+            raise IndexUnavailable(self.path, str(exc)) from exc
+
+    def _make_folder(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -133,6 +172,8 @@ class Index:
             if blocking is not None and not blocking.is_dir():
                 raise IndexUnavailable(self.path, f"{blocking} is a file, not a folder") from exc
             raise IndexUnavailable(self.path, f"its folder cannot be created ({exc.strerror})") from exc
+
+    def _open(self) -> sqlite_utils.Database:
         if self.path.exists() and not os.access(self.path, os.W_OK):
             raise IndexUnavailable(self.path, "the file is read-only")
         if self.path.is_dir():
@@ -147,7 +188,6 @@ class Index:
             db.conn.execute("PRAGMA journal_mode = WAL")
             db.conn.execute("PRAGMA synchronous = NORMAL")
             db.conn.execute("PRAGMA cache_size = -65536")  # 64 MB: index B-trees stay in memory while a vault is built
-            db.conn.execute("PRAGMA wal_autocheckpoint = 8192")  # checkpoint every 32 MB, not every 4 MB, during a build
             migrations.apply(db)
             db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db["meta"].upsert_all(

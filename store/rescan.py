@@ -44,8 +44,10 @@ def _load_packed(args: tuple[str, str, str | None]) -> Loaded:
 
 def plan(index: Index, vault: Vault) -> tuple[list[tuple[str, str | None]], list[str]]:
     """(files to read with the hash the index has for them, paths the vault no longer has)."""
+    vault.check_present()
     known = index.known_files()
     on_disk = vault.scan()
+    vault.check_present(known_notes=len(known), found_notes=len(on_disk))
     to_read = []
     for path, stat in on_disk.items():
         seen = known.get(path)
@@ -68,6 +70,7 @@ def rescan(index: Index, vault: Vault, progress: Progress | None = None, workers
 
 def reindex(index: Index, vault: Vault, paths: Iterable[str]) -> Changes:
     """Bring just these vault-relative paths up to date (the watcher knows which files moved)."""
+    vault.check_present()
     paths = list(dict.fromkeys(paths))
     known = index.known_files(paths)
     to_read, removed = [], []
@@ -88,9 +91,13 @@ def apply_files(index: Index, vault: Vault, to_read, removed, progress: Progress
     gone = {sha: path for path, (_size, _mtime, sha, _read) in index.known_files(removed).items()} if removed else {}
     is_new = {path for path, known_sha in to_read if known_sha is None}
     renames: list[tuple[str, str]] = []
+    unsettled: list[str] = []
     changes = Changes()
     batch = Batch(removed=list(removed))
     for done, item in enumerate(_load_all(str(vault.root), to_read, workers), start=1):
+        if not item.file.settled:  # keep what the index had until the writer is done
+            unsettled.append(item.file.path)
+            continue
         if item.file.path in is_new and item.file.sha256 in gone:
             renames.append((gone.pop(item.file.sha256), item.file.path))
         batch.loaded.append(item)
@@ -103,7 +110,7 @@ def apply_files(index: Index, vault: Vault, to_read, removed, progress: Progress
         changes = changes.merged(index.apply(batch))
     if progress:
         progress(total, total)
-    return _with_renames(changes, renames)
+    return replace(_with_renames(changes, renames), unsettled=tuple(unsettled))
 
 
 def _with_renames(changes: Changes, renames: list[tuple[str, str]]) -> Changes:

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pathspec
 
-from store.errors import VaultIsAFile, VaultNotFound
+from store.errors import VaultIsAFile, VaultNotFound, VaultUnavailable
 
 MAX_NOTE_BYTES = 5 * 1024 * 1024
 IGNORE_FILE = ".substrateignore"
+EMPTY_VAULT_GUARD = 10  # an index of more notes than this is never emptied by one scan that finds none
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"BM", b"\x00\x00\x01\x00", b"RIFF", b"\x7fELF", b"SQLite format 3")
 _TEXT_BYTES = bytes([9, 10, 12, 13, 27, *range(32, 256)])  # what text is made of; the rest are control bytes
 
@@ -39,6 +40,7 @@ class NoteFile:
     sha256: str
     text: str | None  # None: skipped, see problems
     problems: tuple[tuple[int | None, str], ...] = ()
+    settled: bool = True  # False: the file changed while it was read (an editor still writing it)
 
 
 class Vault:
@@ -69,7 +71,16 @@ class Vault:
             return False
         path = self.root / rel
         real = os.path.realpath(path)
-        return _within(real, str(self.real_root)) and os.path.lexists(path) and not os.path.isdir(real) and os.path.exists(real)
+        if not (_within(real, str(self.real_root)) and os.path.lexists(path) and os.path.exists(real) and not os.path.isdir(real)):
+            return False
+        return _exact_case(path)
+
+    def check_present(self, known_notes: int = 0, found_notes: int | None = None) -> None:
+        """Refuse to treat an unmounted or vanished vault as one whose notes were all deleted."""
+        if not self.root.is_dir():
+            raise VaultUnavailable(self.root, "is gone (unmounted, moved or deleted)")
+        if found_notes == 0 and known_notes > EMPTY_VAULT_GUARD:
+            raise VaultUnavailable(self.root, f"holds no notes now but held {known_notes}; if you emptied it on purpose, delete its index")
 
     def _ignored(self, rel: str, is_dir: bool) -> bool:
         if self._ignore is None:
@@ -141,13 +152,15 @@ def read_note_file(root: str, rel: str) -> NoteFile:
             return NoteFile(rel, info.st_size, info.st_mtime_ns, "", None, ((None, f"The file is {mb:.0f} MB, over the {MAX_NOTE_BYTES // 1_048_576} MB limit for a note; skipped."),))
         with os.fdopen(fd, "rb", closefd=False) as handle:
             raw = handle.read(MAX_NOTE_BYTES + 1)
+        after = os.fstat(fd)
     except OSError as exc:
         return NoteFile(rel, 0, 0, "", None, ((None, f"Could not read the file: {exc.strerror}."),))
     finally:
         os.close(fd)
+    settled = (after.st_size, after.st_mtime_ns) == (info.st_size, info.st_mtime_ns) == (len(raw), info.st_mtime_ns)
     digest = hashlib.sha256(raw).hexdigest()
     text, problems = decode(raw)
-    return NoteFile(rel, len(raw), info.st_mtime_ns, digest, text, problems)
+    return NoteFile(rel, len(raw), info.st_mtime_ns, digest, text, problems, settled)
 
 
 def decode(raw: bytes) -> tuple[str | None, tuple[tuple[int | None, str], ...]]:
@@ -197,6 +210,14 @@ def _mostly_binary(raw: bytes) -> bool:
         return False
     controls = len(sample.translate(None, _TEXT_BYTES))
     return controls > 0.1 * len(sample)
+
+
+def _exact_case(path: Path) -> bool:
+    """On case-insensitive disks `Note.md` exists even after a rename to `note.md`: ask the folder."""
+    try:
+        return path.name in os.listdir(path.parent)
+    except OSError:
+        return False
 
 
 def _within(path: str, root: str) -> bool:

@@ -1,0 +1,279 @@
+"""RELIABILITY.md "Watching": a real watchdog observer on real files, bounded waits, no fixed sleeps
+where a condition can be polled."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import store.watch as watch_module
+from store.brain import Brain
+from store.watch import Watcher
+from tests.conftest import write
+from tests.store.test_incremental_property import dump
+
+
+def wait_until(condition, timeout=15.0, interval=0.02, message="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {message}")
+
+
+class Live:
+    """A brain with a running watcher, a reader of its own, and everything the watcher said."""
+
+    def __init__(self, vault: Path, db: Path, **options):
+        self.vault = vault
+        self.brain = Brain(vault, db)
+        self.applied, self.notices = [], []
+        options = {"quiet": 0.05, "max_delay": 0.5, **options}
+        self.watcher = Watcher(self.brain, self.applied.append, self.notices.append, **options)
+        self.watcher.start()
+        self.reader = self.brain.reader()
+
+    def query(self, sql, params=()):
+        return [tuple(r) for r in self.reader.execute(sql, list(params)).fetchall()]
+
+    def paths(self):
+        return {p for (p,) in self.query("SELECT path FROM files")}
+
+    def sha_of(self, rel):
+        found = self.query("SELECT sha256 FROM files WHERE path = ?", [rel])
+        return found[0][0] if found else None
+
+    def close(self):
+        self.watcher.stop()
+        self.reader.close()
+        self.brain.close()
+
+
+@pytest.fixture
+def live(vault, tmp_path):
+    opened = []
+
+    def start(**options):
+        opened.append(Live(vault, tmp_path / "index.sqlite", **options))
+        return opened[-1]
+
+    yield start
+    for item in opened:
+        item.close()
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def equals_fresh_index(vault: Path, brain: Brain, tmp_path: Path) -> bool:
+    with Brain(vault, tmp_path / f"fresh-{time.monotonic_ns()}.sqlite") as fresh:
+        fresh.refresh(workers=1)
+        return dump(fresh) == dump(brain)
+
+
+def atomic_save(path: Path, text: str) -> None:
+    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+def test_startup_rescan_reconciles_changes_made_while_nobody_watched(vault, tmp_path, live):
+    write(vault, "a.md", "old")
+    with Brain(vault, tmp_path / "index.sqlite") as brain:
+        brain.refresh()
+    write(vault, "a.md", "edited while closed [[b]]")
+    write(vault, "b.md", "new while closed")
+    state = live()
+    assert state.paths() == {"a.md", "b.md"}
+    assert state.query("SELECT target_path FROM links") == [("b.md",)]
+
+
+def test_atomic_save_is_reindexed_and_the_temp_file_never_is(vault, live):
+    note = write(vault, "Salesforce.md", "version one")
+    state = live()
+    atomic_save(note, "version two [[HubSpot]]")
+    wait_until(lambda: state.sha_of("Salesforce.md") == sha(note), message="the atomic save")
+    assert state.paths() == {"Salesforce.md"}
+    assert state.query("SELECT target FROM links") == [("HubSpot",)]
+
+
+def test_vim_style_save_keeps_the_note_identity_and_ignores_backup_and_swap_files(vault, live):
+    note = write(vault, "Lead Routing.md", "first")
+    state = live()
+    swap = write(vault, ".Lead Routing.md.swp", b"\x00vim swap")
+    os.replace(note, vault / "Lead Routing.md~")
+    write(vault, "4913", "")  # vim's probe file
+    note.write_text("second, from vim", encoding="utf-8")
+    (vault / "4913").unlink()
+    (vault / "Lead Routing.md~").unlink()
+    swap.unlink()
+    wait_until(lambda: state.sha_of("Lead Routing.md") == sha(note), message="the vim save")
+    assert state.paths() == {"Lead Routing.md"}
+    assert not any("Lead Routing.md" in a.changes.removed for a in state.applied)
+
+
+def test_a_large_file_written_in_chunks_ends_with_its_final_hash(vault, live):
+    state = live()
+    path = vault / "Export.md"
+    with open(path, "w", encoding="utf-8") as handle:
+        for chunk in range(30):
+            handle.write(f"## Part {chunk}\n" + ("lorem ipsum [[Salesforce]] " * 3000) + "\n")
+            handle.flush()
+            time.sleep(0.01)
+    wait_until(lambda: state.sha_of("Export.md") == sha(path), message="the final hash")
+    assert state.query("SELECT COUNT(*) FROM sections WHERE path = 'Export.md'") == [(30,)]
+
+
+def test_a_burst_of_5000_files_is_coalesced_and_ends_equal_to_a_fresh_index(vault, tmp_path, live):
+    state = live()
+    for i in range(5000):
+        write(vault, f"checkout/{i % 50}/Note {i}.md", f"---\ntype: system\n---\n[[Note {(i + 1) % 5000}]] #burst\n")
+    wait_until(lambda: len(state.paths()) == 5000, timeout=60, message="5,000 notes")
+    wait_until(lambda: state.query("SELECT COUNT(*) FROM links WHERE target_path IS NULL") == [(0,)], timeout=30, message="links resolved")
+    assert len(state.applied) < 100, "events were coalesced into batches"
+    assert equals_fresh_index(vault, state.brain, tmp_path)
+
+
+def test_a_file_rewritten_every_10_ms_still_lands_within_the_maximum_delay(vault, live):
+    path = write(vault, "Busy.md", "version 0")
+    state = live(max_delay=0.5)
+    stop = threading.Event()
+    seen = set()
+
+    def rewrite():
+        version = 0
+        while not stop.is_set():
+            version += 1
+            path.write_text(f"version {version}", encoding="utf-8")
+            time.sleep(0.01)
+
+    writer = threading.Thread(target=rewrite)
+    writer.start()
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            seen.update(state.query("SELECT sha256 FROM files WHERE path = 'Busy.md'"))
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        writer.join()
+    assert len(seen) >= 4, "the index followed the writes while they went on"
+    wait_until(lambda: state.sha_of("Busy.md") == sha(path), message="the last version")
+
+
+def test_inotify_watch_limit_gives_a_clear_message_and_falls_back_to_polling(vault, live, monkeypatch):
+    class Exhausted:
+        def schedule(self, *args, **kwargs):
+            raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+    monkeypatch.setattr(watch_module, "Observer", Exhausted)
+    monkeypatch.setattr(watch_module, "POLL_SECONDS", 0.1)
+    state = live()
+    assert any("fs.inotify.max_user_watches" in n for n in state.notices)
+    assert state.watcher.live
+    note = write(vault, "Polled.md", "seen by polling")
+    wait_until(lambda: state.sha_of("Polled.md") == sha(note), message="a change seen by polling")
+
+
+def _deaf(monkeypatch):
+    """The observer drops every event, as watchdog may without warning."""
+    monkeypatch.setattr(watch_module._Queueing, "on_any_event", lambda self, event: None)
+
+
+def test_dropped_events_are_restored_by_the_periodic_rescan(vault, live, monkeypatch):
+    _deaf(monkeypatch)
+    state = live(reconcile_every=0.3)
+    note = write(vault, "Missed.md", "no event for this")
+    wait_until(lambda: state.sha_of("Missed.md") == sha(note), message="the periodic rescan")
+
+
+def test_a_queue_overflow_triggers_a_rescan(vault, live, monkeypatch):
+    _deaf(monkeypatch)
+    state = live()
+    note = write(vault, "Lost.md", "the kernel dropped this event")
+    logging.getLogger("watchdog.observers.inotify_c").warning("Inotify queue overflowed; filesystem events were lost")
+    wait_until(lambda: state.sha_of("Lost.md") == sha(note), message="the rescan after an overflow")
+
+
+def test_folder_moves_within_into_and_out_of_the_vault_and_case_only_renames(vault, tmp_path, live):
+    write(vault, "systems/Salesforce.md", "---\naliases: [CRM]\n---\n")
+    write(vault, "seams/Sync.md", "[[Salesforce]] [[CRM]] [[systems/Salesforce]] [[Lead]]")
+    outside = tmp_path / "outside"
+    write(outside, "incoming/Lead.md", "moved in later")
+    state = live()
+
+    os.rename(vault / "systems", vault / "platforms")
+    wait_until(lambda: "platforms/Salesforce.md" in state.paths(), message="the folder moved within")
+    os.rename(outside / "incoming", vault / "incoming")
+    wait_until(lambda: "incoming/Lead.md" in state.paths(), message="the folder moved in")
+    os.rename(vault / "platforms", outside / "platforms")
+    wait_until(lambda: "platforms/Salesforce.md" not in state.paths(), message="the folder moved out")
+    os.rename(vault / "incoming/Lead.md", vault / "incoming/LEAD.md")
+    wait_until(lambda: "incoming/LEAD.md" in state.paths(), message="the case-only rename")
+
+    wait_until(lambda: equals_fresh_index(vault, state.brain, tmp_path), message="an index equal to a fresh one")
+    assert state.paths() == {"seams/Sync.md", "incoming/LEAD.md"}
+    assert dict(state.query("SELECT target, target_path FROM links")) == {
+        "Salesforce": None, "CRM": None, "systems/Salesforce": None, "Lead": "incoming/LEAD.md",
+    }
+
+
+def test_symlink_loops_and_links_out_of_the_vault_are_not_followed(vault, tmp_path, live):
+    outside = tmp_path / "outside"
+    secret = write(outside, "secret.md", "private")
+    (vault / "loop").symlink_to(vault)
+    (vault / "out").symlink_to(outside)
+    write(vault, "inside.md", "fine")
+    state = live()
+    secret.write_text("changed outside", encoding="utf-8")
+    note = write(vault, "later.md", "after the outside change")
+    wait_until(lambda: state.sha_of("later.md") == sha(note), message="a later change inside")
+    assert state.paths() == {"inside.md", "later.md"}
+
+
+def test_the_vault_disappearing_keeps_the_index_and_says_so(vault, tmp_path, live, monkeypatch):
+    monkeypatch.setattr(watch_module, "RETURN_CHECK_SECONDS", 0.1)
+    for i in range(15):
+        write(vault, f"n{i}.md", f"note {i}")
+    state = live()
+    moved = tmp_path / "unmounted"
+    os.rename(vault, moved)
+    wait_until(lambda: any("is gone" in n for n in state.notices), message="the notice")
+    assert len(state.paths()) == 15
+    assert not state.watcher.live
+    os.rename(moved, vault)
+    wait_until(lambda: any("is back" in n for n in state.notices), message="the vault's return")
+    note = write(vault, "after.md", "written after the return")
+    wait_until(lambda: state.sha_of("after.md") == sha(note), message="a change after the return")
+    assert len(state.paths()) == 16
+
+
+def test_an_emptied_mount_point_does_not_wipe_the_index(vault, tmp_path):
+    for i in range(15):
+        write(vault, f"n{i}.md", f"note {i}")
+    with Brain(vault, tmp_path / "index.sqlite") as brain:
+        brain.refresh()
+        for note in vault.glob("*.md"):
+            note.unlink()
+        with pytest.raises(Exception, match="holds no notes now"):
+            brain.refresh()
+        assert brain.summary().notes == 15
+
+
+def test_stop_ends_the_thread_and_the_observer(vault, tmp_path):
+    with Brain(vault, tmp_path / "index.sqlite") as brain:
+        watcher = Watcher(brain, lambda applied: None)
+        watcher.start()
+        assert watcher.live
+        watcher.stop()
+        assert not watcher.live
+        assert not any(t.name == "substrate-watcher" for t in threading.enumerate())
