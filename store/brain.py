@@ -10,7 +10,7 @@ from store import query
 from store.errors import IndexBusy
 from store.index import Changes, Index, connect
 from store.locations import default_index_path
-from store.rescan import Progress, reindex, rescan
+from store.rescan import Progress, Readers, reindex, rescan
 from store.vault import Vault
 
 
@@ -21,6 +21,7 @@ class Brain:
         self.vault = Vault(vault_path)
         self.db_path = Path(db_path) if db_path else default_index_path(self.vault.real_root)
         self.index = Index(self.db_path, self.vault.real_root, read_only=read_only)
+        self.readers = Readers()
 
     @property
     def read_only(self) -> bool:
@@ -37,13 +38,19 @@ class Brain:
     def refresh(self, progress: Progress | None = None, workers: int | None = None) -> Changes:
         if self.read_only:
             raise IndexBusy(self.db_path)
-        return rescan(self.index, self.vault, progress=progress, workers=workers)
+        if workers is None:
+            return rescan(self.index, self.vault, self.readers, progress=progress)
+        readers = Readers(workers)
+        try:
+            return rescan(self.index, self.vault, readers, progress=progress)
+        finally:
+            readers.close()
 
     def refresh_paths(self, paths) -> Changes:
         """Re-read only these vault-relative paths: added, edited or gone."""
         if self.read_only:
             raise IndexBusy(self.db_path)
-        return reindex(self.index, self.vault, paths)
+        return reindex(self.index, self.vault, paths, self.readers)
 
     def summary(self) -> query.Summary:
         return query.summary(self.index.db)
@@ -58,6 +65,7 @@ class Brain:
         return query.problems(self.index.db)
 
     def close(self) -> None:
+        self.readers.close()
         self.index.close()
 
     def __enter__(self) -> "Brain":

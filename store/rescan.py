@@ -62,13 +62,13 @@ def plan(index: Index, vault: Vault) -> tuple[list[tuple[str, str | None]], list
     return to_read, removed
 
 
-def rescan(index: Index, vault: Vault, progress: Progress | None = None, workers: int | None = None) -> Changes:
+def rescan(index: Index, vault: Vault, readers: Readers, progress: Progress | None = None) -> Changes:
     """Make the index equal to a fresh index of the vault, reading only what changed."""
     to_read, removed = plan(index, vault)
-    return apply_files(index, vault, to_read, removed, progress=progress, workers=workers)
+    return apply_files(index, vault, to_read, removed, readers, progress=progress)
 
 
-def reindex(index: Index, vault: Vault, paths: Iterable[str]) -> Changes:
+def reindex(index: Index, vault: Vault, paths: Iterable[str], readers: Readers) -> Changes:
     """Bring just these vault-relative paths up to date (the watcher knows which files moved)."""
     vault.check_present()
     paths = list(dict.fromkeys(paths))
@@ -80,10 +80,10 @@ def reindex(index: Index, vault: Vault, paths: Iterable[str]) -> Changes:
             to_read.append((rel, seen[2] if seen else None))
         elif rel in known:
             removed.append(rel)
-    return apply_files(index, vault, to_read, removed)
+    return apply_files(index, vault, to_read, removed, readers)
 
 
-def apply_files(index: Index, vault: Vault, to_read, removed, progress: Progress | None = None, workers: int | None = None) -> Changes:
+def apply_files(index: Index, vault: Vault, to_read, removed, readers: Readers, progress: Progress | None = None) -> Changes:
     """Read `to_read` ((path, known sha) pairs), drop `removed`, apply in batches; report renames."""
     total = len(to_read)
     if progress:
@@ -94,7 +94,7 @@ def apply_files(index: Index, vault: Vault, to_read, removed, progress: Progress
     unsettled: list[str] = []
     changes = Changes()
     batch = Batch(removed=list(removed))
-    for done, item in enumerate(_load_all(str(vault.root), to_read, workers), start=1):
+    for done, item in enumerate(readers.load_all(str(vault.root), to_read), start=1):
         if not item.file.settled:  # keep what the index had until the writer is done
             unsettled.append(item.file.path)
             continue
@@ -127,17 +127,26 @@ def _with_renames(changes: Changes, renames: list[tuple[str, str]]) -> Changes:
     )
 
 
-def _load_all(root: str, to_read, workers: int | None) -> Iterator[Loaded]:
-    jobs = [(root, path, sha) for path, sha in to_read]
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    if len(jobs) < PARALLEL_FROM or workers <= 1:
-        return (load(*job) for job in jobs)
-    return _load_parallel(jobs, workers)
+class Readers:
+    """Worker processes that read and parse notes, started on first need and kept for the next
+    big batch (a burst while watching should not wait for new processes to start)."""
 
+    def __init__(self, workers: int | None = None):
+        self.workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+        self._pool: ProcessPoolExecutor | None = None
 
-def _load_parallel(jobs, workers) -> Iterator[Loaded]:
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
-        yield from pool.map(_load_packed, jobs, chunksize=32)
+    def load_all(self, root: str, to_read) -> Iterator[Loaded]:
+        jobs = [(root, path, sha) for path, sha in to_read]
+        if len(jobs) < PARALLEL_FROM or self.workers <= 1:
+            return (load(*job) for job in jobs)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_process_context())
+        return self._pool.map(_load_packed, jobs, chunksize=32)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
 
 def _process_context():

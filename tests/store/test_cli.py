@@ -127,3 +127,36 @@ def test_index_shows_a_progress_bar_on_a_terminal(small_vault, tmp_path):
     assert proc.returncode == 0
     assert b"Indexing" in shown
     assert summary.startswith("Indexed vault: 4 notes")
+
+
+def test_watch_prints_json_lines_per_batch_and_stops_cleanly_on_sigterm(small_vault, tmp_path):
+    import queue
+    import signal
+    import threading
+    import time
+
+    env = {**os.environ, "SUBSTRATE_DATA_DIR": str(tmp_path)}
+    proc = subprocess.Popen([str(SCRIPT), "watch", str(small_vault), "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, env=env, text=True)
+    lines: queue.Queue = queue.Queue()
+    errors: list[str] = []
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    reader = threading.Thread(target=lambda: errors.extend(proc.stderr), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not any("Watching" in e for e in errors):
+            assert time.monotonic() < deadline and proc.poll() is None, errors
+            time.sleep(0.05)
+        temp = small_vault / ".tmp-save"
+        temp.write_text("---\ntype: system\n---\nSaved from an editor [[HubSpot]]\n", encoding="utf-8")
+        os.replace(temp, small_vault / "systems/Salesforce.md")
+        record = json.loads(lines.get(timeout=30))
+        assert record["changed"] == ["systems/Salesforce.md"]
+        assert {"added", "removed", "renamed", "milliseconds"} <= set(record)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    reader.join(5)
+    assert proc.returncode == 0
+    assert "Stopped." in "".join(errors) and "Traceback" not in "".join(errors)
