@@ -129,7 +129,8 @@ def test_index_shows_a_progress_bar_on_a_terminal(small_vault, tmp_path):
     assert summary.startswith("Indexed vault: 4 notes")
 
 
-def test_watch_prints_json_lines_per_batch_and_stops_cleanly_on_sigterm(small_vault, tmp_path):
+@pytest.mark.parametrize("stop_signal", ["SIGTERM", "SIGINT"])
+def test_watch_prints_json_lines_per_batch_and_stops_cleanly(small_vault, tmp_path, stop_signal):
     import queue
     import signal
     import threading
@@ -155,7 +156,7 @@ def test_watch_prints_json_lines_per_batch_and_stops_cleanly_on_sigterm(small_va
         assert record["changed"] == ["systems/Salesforce.md"]
         assert {"added", "removed", "renamed", "milliseconds"} <= set(record)
     finally:
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(getattr(signal, stop_signal))  # SIGINT is what Ctrl+C sends
         proc.wait(timeout=30)
     reader.join(5)
     assert proc.returncode == 0
