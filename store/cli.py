@@ -101,12 +101,16 @@ def index(vault, db_path):
     """Index VAULT (only what changed since last time) and print a summary."""
     brain, seconds = _open(vault, db_path, show_progress=True)
     with brain:
-        s = brain.summary()
-        skipped = f", {s.skipped} files skipped" if s.skipped else ""
-        click.echo(
-            f"Indexed {brain.vault.name}: {s.notes} notes, {s.links} links, {s.unresolved} unresolved links, "
-            f"{s.problems} problems{skipped}, {seconds:.2f} s"
-        )
+        click.echo(_summary_line(brain, seconds))
+
+
+def _summary_line(brain: Brain, seconds: float) -> str:
+    s = brain.summary()
+    skipped = f", {s.skipped} files skipped" if s.skipped else ""
+    return (
+        f"Indexed {brain.vault.name}: {s.notes} notes, {s.links} links, {s.unresolved} unresolved links, "
+        f"{s.problems} problems{skipped}, {seconds:.2f} s"
+    )
 
 
 @cli.command()
@@ -216,8 +220,7 @@ def watch(vault, db_path, as_json):
 
     brain, seconds = _open(vault, db_path, show_progress=True)
     err = _stderr()
-    s = brain.summary()
-    err.print(f"Indexed {escape(brain.vault.name)}: {s.notes} notes, {s.links} links, {s.problems} problems, {seconds:.2f} s")
+    err.print(escape(_summary_line(brain, seconds)))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     watcher = Watcher(

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
-from sqlite_utils import Migrations
-
 from filelock import FileLock, Timeout
+from sqlite_utils import Migrations
 
 from store.errors import IndexBusy, IndexUnavailable
 from store.note import ParsedNote
