@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import datetime as dt
+import time
+
 import sqlite_utils
 
-from store import query
+from store import blueprint as blueprints
+from store import history, query
+from store.coverage import CoverageReport, Gap, compute, gaps
+from store.coverage_facts import read_facts
 from store.errors import IndexBusy
 from store.index import Changes, Index, connect
 from store.locations import default_index_path
 from store.rescan import Progress, Readers, reindex, rescan
 from store.vault import Vault
+
+
+HISTORY_EVERY_SECONDS = 60
 
 
 class Brain:
@@ -22,6 +31,8 @@ class Brain:
         self.db_path = Path(db_path) if db_path else default_index_path(self.vault.real_root)
         self.index = Index(self.db_path, self.vault.real_root, read_only=read_only)
         self.readers = Readers()
+        self._history_due = False
+        self._history_taken = float("-inf")
 
     @property
     def read_only(self) -> bool:
@@ -39,10 +50,10 @@ class Brain:
         if self.read_only:
             raise IndexBusy(self.db_path)
         if workers is None:
-            return rescan(self.index, self.vault, self.readers, progress=progress)
+            return self._changed(rescan(self.index, self.vault, self.readers, progress=progress))
         readers = Readers(workers)
         try:
-            return rescan(self.index, self.vault, readers, progress=progress)
+            return self._changed(rescan(self.index, self.vault, readers, progress=progress))
         finally:
             readers.close()
 
@@ -50,7 +61,33 @@ class Brain:
         """Re-read only these vault-relative paths: added, edited or gone."""
         if self.read_only:
             raise IndexBusy(self.db_path)
-        return reindex(self.index, self.vault, paths, self.readers)
+        return self._changed(reindex(self.index, self.vault, paths, self.readers))
+
+    def _changed(self, changes: Changes) -> Changes:
+        if changes:
+            self._history_due = True
+            self.record_history_if_due()
+        return changes
+
+    def record_history_if_due(self) -> None:
+        """Store a coverage snapshot if the vault changed and the last one is a minute old."""
+        if self._history_due and not self.read_only and time.monotonic() - self._history_taken >= HISTORY_EVERY_SECONDS:
+            history.record(self.index.db, self.coverage(), dt.datetime.now(dt.timezone.utc))
+            self._history_taken = time.monotonic()
+            self._history_due = False
+
+    def blueprint(self) -> blueprints.Blueprint:
+        return blueprints.load(self.vault.root)
+
+    def coverage(self, today: dt.date | None = None) -> CoverageReport:
+        blueprint = self.blueprint()
+        return compute(read_facts(self.index.db, blueprint), blueprint, today or dt.date.today())
+
+    def gaps(self, today: dt.date | None = None) -> tuple[Gap, ...]:
+        return gaps(self.coverage(today))
+
+    def history(self, since: dt.date | None = None) -> list[history.HistoryPoint]:
+        return history.read(self.index.db, since)
 
     def summary(self) -> query.Summary:
         return query.summary(self.index.db)

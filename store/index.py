@@ -22,7 +22,7 @@ from store.note import ParsedNote
 from store.resolve import ambiguity_message, choose, lookup_key, markdown_link_keys, note_keys
 from store.vault import NoteFile
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _IN_CHUNK = 500
 
 migrations = Migrations("substrate")
@@ -70,6 +70,12 @@ def m001_schema(db: sqlite_utils.Database) -> None:
     db["problems"].create({"id": int, "path": str, "line": int, "message": str, "link_id": int}, pk="id")
     db["problems"].create_index(["path"])
     db["problems"].create_index(["link_id"])
+
+
+@migrations()
+def m002_coverage_history(db: sqlite_utils.Database) -> None:
+    """One row a minute at most, while the vault changes: how the substrate compounds."""
+    db["coverage_history"].create({"taken_at": str, "overall": float, "notes": int, "counts": str, "areas": str}, pk="taken_at")
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,19 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "Substrate"
 DATA_DIR_VARIABLE = "SUBSTRATE_DATA_DIR"  # tests and portable installs point this elsewhere
+
+
+def resources_dir() -> Path:
+    """The blueprint, templates and sample brain that ship with Substrate (read only)."""
+    bundled = getattr(sys, "_MEIPASS", None)  # inside a PyInstaller build
+    return Path(bundled) / "resources" if bundled else Path(__file__).resolve().parents[1] / "resources"
 
 
 def data_dir() -> Path:

@@ -195,6 +195,8 @@ class Watcher:
             elif now >= next_reconcile or self.vault_present != self.brain.vault.root.is_dir():
                 pending, rescan = self._apply(set(), rescan=True)
                 next_reconcile = time.monotonic() + self.reconcile_every
+            else:
+                self._record_history()
 
     def _next(self, timeout: float):
         try:
@@ -217,6 +219,12 @@ class Watcher:
         if changes:
             self.on_applied(Applied(changes, (time.perf_counter() - started) * 1000, rescan))
         return set(changes.unsettled), False
+
+    def _record_history(self) -> None:
+        try:
+            self.brain.record_history_if_due()
+        except SubstrateError as exc:
+            self.on_notice(str(exc))
 
     def _failed(self, exc: SubstrateError, paths: set[str], rescan: bool) -> tuple[set[str], bool]:
         if not self.brain.vault.root.is_dir():

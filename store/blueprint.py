@@ -1,0 +1,219 @@
+"""The blueprint: what a complete brain knows, per note type. Loaded from
+`resources/blueprint.yaml`, with a vault's `.substrate/blueprint.yaml` on top.
+
+A blueprint with errors never stops anything: each error is reported with its file, line
+and reason, and the default blueprint is used meanwhile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from store.locations import resources_dir
+from store.note import normalise_relation
+
+OVERRIDE_PATH = ".substrate/blueprint.yaml"
+RISKS = ("structured", "unstructured", "narrow", "trapped")
+_TOP_KEYS = {"version", "fresh_days", "where_it_lives", "inverses", "types"}
+_TYPE_KEYS = {"label", "fresh_days", "slots", "question"}
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+    kind: str  # "text" or "link"
+    types: tuple[str, ...] = ()  # for a link: the types its target may have; empty means any
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    name: str
+    label: str
+    slots: tuple[Slot, ...]
+    fresh_days: int
+    question: str
+
+
+@dataclass(frozen=True)
+class BlueprintProblem:
+    file: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    types: dict[str, TypeSpec]
+    inverses: dict[str, str]  # both directions
+    risks: dict[str, str]  # lives_in kind -> risk
+    fresh_days: int
+    sources: tuple[str, ...] = ()
+    problems: tuple[BlueprintProblem, ...] = field(default=())
+
+    def inverse(self, rel: str) -> str | None:
+        return self.inverses.get(rel)
+
+
+class _Invalid(Exception):
+    def __init__(self, node, reason):
+        super().__init__(reason)
+        self.line = node.start_mark.line + 1 if node is not None else None
+
+
+def load(vault_root: Path | None = None) -> Blueprint:
+    """The default blueprint with the vault's override on top; errors in the override are reported, not fatal."""
+    default_path = resources_dir() / "blueprint.yaml"
+    raw, problems = _read(default_path)
+    problems = problems or _check_references(raw, default_path)
+    if problems:  # the shipped blueprint is tested; this guards a damaged install
+        raise RuntimeError("; ".join(map(str, problems)))
+    override_path = Path(vault_root) / OVERRIDE_PATH if vault_root else None
+    if override_path is None or not override_path.is_file():
+        return _build(raw, (str(default_path),), ())
+    extra, problems = _read(override_path)
+    if not problems:
+        merged = _merge(raw, extra)
+        problems = _check_references(merged, override_path)
+        if not problems:
+            return _build(merged, (str(default_path), str(override_path)), ())
+    return _build(raw, (str(default_path),), problems)
+
+
+def _read(path: Path) -> tuple[dict, tuple[BlueprintProblem, ...]]:
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        raw = _top(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return {}, (BlueprintProblem(str(path), mark.line + 1 if mark else None, f"not valid YAML ({exc.problem})"),)
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, (BlueprintProblem(str(path), None, f"cannot be read ({exc})"),)
+    except _Invalid as exc:
+        return {}, (BlueprintProblem(str(path), exc.line, str(exc)),)
+    return raw, ()
+
+
+def _mapping(node, what: str) -> list:
+    if not isinstance(node, yaml.MappingNode):
+        raise _Invalid(node, f"{what} must be a list of `key: value` lines")
+    return node.value
+
+
+def _scalar(node, what: str) -> str:
+    if not isinstance(node, yaml.ScalarNode) or node.value == "":
+        raise _Invalid(node, f"{what} must be a word or a sentence")
+    return node.value
+
+
+def _days(node, what: str) -> int:
+    text = _scalar(node, what)
+    if not text.isdigit() or int(text) <= 0:
+        raise _Invalid(node, f"{what} must be a whole number of days, such as 90 (found {text!r})")
+    return int(text)
+
+
+def _top(node) -> dict:
+    if node is None:
+        return {}
+    raw: dict = {}
+    for key_node, value in _mapping(node, "The blueprint"):
+        key = _scalar(key_node, "A key")
+        if key not in _TOP_KEYS:
+            raise _Invalid(key_node, f"unknown key {key!r}; the blueprint knows {', '.join(sorted(_TOP_KEYS))}")
+        if key == "fresh_days":
+            raw[key] = _days(value, "fresh_days")
+        elif key == "where_it_lives":
+            raw[key] = {_scalar(k, "A place"): _risk(v) for k, v in _mapping(value, "where_it_lives")}
+        elif key == "inverses":
+            raw[key] = _inverses(value)
+        elif key == "types":
+            raw[key] = {normalise_relation(_scalar(k, "A type")): _type(normalise_relation(k.value), v) for k, v in _mapping(value, "types")}
+    return raw
+
+
+def _risk(node) -> str:
+    risk = _scalar(node, "A risk")
+    if risk not in RISKS:
+        raise _Invalid(node, f"{risk!r} is not a risk; use {', '.join(RISKS)}")
+    return risk
+
+
+def _inverses(node) -> dict[str, tuple[str, int]]:
+    pairs: dict[str, tuple[str, int]] = {}
+    for key_node, value in _mapping(node, "inverses"):
+        rel, inverse = normalise_relation(_scalar(key_node, "A relation")), normalise_relation(_scalar(value, "An inverse"))
+        for name, other in ((rel, inverse), (inverse, rel)):
+            if name in pairs and pairs[name][0] != other:
+                raise _Invalid(key_node, f"{name!r} cannot be the inverse of both {pairs[name][0]!r} and {other!r}")
+            pairs[name] = (other, key_node.start_mark.line + 1)
+    return pairs
+
+
+def _type(name: str, node) -> dict:
+    spec: dict = {"name": name, "line": node.start_mark.line + 1, "slots": {}}
+    for key_node, value in _mapping(node, f"The type {name!r}"):
+        key = _scalar(key_node, "A key")
+        if key not in _TYPE_KEYS:
+            raise _Invalid(key_node, f"unknown key {key!r} in type {name!r}; a type has {', '.join(sorted(_TYPE_KEYS))}")
+        if key == "fresh_days":
+            spec[key] = _days(value, f"{name}.fresh_days")
+        elif key == "slots":
+            spec[key] = {normalise_relation(_scalar(k, "A slot")): _slot_kind(v, name) for k, v in _mapping(value, f"{name}.slots")}
+        else:
+            spec[key] = _scalar(value, f"{name}.{key}")
+    return spec
+
+
+def _slot_kind(node, type_name: str) -> tuple[str, tuple[str, ...], int]:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.SequenceNode):
+        return "link", tuple(normalise_relation(_scalar(item, "A type")) for item in node.value), line
+    kind = _scalar(node, f"A slot of {type_name!r}")
+    if kind == "text":
+        return "text", (), line
+    if kind == "any":
+        return "link", (), line
+    return "link", (normalise_relation(kind),), line
+
+
+def _check_references(raw: dict, path: Path) -> tuple[BlueprintProblem, ...]:
+    """Every type a slot points at must be a type of the blueprint."""
+    known = set(raw.get("types", {}))
+    problems = []
+    for spec in raw.get("types", {}).values():
+        for slot, (kind, types, line) in spec["slots"].items():
+            for missing in sorted(set(types) - known):
+                problems.append(BlueprintProblem(str(path), line, f"{spec['name']}.{slot} points at {missing!r}, which is not a type here"))
+    return tuple(problems)
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    merged = dict(base)
+    for key in ("where_it_lives", "inverses", "types"):
+        merged[key] = {**base.get(key, {}), **extra.get(key, {})}
+    if "fresh_days" in extra:
+        merged["fresh_days"] = extra["fresh_days"]
+    return merged
+
+
+def _build(raw: dict, sources: tuple[str, ...], problems) -> Blueprint:
+    fresh = raw.get("fresh_days", 180)
+    types = {
+        name: TypeSpec(
+            name=name,
+            label=spec.get("label", name.replace("_", " ").capitalize()),
+            slots=tuple(Slot(slot, kind, types) for slot, (kind, types, _line) in spec["slots"].items()),
+            fresh_days=spec.get("fresh_days", fresh),
+            question=spec.get("question", ""),
+        )
+        for name, spec in raw.get("types", {}).items()
+    }
+    inverses = {rel: other for rel, (other, _line) in raw.get("inverses", {}).items()}
+    return Blueprint(types, inverses, dict(raw.get("where_it_lives", {})), fresh, sources, tuple(problems))
