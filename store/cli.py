@@ -153,13 +153,18 @@ def show(vault, note, db_path, as_json):
     brain, _ = _open(vault, db_path, may_read_only=True)
     with brain:
         detail = brain.note(note)
+        blueprint = brain.blueprint()
+    inverse = lambda rel: blueprint.inverse(rel) or f"{rel} (from)"  # noqa: E731 - owner -> "owner of"
     if as_json:
-        _print_json(dataclasses.asdict(detail))
+        data = dataclasses.asdict(detail)
+        for link in data["links_in"]:
+            link["inverse"] = inverse(link["rel"])
+        _print_json(data)
         return
-    _print_detail(_stdout(), detail)
+    _print_detail(_stdout(), detail, inverse)
 
 
-def _print_detail(out: Console, d: query.NoteDetail) -> None:
+def _print_detail(out: Console, d: query.NoteDetail, inverse) -> None:
     out.print(f"[bold]{escape(d.title)}[/]  [dim]{escape(d.path)}[/]")
     facts = [("type", d.type), ("owner", d.owner), ("status", d.status), ("reviewed", d.reviewed),
              ("lives in", ", ".join(d.lives_in)), ("motion", d.motion), ("confidence", d.confidence),
@@ -173,22 +178,22 @@ def _print_detail(out: Console, d: query.NoteDetail) -> None:
             where = f" [dim]({escape(f.section)})[/]" if f.section else ""
             out.print(f"  {escape(f.key)}: {escape(f.value)}{where}")
     _print_links(out, "Links out", d.links_out, lambda l: l.target_path or f"{l.target} (not written yet)")
-    _print_links(out, "Links in", d.links_in, lambda l: l.source)
+    _print_links(out, "Links in", d.links_in, lambda l: l.source, name=inverse)
     if d.problems:
         out.print("\n[bold]Problems[/]")
         for p in d.problems:
             out.print(f"  line {p.line or '-'}: {escape(p.message)}")
 
 
-def _print_links(out: Console, heading: str, links: list[query.LinkRow], describe) -> None:
+def _print_links(out: Console, heading: str, links: list[query.LinkRow], describe, name=lambda rel: rel) -> None:
     if not links:
         return
     out.print(f"\n[bold]{heading}[/]")
     grouped = defaultdict(list)
     for link in links:
-        grouped[link.rel].append(link)
+        grouped[name(link.rel)].append(link)
     for rel, rows in grouped.items():
-        out.print(f"  {escape(rel)}")
+        out.print(f"  {escape(rel.replace('_', ' '))}")
         for link in rows:
             out.print(f"    {escape(describe(link))}  [dim]line {link.line}[/]")
 

@@ -208,8 +208,8 @@ def _expected_type(unknown: UnknownFacts, blueprint: Blueprint, types_of: dict) 
     for source in unknown.sources:
         spec = blueprint.types.get(types_of.get(source, ""))
         for slot in spec.slots if spec else ():
-            if slot.name in unknown.rels and len(slot.types) == 1:
-                votes[slot.types[0]] += 1
+            if slot.name in unknown.rels and slot.types:
+                votes[slot.types[0]] += 1  # the first type a slot lists is the one it usually means
     return votes.most_common(1)[0][0] if votes else "unknown"
 
 
