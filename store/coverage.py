@@ -123,7 +123,8 @@ def compute(facts: Facts, blueprint: Blueprint, today: dt.date) -> CoverageRepor
     types_of = {n.path: n.type for n in facts.notes}
     classified = [n for n in facts.notes if n.type in blueprint.types]
     notes = tuple(_note_coverage(n, blueprint.types[n.type], blueprint, today, types_of) for n in classified)
-    unknowns = tuple(_unknown_coverage(u, blueprint, types_of, {n.path: n for n in facts.notes}) for u in facts.unknowns)
+    motion_of = {n.path: n.motion for n in facts.notes}
+    unknowns = tuple(_unknown_coverage(u, blueprint, types_of, motion_of) for u in facts.unknowns)
     everything = notes + unknowns
     by_path = {n.path: n for n in notes}
     return CoverageReport(
@@ -192,9 +193,9 @@ def _risk(lives_in: tuple[str, ...], blueprint: Blueprint) -> str:
     return next((risk for risk in RISK_ORDER if risk in risks), "unknown")
 
 
-def _unknown_coverage(unknown: UnknownFacts, blueprint: Blueprint, types_of: dict, notes: dict) -> NoteCoverage:
+def _unknown_coverage(unknown: UnknownFacts, blueprint: Blueprint, types_of: dict, motion_of: dict) -> NoteCoverage:
     expected = _expected_type(unknown, blueprint, types_of)
-    motions = Counter(notes[s].motion for s in unknown.sources if s in notes and notes[s].motion)
+    motions = Counter(motion_of[s] for s in unknown.sources if motion_of.get(s))
     return NoteCoverage(
         path=None, title=unknown.target, type=expected, motion=motions.most_common(1)[0][0] if motions else "unset",
         state="known_unknown", score=0.0, missing=(f"not written yet; {len(unknown.sources)} notes refer to it",),
