@@ -33,6 +33,8 @@ class Brain:
         self.readers = Readers()
         self._history_due = False
         self._history_taken = float("-inf")
+        self._coverage: tuple[tuple, CoverageReport] | None = None  # (what it was computed from, the report)
+        self._writes = 0
 
     @property
     def read_only(self) -> bool:
@@ -64,6 +66,7 @@ class Brain:
         return self._changed(reindex(self.index, self.vault, paths, self.readers))
 
     def _changed(self, changes: Changes) -> Changes:
+        self._writes += 1
         if changes:
             self._history_due = True
             self.record_history_if_due()
@@ -80,8 +83,12 @@ class Brain:
         return blueprints.load(self.vault.root)
 
     def coverage(self, today: dt.date | None = None) -> CoverageReport:
+        """The coverage report; computed again only after the index or the blueprint changed."""
         blueprint = self.blueprint()
-        return compute(read_facts(self.index.db, blueprint), blueprint, today or dt.date.today())
+        basis = (today or dt.date.today(), blueprint, self.index.db.execute("PRAGMA data_version").fetchone()[0], self._writes)
+        if self._coverage is None or self._coverage[0] != basis:
+            self._coverage = (basis, compute(read_facts(self.index.db, blueprint), blueprint, basis[0]))
+        return self._coverage[1]
 
     def gaps(self, today: dt.date | None = None) -> tuple[Gap, ...]:
         return gaps(self.coverage(today))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from store.blueprint import Blueprint, Slot, TypeSpec
 
@@ -18,8 +19,7 @@ MOTIONS = ("b2b", "b2c", "shared", "unset")
 STUB_CHARS = 120  # a body shorter than this, with most slots empty, is a stub
 
 
-@dataclass(frozen=True)
-class LinkFact:
+class LinkFact(NamedTuple):
     rel: str
     target_path: str | None
     target_type: str | None
@@ -27,8 +27,7 @@ class LinkFact:
     inverse: bool = False  # read from the other note's side (its `owner_of` fills this one's `owner`)
 
 
-@dataclass(frozen=True)
-class NoteFacts:
+class NoteFacts(NamedTuple):
     path: str
     title: str
     type: str
@@ -55,8 +54,7 @@ class Facts:
     unknowns: tuple[UnknownFacts, ...]
 
 
-@dataclass(frozen=True)
-class NoteCoverage:
+class NoteCoverage(NamedTuple):
     path: str | None  # None for a known unknown
     title: str
     type: str

@@ -11,6 +11,7 @@ import sqlite_utils
 
 from store.blueprint import Blueprint
 from store.coverage import Facts, LinkFact, NoteFacts, UnknownFacts
+from store.note import normalise_relation
 
 # Keys kept as columns of `notes` that also fill a slot of the same name.
 _META_SLOTS = ("owner", "status", "motion", "confidence")
@@ -21,65 +22,60 @@ PLACEHOLDERS = ("", "unknown", "tbd", "todo", "?", "??", "n/a", "na", "none", "n
 def read_facts(db: sqlite_utils.Database, blueprint: Blueprint) -> Facts:
     slots = {slot.name for spec in blueprint.types.values() for slot in spec.slots} | {"owner", "from", "to"}
     inverse_of = {blueprint.inverse(name): name for name in slots if blueprint.inverse(name)}
+    rows = db.execute(f"SELECT path, title, type, motion, reviewed, lives_in, body_chars, {', '.join(_META_SLOTS)} FROM notes").fetchall()
+    types = {row[0]: row[2] for row in rows}
+    titles = {row[0]: row[1] for row in rows}
     fields = _fields(db, slots)
-    links = _links(db, slots, inverse_of)
+    links = _links(db, slots, inverse_of, types, titles)
     linked_from = dict(db.execute(
         "SELECT target_path, COUNT(DISTINCT source) FROM links WHERE target_path IS NOT NULL AND target_path != source GROUP BY target_path"
     ).fetchall())
     links_out = dict(db.execute(
         "SELECT source, COUNT(*) FROM links WHERE target_path IS NULL OR target_path != source GROUP BY source"
     ).fetchall())
-    notes = []
-    rows = db.execute(f"SELECT path, title, type, motion, reviewed, lives_in, length(body), {', '.join(_META_SLOTS)} FROM notes")
-    for path, title, type_, motion, reviewed, lives_in, body_chars, *meta in rows:
-        present = fields.get(path, set()) | {name for name, value in zip(_META_SLOTS, meta) if not _placeholder(value)}
-        notes.append(NoteFacts(
-            path=path, title=title, type=type_, motion=motion, reviewed=reviewed,
-            lives_in=tuple(json.loads(lives_in or "[]")), body_chars=body_chars or 0,
-            fields=frozenset(present), links=tuple(links.get(path, ())),
-            linked_from=linked_from.get(path, 0), links_out=links_out.get(path, 0),
-        ))
-    return Facts(tuple(notes), _unknowns(db))
+    no_links: tuple = ()
+    notes = tuple(
+        NoteFacts(
+            path, title, type_, motion, reviewed, _places(lives_in), body_chars or 0,
+            frozenset(fields.get(path, set()) | {name for name, value in zip(_META_SLOTS, meta) if not _placeholder(value)}),
+            tuple(links.get(path, no_links)), linked_from.get(path, 0), links_out.get(path, 0),
+        )
+        for path, title, type_, motion, reviewed, lives_in, body_chars, *meta in rows
+    )
+    return Facts(notes, _unknowns(db))
+
+
+def _places(lives_in: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(lives_in)) if lives_in and lives_in != "[]" else ()
 
 
 def _placeholder(value) -> bool:
     return value is None or value.strip().lower() in PLACEHOLDERS
 
 
-def _normalised_key():
-    return "lower(replace(replace(trim(key), ' ', '_'), '-', '_'))"
-
-
 def _fields(db, slots: set[str]) -> dict[str, set[str]]:
-    marks = ",".join("?" * len(slots))
     found: dict[str, set[str]] = defaultdict(set)
-    empty = ",".join("?" * len(PLACEHOLDERS))
-    for path, key in db.execute(
-        f"SELECT DISTINCT path, {_normalised_key()} AS k FROM fields WHERE lower(trim(value)) NOT IN ({empty}) AND k IN ({marks})",
-        [*PLACEHOLDERS, *sorted(slots)],
-    ):
-        found[path].add(key)
+    names: dict[str, str] = {}  # key as written -> its slot name; a vault uses few distinct keys
+    for path, key, value in db.execute("SELECT path, key, value FROM fields"):
+        name = names.get(key)
+        if name is None:
+            name = names[key] = normalise_relation(key)
+        if name in slots and not _placeholder(value):
+            found[path].add(name)
     return found
 
 
-def _links(db, slots: set[str], inverse_of: dict[str, str]) -> dict[str, list[LinkFact]]:
+def _links(db, slots: set[str], inverse_of: dict[str, str], types: dict, titles: dict) -> dict[str, list[LinkFact]]:
+    """Links that fill a slot, seen from both ends: `owner` from its source, `owner_of` from its target."""
     found: dict[str, list[LinkFact]] = defaultdict(list)
-    marks = ",".join("?" * len(slots))
-    for source, rel, target_path, target_type, target in db.execute(
-        f"""SELECT l.source, l.rel, l.target_path, n.type, l.target
-            FROM links l LEFT JOIN notes n ON n.path = l.target_path WHERE l.rel IN ({marks})""",
-        sorted(slots),
+    wanted = sorted(slots | set(inverse_of))
+    for source, rel, target_path, target in db.execute(
+        f"SELECT source, rel, target_path, target FROM links WHERE rel IN ({','.join('?' * len(wanted))})", wanted
     ):
-        found[source].append(LinkFact(rel, target_path, target_type, target))
-    if inverse_of:
-        marks = ",".join("?" * len(inverse_of))
-        for target_path, rel, source, source_type, source_title in db.execute(
-            f"""SELECT l.target_path, l.rel, l.source, n.type, n.title
-                FROM links l JOIN notes n ON n.path = l.source
-                WHERE l.rel IN ({marks}) AND l.target_path IS NOT NULL""",
-            sorted(inverse_of),
-        ):
-            found[target_path].append(LinkFact(inverse_of[rel], source, source_type, source_title, inverse=True))
+        if rel in slots:
+            found[source].append(LinkFact(rel, target_path, types.get(target_path), target))
+        if rel in inverse_of and target_path is not None:
+            found[target_path].append(LinkFact(inverse_of[rel], source, types.get(source), titles.get(source, source), True))
     return found
 
 

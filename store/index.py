@@ -22,7 +22,7 @@ from store.note import ParsedNote
 from store.resolve import ambiguity_message, choose, lookup_key, markdown_link_keys, note_keys
 from store.vault import NoteFile
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _IN_CHUNK = 500
 
 migrations = Migrations("substrate")
@@ -76,6 +76,17 @@ def m001_schema(db: sqlite_utils.Database) -> None:
 def m002_coverage_history(db: sqlite_utils.Database) -> None:
     """One row a minute at most, while the vault changes: how the substrate compounds."""
     db["coverage_history"].create({"taken_at": str, "overall": float, "notes": int, "counts": str, "areas": str}, pk="taken_at")
+
+
+@migrations()
+def m003_sizes_and_covering_indexes(db: sqlite_utils.Database) -> None:
+    """Coverage reads every note's size and every link's ends: keep both cheap to read."""
+    db.execute("ALTER TABLE notes ADD COLUMN body_chars INTEGER")
+    db.execute("UPDATE notes SET body_chars = length(body)")
+    db.execute("DROP INDEX IF EXISTS idx_links_target_path")
+    db.execute("DROP INDEX IF EXISTS idx_links_source")
+    db.execute("CREATE INDEX idx_links_target_path_source ON links (target_path, source)")
+    db.execute("CREATE INDEX idx_links_source_target_path ON links (source, target_path)")
 
 
 @dataclass(frozen=True)
@@ -314,9 +325,9 @@ class Index:
 
     def _insert_notes(self, notes: list[ParsedNote]) -> None:
         first = self.db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM notes").fetchone()[0]
-        self._insert("notes", ("rowid", "path", "title", "type", "aliases", "owner", "status", "reviewed", "lives_in", "motion", "confidence", "body"), (
+        self._insert("notes", ("rowid", "path", "title", "type", "aliases", "owner", "status", "reviewed", "lives_in", "motion", "confidence", "body", "body_chars"), (
             (rowid, n.path, n.title, n.type, json.dumps(list(n.aliases)), n.owner, n.status, n.reviewed,
-             json.dumps(list(n.lives_in)), n.motion, n.confidence, n.body)
+             json.dumps(list(n.lives_in)), n.motion, n.confidence, n.body, len(n.body))
             for rowid, n in enumerate(notes, start=first)
         ))
         self._insert("notes_fts", ("rowid", "title", "body"), ((rowid, n.title, n.body) for rowid, n in enumerate(notes, start=first)))

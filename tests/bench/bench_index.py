@@ -43,6 +43,12 @@ def sentence(rng: random.Random, n: int = 14) -> str:
     return " ".join(rng.choices(VOCABULARY, cum_weights=CUMULATIVE, k=n)).capitalize() + "."
 
 
+def markdown_target(rng: random.Random, n: int) -> str:
+    """A relative markdown link to another note's file; like wiki links, about 5% to notes nobody wrote."""
+    j = rng.randrange(n + n // 20)
+    return f"{FOLDERS[j % len(FOLDERS)]}/Note%20{j}.md"
+
+
 def note_text(i: int, n: int, rng: random.Random) -> str:
     other = lambda: f"Note {rng.randrange(n + n // 20)}"  # noqa: E731 - about 5% point at notes nobody wrote
     kind = i % len(TYPES)
@@ -66,7 +72,7 @@ def note_text(i: int, n: int, rng: random.Random) -> str:
         f"- implements [[{other()}]] (context for the relation)",
         f"It runs [uses:: [[{other()}]]] with (cadence:: hourly) checks. #{rng.choice(WORDS)} #nested/{rng.choice(WORDS)}",
         f"![[{other()}]]",
-        f"Read [the runbook]({FOLDERS[rng.randrange(10)]}/Note%20{rng.randrange(n)}.md#setup) or [the web](https://example.com/x.md).",
+        f"Read [the runbook](../{markdown_target(rng, n)}#setup) or [the web](https://example.com/x.md).",
         "",
         "## Details",
         sentence(rng, 30),
