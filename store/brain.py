@@ -35,6 +35,7 @@ class Brain:
         self._history_taken = float("-inf")
         self._coverage: tuple[tuple, CoverageReport] | None = None  # (what it was computed from, the report)
         self._writes = 0
+        self._blueprint: tuple[object, blueprints.Blueprint] | None = None
 
     @property
     def read_only(self) -> bool:
@@ -80,13 +81,21 @@ class Brain:
             self._history_due = False
 
     def blueprint(self) -> blueprints.Blueprint:
-        return blueprints.load(self.vault.root)
+        """The vault's blueprint, read again only when its override file changes."""
+        override = self.vault.root / blueprints.OVERRIDE_PATH
+        try:
+            stamp = (override.stat().st_mtime_ns, override.stat().st_size)
+        except OSError:
+            stamp = None
+        if self._blueprint is None or self._blueprint[0] != stamp:
+            self._blueprint = (stamp, blueprints.load(self.vault.root))
+        return self._blueprint[1]
 
-    def coverage(self, today: dt.date | None = None) -> CoverageReport:
+    def coverage(self, today: dt.date | None = None, cached: bool = True) -> CoverageReport:
         """The coverage report; computed again only after the index or the blueprint changed."""
         blueprint = self.blueprint()
         basis = (today or dt.date.today(), blueprint, self.index.db.execute("PRAGMA data_version").fetchone()[0], self._writes)
-        if self._coverage is None or self._coverage[0] != basis:
+        if not cached or self._coverage is None or self._coverage[0] != basis:
             self._coverage = (basis, compute(read_facts(self.index.db, blueprint), blueprint, basis[0]))
         return self._coverage[1]
 

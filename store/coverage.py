@@ -35,8 +35,8 @@ class NoteFacts(NamedTuple):
     reviewed: str | None
     lives_in: tuple[str, ...]
     body_chars: int
-    fields: frozenset[str]  # normalised keys that hold a value
-    links: tuple[LinkFact, ...]
+    fields: set[str]  # normalised keys that hold a value
+    links: list[LinkFact] | tuple[LinkFact, ...]
     linked_from: int  # links in from other notes
     links_out: int
 

@@ -34,15 +34,21 @@ def read_facts(db: sqlite_utils.Database, blueprint: Blueprint) -> Facts:
         "SELECT source, COUNT(*) FROM links WHERE target_path IS NULL OR target_path != source GROUP BY source"
     ).fetchall())
     no_links: tuple = ()
-    notes = tuple(
-        NoteFacts(
-            path, title, type_, motion, reviewed, _places(lives_in), body_chars or 0,
-            frozenset(fields.get(path, set()) | {name for name, value in zip(_META_SLOTS, meta) if not _placeholder(value)}),
-            tuple(links.get(path, no_links)), linked_from.get(path, 0), links_out.get(path, 0),
-        )
-        for path, title, type_, motion, reviewed, lives_in, body_chars, *meta in rows
-    )
-    return Facts(notes, _unknowns(db))
+    places: dict[str | None, tuple[str, ...]] = {}  # the same few lives_in lists recur across a vault
+    notes = []
+    for path, title, type_, motion, reviewed, lives_in, body_chars, owner, status, _motion, confidence in rows:
+        present = fields.get(path) or set()
+        for name, value in (("owner", owner), ("status", status), ("motion", motion), ("confidence", confidence)):
+            if value and value.strip().lower() not in PLACEHOLDERS:
+                present.add(name)
+        where = places.get(lives_in)
+        if where is None:
+            where = places[lives_in] = _places(lives_in)
+        notes.append(NoteFacts(
+            path, title, type_, motion, reviewed, where, body_chars or 0, present,
+            links.get(path, no_links), linked_from.get(path, 0), links_out.get(path, 0),
+        ))
+    return Facts(tuple(notes), _unknowns(db))
 
 
 def _places(lives_in: str | None) -> tuple[str, ...]:

@@ -87,6 +87,9 @@ def m003_sizes_and_covering_indexes(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_links_source")
     db.execute("CREATE INDEX idx_links_target_path_source ON links (target_path, source)")
     db.execute("CREATE INDEX idx_links_source_target_path ON links (source, target_path)")
+    db.execute("CREATE INDEX idx_links_rel ON links (rel)")
+    # Everything coverage reads of a note, so it never pages through the bodies.
+    db.execute("CREATE INDEX idx_notes_facts ON notes (path, title, type, motion, reviewed, lives_in, body_chars, owner, status, confidence)")
 
 
 @dataclass(frozen=True)
