@@ -33,6 +33,7 @@ class Brain:
         self.readers = Readers()
         self._history_due = False
         self._history_taken = float("-inf")
+        self.defer_history = False  # the watcher records history when idle, not in the middle of a burst
         self._coverage: tuple[tuple, CoverageReport] | None = None  # (what it was computed from, the report)
         self._writes = 0
         self._blueprint: tuple[object, blueprints.Blueprint] | None = None
@@ -70,7 +71,8 @@ class Brain:
         self._writes += 1
         if changes:
             self._history_due = True
-            self.record_history_if_due()
+            if not self.defer_history:
+                self.record_history_if_due()
         return changes
 
     def record_history_if_due(self) -> None:

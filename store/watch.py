@@ -128,6 +128,7 @@ class Watcher:
 
     def start(self, wait: bool = True, timeout: float = 60.0) -> None:
         """Start watching; with wait, return once the start-up rescan has been applied."""
+        self.brain.defer_history = True
         self._thread = threading.Thread(target=self._run, name="substrate-watcher", daemon=True)
         self._thread.start()
         if wait and not self._ready.wait(timeout):

@@ -277,3 +277,10 @@ def test_stop_ends_the_thread_and_the_observer(vault, tmp_path):
         watcher.stop()
         assert not watcher.live
         assert not any(t.name == "substrate-watcher" for t in threading.enumerate())
+
+
+def test_coverage_history_is_recorded_while_watching_once_idle(vault, live, monkeypatch):
+    monkeypatch.setattr(watch_module, "RETURN_CHECK_SECONDS", 0.1)
+    state = live()
+    write(vault, "a.md", "---\ntype: system\n---\n")
+    wait_until(lambda: state.query("SELECT COUNT(*) FROM coverage_history") == [(1,)], message="a history point")
