@@ -128,13 +128,6 @@ class Vault:
             info = entry.stat(follow_symlinks=True)
             found[rel] = FileStat(info.st_size, info.st_mtime_ns, stat.S_ISREG(info.st_mode))
 
-    def absolute(self, rel: str) -> Path:
-        return self.root / rel
-
-    def read(self, rel: str) -> NoteFile:
-        """Read and decode one note; never raises for anything the file itself contains."""
-        return read_note_file(str(self.root), rel)
-
 
 def read_note_file(root: str, rel: str) -> NoteFile:
     """Module-level so worker processes can call it with plain arguments."""

@@ -284,3 +284,11 @@ def test_coverage_history_is_recorded_while_watching_once_idle(vault, live, monk
     state = live()
     write(vault, "a.md", "---\ntype: system\n---\n")
     wait_until(lambda: state.query("SELECT COUNT(*) FROM coverage_history") == [(1,)], message="a history point")
+
+
+def test_a_rescan_can_be_asked_for(vault, live, monkeypatch):
+    _deaf(monkeypatch)
+    state = live()
+    note = write(vault, "Unseen.md", "no event for this either")
+    state.watcher.request_rescan()
+    wait_until(lambda: state.sha_of("Unseen.md") == sha(note), message="the rescan that was asked for")
