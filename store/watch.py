@@ -188,7 +188,8 @@ class Watcher:
                     rescan = True
                 else:
                     pending.add(item)
-                continue
+                if now < first + self.max_delay:
+                    continue  # a steady stream of events must not hold a batch back past the maximum delay
             if pending or rescan:
                 if now >= last + self.quiet or now >= first + self.max_delay:
                     pending, rescan = self._apply(pending, rescan or len(pending) > self.burst)

@@ -292,3 +292,4 @@ def test_a_rescan_can_be_asked_for(vault, live, monkeypatch):
     note = write(vault, "Unseen.md", "no event for this either")
     state.watcher.request_rescan()
     wait_until(lambda: state.sha_of("Unseen.md") == sha(note), message="the rescan that was asked for")
+
