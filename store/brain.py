@@ -6,13 +6,14 @@ from pathlib import Path
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 
 import sqlite_utils
 
 from store import blueprint as blueprints
 from store import history, query
-from store.coverage import CoverageReport, Gap, compute, gaps
-from store.coverage_facts import read_facts
+from store.coverage import CoverageReport, Facts, Gap, compute, gaps
+from store.coverage_facts import read_note_facts, read_unknowns
 from store.errors import IndexBusy
 from store.index import Changes, Index, connect
 from store.locations import default_index_path
@@ -21,6 +22,16 @@ from store.vault import Vault
 
 
 HISTORY_EVERY_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class _CoverageCache:
+    blueprint: blueprints.Blueprint
+    day: dt.date
+    version: int  # SQLite's data_version: changes when another process writes
+    facts: dict
+    reuse: dict  # path -> (NoteFacts, NoteCoverage) for `compute`
+    report: CoverageReport
 
 
 class Brain:
@@ -34,8 +45,8 @@ class Brain:
         self._history_due = False
         self._history_taken = float("-inf")
         self.defer_history = False  # the watcher records history when idle, not in the middle of a burst
-        self._coverage: tuple[tuple, CoverageReport] | None = None  # (what it was computed from, the report)
-        self._writes = 0
+        self._coverage: _CoverageCache | None = None
+        self._dirty: set[str] = set()  # notes whose coverage facts changed since the last report
         self._blueprint: tuple[object, blueprints.Blueprint] | None = None
 
     @property
@@ -68,7 +79,8 @@ class Brain:
         return self._changed(reindex(self.index, self.vault, paths, self.readers))
 
     def _changed(self, changes: Changes) -> Changes:
-        self._writes += 1
+        self._dirty.update(changes.added, changes.changed, changes.removed, changes.touched)
+        self._dirty.update(path for pair in changes.renamed for path in pair)
         if changes:
             self._history_due = True
             if not self.defer_history:
@@ -94,12 +106,27 @@ class Brain:
         return self._blueprint[1]
 
     def coverage(self, today: dt.date | None = None, cached: bool = True) -> CoverageReport:
-        """The coverage report; computed again only after the index or the blueprint changed."""
-        blueprint = self.blueprint()
-        basis = (today or dt.date.today(), blueprint, self.index.db.execute("PRAGMA data_version").fetchone()[0], self._writes)
-        if not cached or self._coverage is None or self._coverage[0] != basis:
-            self._coverage = (basis, compute(read_facts(self.index.db, blueprint), blueprint, basis[0]))
-        return self._coverage[1]
+        """The coverage report. Kept until the index changes; after a change only the notes it
+        touched are read and judged again (another process's writes mean a full recompute)."""
+        blueprint, day = self.blueprint(), today or dt.date.today()
+        version = self.index.db.execute("PRAGMA data_version").fetchone()[0]
+        cache = self._coverage
+        if cached and cache is not None and (cache.blueprint, cache.day, cache.version) == (blueprint, day, version):
+            if not self._dirty:
+                return cache.report
+            facts = dict(cache.facts)
+            for path in self._dirty:
+                facts.pop(path, None)
+            facts.update((n.path, n) for n in read_note_facts(self.index.db, blueprint, sorted(self._dirty)))
+            reuse = cache.reuse
+        else:
+            facts = {n.path: n for n in read_note_facts(self.index.db, blueprint)}
+            reuse = {}
+        self._dirty = set()
+        report = compute(Facts(tuple(facts.values()), read_unknowns(self.index.db)), blueprint, day, reuse)
+        judged = {n.path: (facts[n.path], n) for n in report.notes}
+        self._coverage = _CoverageCache(blueprint, day, version, facts, judged, report)
+        return report
 
     def gaps(self, today: dt.date | None = None) -> tuple[Gap, ...]:
         return gaps(self.coverage(today))

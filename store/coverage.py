@@ -117,10 +117,17 @@ class CoverageReport:
         return next((n for n in self.notes if n.path == path), None)
 
 
-def compute(facts: Facts, blueprint: Blueprint, today: dt.date) -> CoverageReport:
+def compute(facts: Facts, blueprint: Blueprint, today: dt.date, reuse: dict | None = None) -> CoverageReport:
+    """The report. `reuse` maps a path to (its NoteFacts, its NoteCoverage) from an earlier report
+    on the same blueprint and day: a note whose facts are that very object is not judged again."""
     types_of = {n.path: n.type for n in facts.notes}
-    classified = [n for n in facts.notes if n.type in blueprint.types]
-    notes = tuple(_note_coverage(n, blueprint.types[n.type], blueprint, today, types_of) for n in classified)
+    classified = sorted((n for n in facts.notes if n.type in blueprint.types), key=lambda n: n.path)
+    reuse = reuse or {}
+    notes = tuple(
+        earlier[1] if (earlier := reuse.get(n.path)) is not None and earlier[0] is n
+        else _note_coverage(n, blueprint.types[n.type], blueprint, today)
+        for n in classified
+    )
     motion_of = {n.path: n.motion for n in facts.notes}
     unknowns = tuple(_unknown_coverage(u, blueprint, types_of, motion_of) for u in facts.unknowns)
     everything = notes + unknowns
@@ -138,12 +145,13 @@ def compute(facts: Facts, blueprint: Blueprint, today: dt.date) -> CoverageRepor
         seams_missing_a_side=tuple(by_path[n.path] for n in classified if n.type == "seam" and not _has_both_sides(n)),
         bus_factor=_bus_factor(notes, facts, types_of),
         where_it_lives=_where_it_lives(notes, blueprint),
-        unclassified=tuple(n.path for n in facts.notes if n.type not in blueprint.types),
+        unclassified=tuple(sorted(n.path for n in facts.notes if n.type not in blueprint.types)),
         blueprint_problems=tuple(map(str, blueprint.problems)),
     )
 
 
-def _note_coverage(note: NoteFacts, spec: TypeSpec, blueprint: Blueprint, today: dt.date, types_of: dict) -> NoteCoverage:
+def _note_coverage(note: NoteFacts, spec: TypeSpec, blueprint: Blueprint, today: dt.date) -> NoteCoverage:
+    """A pure function of the note's own facts: what makes reusing it safe."""
     missing = [reason for slot in spec.slots if (reason := _unfilled(slot, note)) is not None]
     filled = 1.0 - len(missing) / len(spec.slots) if spec.slots else 1.0
     stale = _is_stale(note.reviewed, spec.fresh_days, today)
@@ -154,7 +162,7 @@ def _note_coverage(note: NoteFacts, spec: TypeSpec, blueprint: Blueprint, today:
         score /= 2
     if stale:
         missing.append("never reviewed" if not note.reviewed else f"last reviewed {note.reviewed}")
-    owners = tuple(sorted({l.target_path for l in note.links if l.rel == "owner" and l.target_path and types_of.get(l.target_path) in ("person", "team")}))
+    owners = tuple(sorted({l.target_path for l in note.links if l.rel == "owner" and l.target_path and l.target_type in ("person", "team")}))
     return NoteCoverage(
         path=note.path, title=note.title, type=note.type, motion=note.motion or "unset", state=state, score=round(score, 3),
         missing=tuple(missing), risk=_risk(note.lives_in, blueprint), lives_in=note.lives_in, reviewed=note.reviewed,

@@ -118,6 +118,7 @@ class Changes:
     renamed: tuple[tuple[str, str], ...] = ()
     relinked: int = 0  # links whose resolution changed without their note being read
     unsettled: tuple[str, ...] = ()  # files still being written: left as they were, to read again
+    touched: tuple[str, ...] = ()  # other notes whose links in or out changed (re-resolved, or pointed at by the changed)
 
     def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed or self.renamed or self.relinked)
@@ -126,6 +127,7 @@ class Changes:
         return Changes(
             self.added + other.added, self.changed + other.changed, self.removed + other.removed,
             self.renamed + other.renamed, self.relinked + other.relinked, self.unsettled + other.unsettled,
+            self.touched + other.touched,
         )
 
 
@@ -262,26 +264,32 @@ class Index:
             raise IndexUnavailable(self.path, f"writing failed and was rolled back ({exc})") from exc
 
     def _apply(self, batch: Batch) -> Changes:
-        touched = [item for item in batch.loaded if item.unchanged]
+        restamped = [item for item in batch.loaded if item.unchanged]
         fresh = [item for item in batch.loaded if not item.unchanged]
         fresh_paths = [item.file.path for item in fresh]
         existing = set(self._existing(fresh_paths + batch.removed))
         old_keys = self._keys_of(existing)
+        touched = {row[0] for row in self._select_in(
+            "SELECT DISTINCT target_path FROM links WHERE target_path IS NOT NULL AND source IN ({})", existing)}
         self._delete(list(existing))
-        self._update_stats(touched)
+        self._update_stats(restamped)
         notes = [item.note for item in fresh if item.note is not None]
         self._insert_files(fresh)
         self._insert_notes(notes)
         new_keys = {(key, kind, note.path) for note in notes for key, kind in note_keys(note.path, note.aliases)}
         self._insert("names", ("key", "kind", "path"), new_keys)
-        self._insert_links(notes)
+        touched |= self._insert_links(notes)
         affected = {key for key, _kind, _path in old_keys ^ new_keys}
-        relinked = self._reresolve(affected, skip_sources={n.path for n in notes}) if affected else 0
+        relinked, moved_ends = self._reresolve(affected, skip_sources={n.path for n in notes}) if affected else (0, set())
+        touched |= moved_ends
+        touched |= {row[0] for row in self._select_in("SELECT DISTINCT source FROM links WHERE target_path IN ({})", fresh_paths)}
+        touched.discard(None)
         return Changes(
             added=tuple(p for p in fresh_paths if p not in existing),
             changed=tuple(p for p in fresh_paths if p in existing),
             removed=tuple(batch.removed),
             relinked=relinked,
+            touched=tuple(touched - set(fresh_paths) - set(batch.removed)),
         )
 
     def _existing(self, paths: list[str]) -> list[str]:
@@ -341,7 +349,8 @@ class Index:
         self._insert("sections", ("path", "title", "level", "line"), ((n.path, s.title, s.level, s.line) for n in notes for s in n.sections))
         self._insert("problems", ("path", "line", "message"), ((n.path, p.line, p.message) for n in notes for p in n.problems))
 
-    def _insert_links(self, notes: list[ParsedNote]) -> None:
+    def _insert_links(self, notes: list[ParsedNote]) -> set[str]:
+        """Insert the notes' links, resolved; return the notes they point at."""
         pending = []
         for note in notes:
             for link in note.links:
@@ -361,6 +370,7 @@ class Index:
                 problems.append((source, link.line, ambiguity_message(link.target, resolution), link_id))
         self._insert("links", ("id", "source", "rel", "target", "target_path", "line", "kind", "fragment", "label", "context", "target_key", "alt_key"), rows)
         self._insert("problems", ("path", "line", "message", "link_id"), problems)
+        return {row[4] for row in rows if row[4]}
 
     def _matches(self, keys: set[str]) -> dict[str, list[tuple[str, str]]]:
         found: dict[str, list[tuple[str, str]]] = {}
@@ -368,29 +378,31 @@ class Index:
             found.setdefault(key, []).append((path, kind))
         return found
 
-    def _reresolve(self, affected: set[str], skip_sources: set[str]) -> int:
-        """Links whose target names one of `affected` are resolved again, without reading their notes."""
+    def _reresolve(self, affected: set[str], skip_sources: set[str]) -> tuple[int, set[str]]:
+        """Links whose target names one of `affected` are resolved again, without reading their notes.
+        Returns how many now point elsewhere, and the notes at either end of those."""
         keys = list(affected)
         rows = self._select_in("SELECT id, source, target, kind, target_key, alt_key, target_path, line FROM links WHERE target_key IN ({})", keys)
         rows += self._select_in("SELECT id, source, target, kind, target_key, alt_key, target_path, line FROM links WHERE alt_key IS NOT NULL AND alt_key IN ({})", keys)
         rows = [row for row in {row[0]: row for row in rows}.values() if row[1] not in skip_sources]
         if not rows:
-            return 0
+            return 0, set()
         matches = self._matches({k for row in rows for k in (row[4], row[5]) if k})
         ids = [row[0] for row in rows]
         for start in range(0, len(ids), _IN_CHUNK):
             chunk = ids[start : start + _IN_CHUNK]
             self.db.execute(f"DELETE FROM problems WHERE link_id IN ({','.join('?' * len(chunk))})", chunk)
-        moved, problems = [], []
+        moved, problems, ends = [], [], set()
         for link_id, source, target, kind, key, alt, old_path, line in rows:
             resolution = _resolve(kind, key, alt, source, matches)
             if resolution.target_path != old_path:
                 moved.append((resolution.target_path, link_id))
+                ends.update((source, old_path, resolution.target_path))
             if resolution.ambiguous:
                 problems.append((source, line, ambiguity_message(target, resolution), link_id))
         self.db.conn.executemany("UPDATE links SET target_path = ? WHERE id = ?", moved)
         self._insert("problems", ("path", "line", "message", "link_id"), problems)
-        return len(moved)
+        return len(moved), ends
 
 
 def _resolve(kind: str, key: str | None, alt: str | None, source: str, matches: dict):

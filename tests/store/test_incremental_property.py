@@ -19,11 +19,12 @@ body_line = st.one_of(
     link,
     st.tuples(st.sampled_from(["owner", "feeds", "depends-on"]), link).map(lambda p: f"{p[0]}:: {p[1]}"),
     st.tuples(st.sampled_from(["implements", "part_of"]), link).map(lambda p: f"- {p[0]} {p[1]} (why)"),
-    st.sampled_from(["#ops", "#crm/sync", "cadence:: daily", "[md](Alpha.md)", "[up](../Gamma.md)", "plain words"]),
+    st.sampled_from(["#ops", "#crm/sync", "cadence:: daily", "[md](Alpha.md)", "[up](../Gamma.md)", "plain words",
+                     "owner_of:: [[Beta]]", "lives_in:: head", "reviewed:: 2026-11-01", "from:: [[Alpha]]", "to:: [[Gamma]]"]),
 )
 front = st.one_of(
     st.just(""),
-    st.tuples(st.sampled_from(["", "CRM", "Beta, Delta"]), st.sampled_from(["system", "seam", "person"])).map(
+    st.tuples(st.sampled_from(["", "CRM", "Beta, Delta"]), st.sampled_from(["system", "seam", "person", "team"])).map(
         lambda p: f"---\ntype: {p[1]}\naliases: [{p[0]}]\nowner: '[[Gamma]]'\n---\n"
     ),
     st.just("---\nbroken: [yaml\n---\n"),
@@ -88,3 +89,22 @@ def test_incremental_index_equals_a_fresh_full_index(operations):
                 fresh.refresh()
                 assert dump(live) == dump(fresh)
             assert live.index.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(operation, min_size=1, max_size=10))
+def test_coverage_kept_up_to_date_equals_coverage_computed_afresh(operations):
+    today = __import__("datetime").date(2026, 11, 24)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "vault"
+        root.mkdir()
+        with Brain(root, Path(tmp) / "live.sqlite") as live:
+            live.refresh()
+            live.coverage(today)
+            for op in operations:
+                apply(root, op, live)
+                live.refresh()
+                kept = live.coverage(today)
+                with Brain(root, Path(tmp) / f"fresh-{len(op[1])}-{id(op)}.sqlite") as fresh:
+                    fresh.refresh()
+                    assert kept == fresh.coverage(today)
