@@ -181,7 +181,7 @@ def _unfilled(slot: Slot, note: NoteFacts) -> str | None:
         return None if slot.name in note.fields else f"no {words}"
     if any(l.target_path is None or not slot.types or l.target_type in slot.types for l in links):
         return None
-    wrong = links[0]
+    wrong = min(links, key=lambda link: link.target.casefold())  # the same message whichever order links were read in
     return f"{words} points at {wrong.target} (a {wrong.target_type}), not a {' or '.join(slot.types)}"
 
 
@@ -231,18 +231,21 @@ def _mean(values) -> float:
 
 
 def _areas(items: tuple[NoteCoverage, ...], blueprint: Blueprint) -> tuple[AreaCoverage, ...]:
-    groups: dict[tuple[str, str], list[NoteCoverage]] = defaultdict(list)
+    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    scores: dict[tuple[str, str], float] = defaultdict(float)
     for item in items:
-        groups[(item.type, item.motion)].append(item)
-        groups[(item.type, "all")].append(item)
+        for cell in ((item.type, item.motion), (item.type, "all")):
+            counts[cell][item.state] += 1
+            scores[cell] += item.score
     areas = []
     for type_name in [*blueprint.types, "unknown"]:
         label = blueprint.types[type_name].label if type_name in blueprint.types else "Unclassified"
         for motion in (*MOTIONS, "all"):
-            members = groups.get((type_name, motion), [])
-            if members or (motion == "all" and type_name in blueprint.types):
-                counts = {state: sum(1 for m in members if m.state == state) for state in STATES}
-                areas.append(AreaCoverage(type_name, label, motion, counts, _mean(m.score for m in members), len(members)))
+            cell = counts.get((type_name, motion), Counter())
+            total = sum(cell.values())
+            if total or (motion == "all" and type_name in blueprint.types):
+                mean = round(scores[(type_name, motion)] / total, 3) if total else 0.0
+                areas.append(AreaCoverage(type_name, label, motion, {state: cell[state] for state in STATES}, mean, total))
     return tuple(areas)
 
 
@@ -250,6 +253,8 @@ def _bus_factor(notes: tuple[NoteCoverage, ...], facts: Facts, types_of: dict) -
     sole: dict[str, list[str]] = defaultdict(list)
     held: dict[str, list[str]] = defaultdict(list)
     for note in notes:
+        if not note.owners:
+            continue
         people = [p for p in note.owners if types_of.get(p) == "person"]
         if len(note.owners) == 1 and people:
             sole[people[0]].append(note.path)

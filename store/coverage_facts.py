@@ -114,14 +114,12 @@ def _links(db, slots: set[str], inverse_of: dict[str, str], paths: list[str] | N
 
 
 def read_unknowns(db) -> tuple[UnknownFacts, ...]:
-    grouped: dict[str, dict] = {}
-    for key, target, source, rel in db.execute(
-        "SELECT COALESCE(target_key, target), target, source, rel FROM links WHERE target_path IS NULL ORDER BY id"
-    ):
-        entry = grouped.setdefault(key, {"target": _shown(target), "sources": {}, "rels": {}})
-        entry["sources"][source] = None
-        entry["rels"][rel] = None
-    return tuple(UnknownFacts(e["target"], tuple(e["sources"]), tuple(e["rels"])) for e in grouped.values())
+    """Every target that links name and no note answers to, with who names it and how."""
+    rows = db.execute(
+        """SELECT MIN(target), json_group_array(DISTINCT source), json_group_array(DISTINCT rel)
+           FROM links WHERE target_path IS NULL GROUP BY COALESCE(target_key, target) ORDER BY MIN(id)"""
+    )
+    return tuple(UnknownFacts(_shown(target), tuple(sorted(json.loads(sources))), tuple(sorted(json.loads(rels)))) for target, sources, rels in rows)
 
 
 def _shown(target: str) -> str:
