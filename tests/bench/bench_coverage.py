@@ -3,7 +3,7 @@
     python tests/bench/bench_coverage.py [N]        (default N = 10000)
 
 Prints the time to compute the full coverage of an N-note vault from its index, and the
-time until a recomputed coverage is available after a one-note change.
+time until the updated coverage is available after a one-note change.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def main(n: int) -> None:
     print(f"\n== coverage of {n} notes ({len(report.known_unknowns)} known unknowns, overall {report.overall:.2f})")
     print(f"full coverage        {statistics.median(full) * 1000:.0f} ms   (median of 5, from the index)")
     print(f"unchanged index      {cached * 1000:.1f} ms   (the report is kept until the index or blueprint changes)")
-    print(f"after one edit       {statistics.median(after_edit) * 1000:.0f} ms   (median of 5: reindex the note, recompute everything)")
+    print(f"after one edit       {statistics.median(after_edit) * 1000:.0f} ms   (median of 5: reindex the note; only the notes it touched are judged again)")
 
 
 if __name__ == "__main__":
