@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import datetime as dt
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlite_utils
 
@@ -19,7 +18,6 @@ from store.index import Changes, Index, connect
 from store.locations import default_index_path
 from store.rescan import Progress, Readers, reindex, rescan
 from store.vault import Vault
-
 
 HISTORY_EVERY_SECONDS = 60
 

@@ -8,7 +8,6 @@ import json
 import pytest
 
 from store import blueprint as blueprints
-from store.brain import Brain
 from store.coverage import gaps
 from tests.conftest import write
 from tests.store.test_cli import run
