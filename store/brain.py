@@ -96,7 +96,8 @@ class Brain:
         """The vault's blueprint, read again only when its override file changes."""
         override = self.vault.root / blueprints.OVERRIDE_PATH
         try:
-            stamp = (override.stat().st_mtime_ns, override.stat().st_size)
+            info = override.stat()
+            stamp = (info.st_mtime_ns, info.st_size)
         except OSError:
             stamp = None
         if self._blueprint is None or self._blueprint[0] != stamp:

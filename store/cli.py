@@ -93,7 +93,12 @@ def _open(vault: Path, db_path: Path | None, show_progress: bool = False, may_re
 
 
 def _print_json(value) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+    """JSON on stdout; the engine's result dataclasses print as their fields."""
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=_plain))
+
+
+def _plain(value):
+    return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else str(value)
 
 
 @cli.command()
@@ -127,7 +132,7 @@ def search(vault, text, db_path, as_json, limit):
     with brain:
         hits = brain.search(text, limit=limit)
     if as_json:
-        _print_json([dataclasses.asdict(hit) for hit in hits])
+        _print_json(hits)
         return
     out = _stdout()
     if not hits:
@@ -208,7 +213,7 @@ def problems(vault, db_path, as_json):
     with brain:
         rows = brain.problems()
     if as_json:
-        _print_json([dataclasses.asdict(p) for p in rows])
+        _print_json(rows)
         return
     out = _stdout()
     for p in rows:
@@ -310,7 +315,7 @@ def gaps(vault, db_path, as_json, today, limit):
         _report_blueprint_problems(brain)
         found = brain.gaps(today.date() if today else None)[:limit]
     if as_json:
-        _print_json([dataclasses.asdict(g) for g in found])
+        _print_json(found)
         return
     out = _stdout()
     for number, gap in enumerate(found, start=1):
@@ -366,7 +371,7 @@ def _print_list(out: Console, heading: str, items: list[str], most: int = 8) -> 
 
 def _print_history(points, as_json: bool) -> None:
     if as_json:
-        _print_json([dataclasses.asdict(p) for p in points])
+        _print_json(points)
         return
     out = _stdout()
     for p in points:
