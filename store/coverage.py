@@ -1,17 +1,19 @@
 """Coverage: how much of what the blueprint asks for the vault knows, and where it lives.
 
-`compute(facts, blueprint, today)` is pure: plain facts about notes in, a `CoverageReport`
-out. `store.coverage_facts.read_facts(db)` reads those facts from the index.
+`CoverageState` is pure: plain facts about notes in (read from the index by
+`store.coverage_facts`), a `CoverageReport` out. It keeps its sums note by note, so after a
+change only the notes the change touched are judged again.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
-from store.blueprint import Blueprint, Slot, TypeSpec
+from store.blueprint import Blueprint, TypeSpec
 
 STATES = ("known_unknown", "stub", "partial", "stale", "covered")
 RISK_ORDER = ("trapped", "narrow", "unstructured", "structured")
@@ -35,23 +37,19 @@ class NoteFacts(NamedTuple):
     reviewed: str | None
     lives_in: tuple[str, ...]
     body_chars: int
-    fields: set[str]  # normalised keys that hold a value
+    fields: set[str] | frozenset[str]  # normalised keys that hold a value
     links: list[LinkFact] | tuple[LinkFact, ...]
     linked_from: int  # links in from other notes
     links_out: int
 
 
-@dataclass(frozen=True)
-class UnknownFacts:
-    target: str
-    sources: tuple[str, ...]
-    rels: tuple[str, ...]
+class UnknownLink(NamedTuple):
+    """A link that no note answers to: the stuff of known unknowns."""
 
-
-@dataclass(frozen=True)
-class Facts:
-    notes: tuple[NoteFacts, ...]
-    unknowns: tuple[UnknownFacts, ...]
+    source: str
+    key: str  # links with the same key name the same unwritten note
+    target: str  # as written
+    rel: str
 
 
 class NoteCoverage(NamedTuple):
@@ -117,72 +115,247 @@ class CoverageReport:
         return next((n for n in self.notes if n.path == path), None)
 
 
-def compute(facts: Facts, blueprint: Blueprint, today: dt.date, reuse: dict | None = None) -> CoverageReport:
-    """The report. `reuse` maps a path to (its NoteFacts, its NoteCoverage) from an earlier report
-    on the same blueprint and day: a note whose facts are that very object is not judged again."""
-    types_of = {n.path: n.type for n in facts.notes}
-    classified = sorted((n for n in facts.notes if n.type in blueprint.types), key=lambda n: n.path)
-    reuse = reuse or {}
-    notes = tuple(
-        earlier[1] if (earlier := reuse.get(n.path)) is not None and earlier[0] is n
-        else _note_coverage(n, blueprint.types[n.type], blueprint, today)
-        for n in classified
-    )
-    motion_of = {n.path: n.motion for n in facts.notes}
-    unknowns = tuple(_unknown_coverage(u, blueprint, types_of, motion_of) for u in facts.unknowns)
-    everything = notes + unknowns
-    by_path = {n.path: n for n in notes}
-    return CoverageReport(
-        today=today.isoformat(),
-        overall=_mean(c.score for c in everything),
-        counts=dict(Counter(c.state for c in everything)),
-        areas=_areas(everything, blueprint),
-        notes=notes,
-        known_unknowns=tuple(sorted(unknowns, key=lambda u: (-u.referenced_by, u.title.lower()))),
-        trapped=tuple(n for n in notes if n.risk == "trapped"),
-        stale=tuple(sorted((n for n in notes if n.stale), key=lambda n: n.reviewed or "")),
-        orphans=tuple(n.path for n in classified if n.linked_from == 0 and n.links_out == 0),
-        seams_missing_a_side=tuple(by_path[n.path] for n in classified if n.type == "seam" and not _has_both_sides(n)),
-        bus_factor=_bus_factor(notes, facts, types_of),
-        where_it_lives=_where_it_lives(notes, blueprint),
-        unclassified=tuple(sorted(n.path for n in facts.notes if n.type not in blueprint.types)),
-        blueprint_problems=tuple(map(str, blueprint.problems)),
-    )
+def compute(notes: Iterable[NoteFacts], unknown_links: Iterable[UnknownLink], blueprint: Blueprint, today: dt.date) -> CoverageReport:
+    state = CoverageState(blueprint, today)
+    notes = tuple(notes)
+    state.update([n.path for n in notes], notes, unknown_links)
+    return state.report()
 
 
-def _note_coverage(note: NoteFacts, spec: TypeSpec, blueprint: Blueprint, today: dt.date) -> NoteCoverage:
-    """A pure function of the note's own facts: what makes reusing it safe."""
-    missing = [reason for slot in spec.slots if (reason := _unfilled(slot, note)) is not None]
-    filled = 1.0 - len(missing) / len(spec.slots) if spec.slots else 1.0
-    stale = _is_stale(note.reviewed, spec.fresh_days, today)
-    stub = note.body_chars < STUB_CHARS and filled < 0.5
-    state = "stub" if stub else "partial" if missing else "stale" if stale else "covered"
-    score = 0.8 * filled + (0.0 if stale else 0.2)
-    if stub:
-        score /= 2
-    if stale:
-        missing.append("never reviewed" if not note.reviewed else f"last reviewed {note.reviewed}")
-    owners = tuple(sorted({l.target_path for l in note.links if l.rel == "owner" and l.target_path and l.target_type in ("person", "team")}))
-    return NoteCoverage(
-        path=note.path, title=note.title, type=note.type, motion=note.motion or "unset", state=state, score=round(score, 3),
-        missing=tuple(missing), risk=_risk(note.lives_in, blueprint), lives_in=note.lives_in, reviewed=note.reviewed,
-        stale=stale, owners=owners, referenced_by=note.linked_from,
-    )
+class CoverageState:
+    """The vault's coverage as running sums: each note adds its share, and a change takes the
+    old share away before adding the new one, so an edit costs the notes it touched, not the vault."""
+
+    def __init__(self, blueprint: Blueprint, today: dt.date):
+        self.blueprint, self.today = blueprint, today
+        self._judge = _Judge(blueprint, today)
+        self.facts: dict[str, NoteFacts] = {}
+        self.judged: dict[str, NoteCoverage] = {}  # classified notes only
+        self._order: list[str] = []  # paths of judged notes, sorted
+        self._cells: dict[tuple[str, str], Counter] = defaultdict(Counter)  # (type, motion) -> states, and "milli" score
+        self._where: dict[str, Counter] = defaultdict(Counter)
+        self._sets: dict[str, set[str]] = defaultdict(set)  # trapped, stale, orphans, one_sided, unclassified
+        self._sole: dict[str, set[str]] = defaultdict(set)
+        self._held: dict[str, set[str]] = defaultdict(set)
+        self._unknown_links: dict[str, list[UnknownLink]] = {}  # by source
+        self._unknown_groups: dict[str, dict[str, list[UnknownLink]]] = defaultdict(dict)  # key -> source -> links
+        self._unknowns: dict[str, NoteCoverage] = {}  # by key
+
+    def update(self, paths: Iterable[str], notes: Iterable[NoteFacts], unknown_links: Iterable[UnknownLink]) -> None:
+        """Replace what is known of `paths` by `notes` (those still there) and the unresolved links from them."""
+        paths = set(paths)
+        keys = set()
+        for path in paths:
+            self._forget(path)
+            for link in self._unknown_links.pop(path, ()):
+                keys.add(link.key)
+                self._unknown_groups[link.key].pop(path, None)
+        for note in notes:
+            self._learn(note)
+        for link in unknown_links:
+            self._unknown_links.setdefault(link.source, []).append(link)
+            self._unknown_groups[link.key].setdefault(link.source, []).append(link)
+            keys.add(link.key)
+        for key in keys:  # an unknown depends on its sources' facts too: they were all in `paths`
+            self._rejudge_unknown(key)
+
+    def _forget(self, path: str) -> None:
+        facts = self.facts.pop(path, None)
+        if facts is None:
+            return
+        judged = self.judged.pop(path, None)
+        if judged is None:
+            self._sets["unclassified"].discard(path)
+            return
+        del self._order[bisect.bisect_left(self._order, path)]
+        self._tally(judged, -1)
+        self._tally_note(facts, judged, -1)
+
+    def _learn(self, facts: NoteFacts) -> None:
+        self.facts[facts.path] = facts
+        if facts.type not in self.blueprint.types:
+            self._sets["unclassified"].add(facts.path)
+            return
+        judged = self.judged[facts.path] = self._judge(facts)
+        bisect.insort(self._order, facts.path)
+        self._tally(judged, 1)
+        self._tally_note(facts, judged, 1)
+
+    def _tally(self, item: NoteCoverage, sign: int) -> None:
+        milli = round(item.score * 1000) * sign
+        for cell in ((item.type, item.motion), (item.type, "all"), ("", "")):
+            counts = self._cells[cell]
+            counts[item.state] += sign
+            counts["milli"] += milli
+
+    def _tally_note(self, facts: NoteFacts, judged: NoteCoverage, sign: int) -> None:
+        change = set.add if sign > 0 else set.discard
+        row = self._where[judged.type]
+        for kind in judged.lives_in or ("unsaid",):
+            row[kind] += sign
+        for name, holds in (
+            ("trapped", judged.risk == "trapped"),
+            ("stale", judged.stale),
+            ("orphans", facts.linked_from == 0 and facts.links_out == 0),
+            ("one_sided", facts.type == "seam" and not _has_both_sides(facts)),
+        ):
+            if holds:
+                change(self._sets[name], facts.path)
+        people = sorted({l.target_path for l in facts.links if l.rel == "owner" and l.target_path in judged.owners and l.target_type == "person"})
+        if len(judged.owners) == 1 and people:
+            _change_in(self._sole, people[0], facts.path, sign)
+        if "head" in judged.lives_in:
+            for person in people:
+                _change_in(self._held, person, facts.path, sign)
+
+    def _rejudge_unknown(self, key: str) -> None:
+        old = self._unknowns.pop(key, None)
+        if old is not None:
+            self._tally(old, -1)
+        group = self._unknown_groups.get(key)
+        if not group:
+            self._unknown_groups.pop(key, None)
+            return
+        new = self._unknowns[key] = self._judge.unknown(group, self.facts)
+        self._tally(new, 1)
+
+    def report(self) -> CoverageReport:
+        judged, sets = self.judged, self._sets
+        notes = tuple(judged[path] for path in self._order)
+        everything = self._cells[("", "")]
+        total = sum(everything[state] for state in STATES)
+        return CoverageReport(
+            today=self.today.isoformat(),
+            overall=round(everything["milli"] / 1000 / total, 3) if total else 0.0,
+            counts={state: everything[state] for state in STATES if everything[state]},
+            areas=self._areas(),
+            notes=notes,
+            known_unknowns=tuple(sorted(self._unknowns.values(), key=lambda u: (-u.referenced_by, u.title.lower(), u))),
+            trapped=tuple(judged[path] for path in sorted(sets["trapped"])),
+            stale=tuple(sorted((judged[path] for path in sets["stale"]), key=lambda n: (n.reviewed or "", n.path))),
+            orphans=tuple(sorted(sets["orphans"])),
+            seams_missing_a_side=tuple(judged[path] for path in sorted(sets["one_sided"])),
+            bus_factor=self._bus_factor(),
+            where_it_lives={name: {kind: n for kind, n in sorted(self._where[name].items()) if n} for name in self.blueprint.types},
+            unclassified=tuple(sorted(sets["unclassified"])),
+            blueprint_problems=tuple(map(str, self.blueprint.problems)),
+        )
+
+    def _areas(self) -> tuple[AreaCoverage, ...]:
+        areas = []
+        for type_name in [*self.blueprint.types, "unknown"]:
+            spec = self.blueprint.types.get(type_name)
+            for motion in (*MOTIONS, "all"):
+                cell = self._cells.get((type_name, motion), Counter())
+                total = sum(cell[state] for state in STATES)
+                if total or (motion == "all" and spec is not None):
+                    mean = round(cell["milli"] / 1000 / total, 3) if total else 0.0
+                    counts = {state: cell[state] for state in STATES}
+                    areas.append(AreaCoverage(type_name, spec.label if spec else "Unclassified", motion, counts, mean, total))
+        return tuple(areas)
+
+    def _bus_factor(self) -> tuple[PersonRisk, ...]:
+        risks = []
+        for person in {p for p, paths in self._sole.items() if paths} | {p for p, paths in self._held.items() if paths}:
+            facts = self.facts.get(person)
+            risks.append(PersonRisk(
+                person, facts.title if facts else person,
+                tuple(sorted(self._sole.get(person, ()))), tuple(sorted(self._held.get(person, ()))),
+            ))
+        return tuple(sorted(risks, key=lambda r: (-r.orphaned, r.title, r.path)))
 
 
-def _unfilled(slot: Slot, note: NoteFacts) -> str | None:
+def _change_in(table: dict[str, set[str]], key: str, path: str, sign: int) -> None:
+    if sign > 0:
+        table[key].add(path)
+    else:
+        table[key].discard(path)
+
+
+class _SlotCheck(NamedTuple):
+    name: str
+    link: bool
+    types: tuple[str, ...]
+    absent: str  # "no failure mode"
+    words: str
+
+
+class _Judge:
+    """Judges one note from its own facts: a pure function, which is what makes keeping judgements safe."""
+
+    def __init__(self, blueprint: Blueprint, today: dt.date):
+        self.blueprint, self.today = blueprint, today
+        self._checks = {name: tuple(_checks(spec)) for name, spec in blueprint.types.items()}
+        self._risks: dict[tuple[str, ...], str] = {}
+
+    def __call__(self, note: NoteFacts) -> NoteCoverage:
+        spec = self.blueprint.types[note.type]
+        checks = self._checks[note.type]
+        by_rel: dict[str, list[LinkFact]] = {}
+        for link in note.links:
+            by_rel.setdefault(link.rel, []).append(link)
+        missing = [reason for check in checks if (reason := _unfilled(check, note.fields, by_rel.get(check.name))) is not None]
+        filled = 1.0 - len(missing) / len(checks) if checks else 1.0
+        stale = _is_stale(note.reviewed, spec.fresh_days, self.today)
+        stub = note.body_chars < STUB_CHARS and filled < 0.5
+        state = "stub" if stub else "partial" if missing else "stale" if stale else "covered"
+        score = 0.8 * filled + (0.0 if stale else 0.2)
+        if stub:
+            score /= 2
+        if stale:
+            missing.append("never reviewed" if not note.reviewed else f"last reviewed {note.reviewed}")
+        owners = tuple(sorted({l.target_path for l in by_rel.get("owner", ()) if l.target_path and l.target_type in ("person", "team")}))
+        return NoteCoverage(
+            path=note.path, title=note.title, type=note.type, motion=note.motion or "unset", state=state, score=round(score, 3),
+            missing=tuple(missing), risk=self._risk(note.lives_in), lives_in=note.lives_in, reviewed=note.reviewed,
+            stale=stale, owners=owners, referenced_by=note.linked_from,
+        )
+
+    def _risk(self, lives_in: tuple[str, ...]) -> str:
+        risk = self._risks.get(lives_in)
+        if risk is None:
+            risks = {self.blueprint.risks[kind] for kind in lives_in if kind in self.blueprint.risks}
+            risk = self._risks[lives_in] = next((r for r in RISK_ORDER if r in risks), "unknown")
+        return risk
+
+    def unknown(self, group: dict[str, list[UnknownLink]], facts: dict[str, NoteFacts]) -> NoteCoverage:
+        """A note linked to and never written (`group`: the links to it, by source), judged from who links to it."""
+        motions = Counter(facts[s].motion for s in group if s in facts and facts[s].motion)
+        return NoteCoverage(
+            path=None, title=_shown(min(link.target for links in group.values() for link in links)),
+            type=self._expected_type(group, facts),
+            motion=max(motions.items(), key=lambda m: (m[1], m[0]))[0] if motions else "unset",
+            state="known_unknown", score=0.0, missing=(f"not written yet; {len(group)} notes refer to it",),
+            risk="unknown", lives_in=(), reviewed=None, stale=False, owners=(), referenced_by=len(group),
+        )
+
+    def _expected_type(self, group: dict[str, list[UnknownLink]], facts: dict[str, NoteFacts]) -> str:
+        """What the unwritten note would be, from the slots that point at it (a seam's `owner` is a person)."""
+        votes: Counter = Counter()
+        for source, links in group.items():
+            rels = {link.rel for link in links}
+            for check in self._checks.get(facts[source].type, ()) if source in facts else ():
+                if check.name in rels and check.types:
+                    votes[check.types[0]] += 1  # the first type a slot lists is the one it usually means
+        return max(votes.items(), key=lambda v: (v[1], v[0]))[0] if votes else "unknown"
+
+
+def _checks(spec: TypeSpec) -> Iterable[_SlotCheck]:
+    for slot in spec.slots:
+        words = slot.name.replace("_", " ")
+        yield _SlotCheck(slot.name, slot.kind != "text", slot.types, f"no {words}", words)
+
+
+def _unfilled(check: _SlotCheck, fields, links: list[LinkFact] | None) -> str | None:
     """None when the note fills the slot, else what is missing, in plain words."""
-    words = slot.name.replace("_", " ")
-    if slot.kind == "text":
-        filled = slot.name in note.fields or any(l.rel == slot.name and not l.inverse for l in note.links)
-        return None if filled else f"no {words}"
-    links = [l for l in note.links if l.rel == slot.name]
+    if not check.link:
+        return None if check.name in fields or (links and any(not l.inverse for l in links)) else check.absent
     if not links:
-        return None if slot.name in note.fields else f"no {words}"
-    if any(l.target_path is None or not slot.types or l.target_type in slot.types for l in links):
+        return None if check.name in fields else check.absent
+    if any(l.target_path is None or not check.types or l.target_type in check.types for l in links):
         return None
-    wrong = min(links, key=lambda link: link.target.casefold())  # the same message whichever order links were read in
-    return f"{words} points at {wrong.target} (a {wrong.target_type}), not a {' or '.join(slot.types)}"
+    wrong = min(links, key=lambda link: (link.target.casefold(), link.target))  # the same message whichever order links were read in
+    return f"{check.words} points at {wrong.target} (a {wrong.target_type}), not a {' or '.join(check.types)}"
 
 
 def _is_stale(reviewed: str | None, fresh_days: int, today: dt.date) -> bool:
@@ -194,30 +367,10 @@ def _is_stale(reviewed: str | None, fresh_days: int, today: dt.date) -> bool:
         return True
 
 
-def _risk(lives_in: tuple[str, ...], blueprint: Blueprint) -> str:
-    risks = {blueprint.risks[kind] for kind in lives_in if kind in blueprint.risks}
-    return next((risk for risk in RISK_ORDER if risk in risks), "unknown")
-
-
-def _unknown_coverage(unknown: UnknownFacts, blueprint: Blueprint, types_of: dict, motion_of: dict) -> NoteCoverage:
-    expected = _expected_type(unknown, blueprint, types_of)
-    motions = Counter(motion_of[s] for s in unknown.sources if motion_of.get(s))
-    return NoteCoverage(
-        path=None, title=unknown.target, type=expected, motion=motions.most_common(1)[0][0] if motions else "unset",
-        state="known_unknown", score=0.0, missing=(f"not written yet; {len(unknown.sources)} notes refer to it",),
-        risk="unknown", lives_in=(), reviewed=None, stale=False, owners=(), referenced_by=len(unknown.sources),
-    )
-
-
-def _expected_type(unknown: UnknownFacts, blueprint: Blueprint, types_of: dict) -> str:
-    """What the unwritten note would be, from the slots that point at it (a seam's `owner` is a person)."""
-    votes: Counter = Counter()
-    for source in unknown.sources:
-        spec = blueprint.types.get(types_of.get(source, ""))
-        for slot in spec.slots if spec else ():
-            if slot.name in unknown.rels and slot.types:
-                votes[slot.types[0]] += 1  # the first type a slot lists is the one it usually means
-    return votes.most_common(1)[0][0] if votes else "unknown"
+def _shown(target: str) -> str:
+    """`../sources/Campaign QA Checklist.md` reads as `Campaign QA Checklist`."""
+    name = target.rsplit("/", 1)[-1] if target.lower().endswith(".md") else target
+    return name[:-3] if name.lower().endswith(".md") else name
 
 
 def _has_both_sides(note: NoteFacts) -> bool:
@@ -228,54 +381,6 @@ def _has_both_sides(note: NoteFacts) -> bool:
 def _mean(values) -> float:
     values = list(values)
     return round(sum(values) / len(values), 3) if values else 0.0
-
-
-def _areas(items: tuple[NoteCoverage, ...], blueprint: Blueprint) -> tuple[AreaCoverage, ...]:
-    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    scores: dict[tuple[str, str], float] = defaultdict(float)
-    for item in items:
-        for cell in ((item.type, item.motion), (item.type, "all")):
-            counts[cell][item.state] += 1
-            scores[cell] += item.score
-    areas = []
-    for type_name in [*blueprint.types, "unknown"]:
-        label = blueprint.types[type_name].label if type_name in blueprint.types else "Unclassified"
-        for motion in (*MOTIONS, "all"):
-            cell = counts.get((type_name, motion), Counter())
-            total = sum(cell.values())
-            if total or (motion == "all" and type_name in blueprint.types):
-                mean = round(scores[(type_name, motion)] / total, 3) if total else 0.0
-                areas.append(AreaCoverage(type_name, label, motion, {state: cell[state] for state in STATES}, mean, total))
-    return tuple(areas)
-
-
-def _bus_factor(notes: tuple[NoteCoverage, ...], facts: Facts, types_of: dict) -> tuple[PersonRisk, ...]:
-    sole: dict[str, list[str]] = defaultdict(list)
-    held: dict[str, list[str]] = defaultdict(list)
-    for note in notes:
-        if not note.owners:
-            continue
-        people = [p for p in note.owners if types_of.get(p) == "person"]
-        if len(note.owners) == 1 and people:
-            sole[people[0]].append(note.path)
-        if "head" in note.lives_in:
-            for person in people:
-                held[person].append(note.path)
-    titles = {n.path: n.title for n in facts.notes}
-    risks = [
-        PersonRisk(person, titles.get(person, person), tuple(sole.get(person, ())), tuple(held.get(person, ())))
-        for person in set(sole) | set(held)
-    ]
-    return tuple(sorted(risks, key=lambda r: (-r.orphaned, r.title)))
-
-
-def _where_it_lives(notes: tuple[NoteCoverage, ...], blueprint: Blueprint) -> dict[str, dict[str, int]]:
-    table: dict[str, dict[str, int]] = {name: {} for name in blueprint.types}
-    for note in notes:
-        row = table[note.type]
-        for kind in note.lives_in or ("unsaid",):
-            row[kind] = row.get(kind, 0) + 1
-    return table
 
 
 @dataclass(frozen=True)

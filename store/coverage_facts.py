@@ -4,23 +4,28 @@ links that some slot of the blueprint asks about, so a 10,000-note vault reads i
 from __future__ import annotations
 
 import json
-import posixpath
 from collections import defaultdict
 
 import sqlite_utils
 
 from store.blueprint import Blueprint
-from store.coverage import Facts, LinkFact, NoteFacts, UnknownFacts
+from store.coverage import LinkFact, NoteFacts, UnknownLink
 from store.note import normalise_relation
 
 # Keys kept as columns of `notes` that also fill a slot of the same name.
 _META_SLOTS = ("owner", "status", "motion", "confidence")
 # Values that say a slot is empty: `owner:: unknown` is a known gap, not an owner.
 PLACEHOLDERS = ("", "unknown", "tbd", "todo", "?", "??", "n/a", "na", "none", "nobody", "-")
+_PLACEHOLDER_LIST = ", ".join(f"'{p}'" for p in PLACEHOLDERS)
 
 
-def read_facts(db: sqlite_utils.Database, blueprint: Blueprint) -> Facts:
-    return Facts(read_note_facts(db, blueprint), read_unknowns(db))
+def _holds_value(column: str) -> str:
+    """SQL that is 1 when `column` holds a real value (the filter runs in SQLite: it is read for every note)."""
+    return f"({column} IS NOT NULL AND lower(trim({column}, ' \t\r\n')) NOT IN ({_PLACEHOLDER_LIST}))"
+
+
+# One number per note says which of its `_META_SLOTS` columns hold a value.
+_META_MASK = " | ".join(f"({_holds_value(name)} << {bit})" for bit, name in enumerate(_META_SLOTS))
 
 
 def read_note_facts(db: sqlite_utils.Database, blueprint: Blueprint, paths=None) -> tuple[NoteFacts, ...]:
@@ -28,30 +33,22 @@ def read_note_facts(db: sqlite_utils.Database, blueprint: Blueprint, paths=None)
     slots = {slot.name for spec in blueprint.types.values() for slot in spec.slots} | {"owner", "from", "to"}
     inverse_of = {blueprint.inverse(name): name for name in slots if blueprint.inverse(name)}
     only = None if paths is None else list(paths)
-    rows = _where(db, f"SELECT path, title, type, motion, reviewed, lives_in, body_chars, {', '.join(_META_SLOTS)} FROM notes WHERE {{}}", "path", only)
+    rows = _where(db, f"SELECT path, title, type, motion, reviewed, lives_in, body_chars, {_META_MASK}, links_in, links_out FROM notes WHERE {{}}", "path", only)
     fields = _fields(db, slots, only)
     links = _links(db, slots, inverse_of, only, {row[0]: (row[2], row[1]) for row in rows})
-    linked_from = dict(_where(
-        db, "SELECT target_path, COUNT(DISTINCT source) FROM links WHERE target_path IS NOT NULL AND target_path != source AND {} GROUP BY target_path",
-        "target_path", only,
-    ))
-    links_out = dict(_where(
-        db, "SELECT source, COUNT(*) FROM links WHERE (target_path IS NULL OR target_path != source) AND {} GROUP BY source", "source", only,
-    ))
     no_links: tuple = ()
     places: dict[str | None, tuple[str, ...]] = {}  # the same few lives_in lists recur across a vault
+    held = {mask: frozenset(name for bit, name in enumerate(_META_SLOTS) if mask >> bit & 1) for mask in range(1 << len(_META_SLOTS))}
     notes = []
-    for path, title, type_, motion, reviewed, lives_in, body_chars, owner, status, _motion, confidence in rows:
-        present = fields.get(path) or set()
-        for name, value in (("owner", owner), ("status", status), ("motion", motion), ("confidence", confidence)):
-            if value and value.strip().lower() not in PLACEHOLDERS:
-                present.add(name)
+    for path, title, type_, motion, reviewed, lives_in, body_chars, mask, links_in, links_out in rows:
+        present = fields.get(path)
+        present = held[mask] if present is None else present | held[mask]
         where = places.get(lives_in)
         if where is None:
             where = places[lives_in] = _places(lives_in)
         notes.append(NoteFacts(
             path, title, type_, motion, reviewed, where, body_chars or 0, present,
-            links.get(path, no_links), linked_from.get(path, 0), links_out.get(path, 0),
+            links.get(path, no_links), links_in, links_out,
         ))
     return tuple(notes)
 
@@ -71,20 +68,16 @@ def _places(lives_in: str | None) -> tuple[str, ...]:
     return tuple(json.loads(lives_in)) if lives_in and lives_in != "[]" else ()
 
 
-def _placeholder(value) -> bool:
-    return value is None or value.strip().lower() in PLACEHOLDERS
-
-
-def _fields(db, slots: set[str], paths: list[str] | None) -> dict[str, set[str]]:
+def _fields(db, slots: set[str], paths: list[str] | None) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     names: dict[str, str] = {}  # key as written -> its slot name; a vault uses few distinct keys
-    for path, key, value in _where(db, "SELECT path, key, value FROM fields WHERE {}", "path", paths):
+    for path, key in _where(db, f"SELECT path, key FROM fields WHERE {_holds_value('value')} AND {{}}", "path", paths):
         name = names.get(key)
         if name is None:
             name = names[key] = normalise_relation(key)
-        if name in slots and not _placeholder(value):
+        if name in slots:
             found[path].add(name)
-    return found
+    return {path: frozenset(names) for path, names in found.items()}
 
 
 def _links(db, slots: set[str], inverse_of: dict[str, str], paths: list[str] | None, known: dict) -> dict[str, list[LinkFact]]:
@@ -113,16 +106,7 @@ def _links(db, slots: set[str], inverse_of: dict[str, str], paths: list[str] | N
     return found
 
 
-def read_unknowns(db) -> tuple[UnknownFacts, ...]:
-    """Every target that links name and no note answers to, with who names it and how."""
-    rows = db.execute(
-        """SELECT MIN(target), json_group_array(DISTINCT source), json_group_array(DISTINCT rel)
-           FROM links WHERE target_path IS NULL GROUP BY COALESCE(target_key, target) ORDER BY MIN(id)"""
-    )
-    return tuple(UnknownFacts(_shown(target), tuple(sorted(json.loads(sources))), tuple(sorted(json.loads(rels)))) for target, sources, rels in rows)
-
-
-def _shown(target: str) -> str:
-    """`../sources/Campaign QA Checklist.md` reads as `Campaign QA Checklist`."""
-    name = posixpath.basename(target) if target.lower().endswith(".md") else target
-    return name[:-3] if name.lower().endswith(".md") else name
+def read_unknown_links(db, sources=None) -> list[UnknownLink]:
+    """The links no note answers to (from `sources` only, if given): what known unknowns are made of."""
+    sql = "SELECT source, COALESCE(target_key, target), target, rel FROM links WHERE target_path IS NULL AND {}"
+    return [UnknownLink(*row) for row in _where(db, sql, "source", None if sources is None else list(sources))]

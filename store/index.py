@@ -22,7 +22,7 @@ from store.note import ParsedNote
 from store.resolve import ambiguity_message, choose, lookup_key, markdown_link_keys, note_keys
 from store.vault import NoteFile
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _IN_CHUNK = 500
 
 migrations = Migrations("substrate")
@@ -90,6 +90,26 @@ def m003_sizes_and_covering_indexes(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_links_rel ON links (rel)")
     # Everything coverage reads of a note, so it never pages through the bodies.
     db.execute("CREATE INDEX idx_notes_facts ON notes (path, title, type, motion, reviewed, lives_in, body_chars, owner, status, confidence)")
+
+
+_DEGREES = (
+    "links_in = (SELECT COUNT(DISTINCT source) FROM links WHERE target_path = notes.path AND source != notes.path), "
+    "links_out = (SELECT COUNT(*) FROM links WHERE source = notes.path AND (target_path IS NULL OR target_path != notes.path))"
+)
+
+
+@migrations()
+def m004_link_counts(db: sqlite_utils.Database) -> None:
+    """Each note's links in (from other notes) and out, kept as the links change: coverage reads
+    them for every note, and counting 140,000 links each time costs more than the rest."""
+    db.execute("ALTER TABLE notes ADD COLUMN links_in INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE notes ADD COLUMN links_out INTEGER NOT NULL DEFAULT 0")
+    db.execute(f"UPDATE notes SET {_DEGREES}")
+    db.execute("DROP INDEX IF EXISTS idx_notes_facts")
+    db.execute(
+        "CREATE INDEX idx_notes_facts ON notes "
+        "(path, title, type, motion, reviewed, lives_in, body_chars, owner, status, confidence, links_in, links_out)"
+    )
 
 
 @dataclass(frozen=True)
@@ -284,6 +304,7 @@ class Index:
         touched |= moved_ends
         touched |= {row[0] for row in self._select_in("SELECT DISTINCT source FROM links WHERE target_path IN ({})", fresh_paths)}
         touched.discard(None)
+        self._select_in(f"UPDATE notes SET {_DEGREES} WHERE path IN ({{}})", touched | {note.path for note in notes})
         return Changes(
             added=tuple(p for p in fresh_paths if p not in existing),
             changed=tuple(p for p in fresh_paths if p in existing),

@@ -40,7 +40,7 @@ operation = st.one_of(
 )
 
 DUMP = {
-    "notes": "SELECT path, title, type, aliases, owner, status, reviewed, lives_in, motion, confidence, body FROM notes",
+    "notes": "SELECT path, title, type, aliases, owner, status, reviewed, lives_in, motion, confidence, body, body_chars, links_in, links_out FROM notes",
     "links": "SELECT source, rel, target, target_path, line, kind, fragment, label, context FROM links",
     "tags": "SELECT path, tag FROM tags",
     "fields": "SELECT path, section, key, value, line FROM fields",

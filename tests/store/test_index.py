@@ -255,3 +255,23 @@ def test_search_query_forms():
     assert fts_query("lead lead") == '"lead"*'
     assert fts_query('say "hi" OR NOT') == '"say" "hi" "or" "not"*'
     assert fts_query("  -- ") is None
+
+
+def test_an_index_from_the_previous_version_is_upgraded_in_place_with_its_link_counts(vault, tmp_path):
+    write(vault, "a.md", "[[b]]\nagain [[b]] [[c]] [[nowhere]]\n")
+    write(vault, "b.md", "[[a]]\n")
+    write(vault, "c.md", "[[a]] [[c]]\n")
+    db_path = tmp_path / "old.sqlite"
+    with Brain(vault, db_path) as brain:
+        brain.refresh()
+    db = sqlite3.connect(db_path)  # what schema 3 looked like: no link counts
+    db.executescript(
+        "DROP INDEX idx_notes_facts; ALTER TABLE notes DROP COLUMN links_in; ALTER TABLE notes DROP COLUMN links_out;"
+        "CREATE INDEX idx_notes_facts ON notes (path, title, type, motion, reviewed, lives_in, body_chars, owner, status, confidence);"
+        "DELETE FROM _sqlite_migrations WHERE name = 'm004_link_counts'; PRAGMA user_version = 3;"
+    )
+    db.close()
+    with Brain(vault, db_path) as brain:
+        assert brain.index.notices == []  # upgraded, not set aside
+        assert rows(brain, "SELECT path, links_in, links_out FROM notes ORDER BY path") == [("a.md", 2, 4), ("b.md", 1, 1), ("c.md", 1, 1)]
+        assert brain.coverage().orphans == ()
