@@ -7,7 +7,6 @@ change only the notes the change touched are judged again.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -131,8 +130,8 @@ class CoverageState:
         self._judge = _Judge(blueprint, today)
         self.facts: dict[str, NoteFacts] = {}
         self.judged: dict[str, NoteCoverage] = {}  # classified notes only
-        self._order: list[str] = []  # paths of judged notes, sorted
-        self._cells: dict[tuple[str, str], Counter] = defaultdict(Counter)  # (type, motion) -> states, and "milli" score
+        self._order: list[str] | None = []  # paths of judged notes, sorted; None until sorted again
+        self._cells: dict[tuple[str, str, str], int] = {}  # (type, motion, state) -> notes; state "milli": the sum of scores x 1000
         self._where: dict[str, Counter] = defaultdict(Counter)
         self._sets: dict[str, set[str]] = defaultdict(set)  # trapped, stale, orphans, one_sided, unclassified
         self._sole: dict[str, set[str]] = defaultdict(set)
@@ -167,9 +166,9 @@ class CoverageState:
         if judged is None:
             self._sets["unclassified"].discard(path)
             return
-        del self._order[bisect.bisect_left(self._order, path)]
+        self._order = None
         self._tally(judged, -1)
-        self._tally_note(facts, judged, -1)
+        self._tally_note(facts, judged, set.discard, -1)
 
     def _learn(self, facts: NoteFacts) -> None:
         self.facts[facts.path] = facts
@@ -177,36 +176,40 @@ class CoverageState:
             self._sets["unclassified"].add(facts.path)
             return
         judged = self.judged[facts.path] = self._judge(facts)
-        bisect.insort(self._order, facts.path)
+        self._order = None
         self._tally(judged, 1)
-        self._tally_note(facts, judged, 1)
+        self._tally_note(facts, judged, set.add, 1)
 
     def _tally(self, item: NoteCoverage, sign: int) -> None:
+        cells, kind, state = self._cells, item.type, item.state
         milli = round(item.score * 1000) * sign
-        for cell in ((item.type, item.motion), (item.type, "all"), ("", "")):
-            counts = self._cells[cell]
-            counts[item.state] += sign
-            counts["milli"] += milli
+        for cell in ((kind, item.motion, state), (kind, "all", state), ("", "", state)):
+            cells[cell] = cells.get(cell, 0) + sign
+        for cell in ((kind, item.motion, "milli"), (kind, "all", "milli"), ("", "", "milli")):
+            cells[cell] = cells.get(cell, 0) + milli
 
-    def _tally_note(self, facts: NoteFacts, judged: NoteCoverage, sign: int) -> None:
-        change = set.add if sign > 0 else set.discard
+    def _tally_note(self, facts: NoteFacts, judged: NoteCoverage, change, sign: int) -> None:
+        """The note's share of the lists and tables; `change` is set.add or set.discard, `sign` 1 or -1."""
+        path, sets = facts.path, self._sets
         row = self._where[judged.type]
         for kind in judged.lives_in or ("unsaid",):
             row[kind] += sign
-        for name, holds in (
-            ("trapped", judged.risk == "trapped"),
-            ("stale", judged.stale),
-            ("orphans", facts.linked_from == 0 and facts.links_out == 0),
-            ("one_sided", facts.type == "seam" and not _has_both_sides(facts)),
-        ):
-            if holds:
-                change(self._sets[name], facts.path)
+        if judged.risk == "trapped":
+            change(sets["trapped"], path)
+        if judged.stale:
+            change(sets["stale"], path)
+        if facts.linked_from == 0 and facts.links_out == 0:
+            change(sets["orphans"], path)
+        if facts.type == "seam" and not _has_both_sides(facts):
+            change(sets["one_sided"], path)
+        if not judged.owners:
+            return
         people = sorted({l.target_path for l in facts.links if l.rel == "owner" and l.target_path in judged.owners and l.target_type == "person"})
         if len(judged.owners) == 1 and people:
-            _change_in(self._sole, people[0], facts.path, sign)
+            change(self._sole[people[0]], path)
         if "head" in judged.lives_in:
             for person in people:
-                _change_in(self._held, person, facts.path, sign)
+                change(self._held[person], path)
 
     def _rejudge_unknown(self, key: str) -> None:
         old = self._unknowns.pop(key, None)
@@ -220,16 +223,16 @@ class CoverageState:
         self._tally(new, 1)
 
     def report(self) -> CoverageReport:
-        judged, sets = self.judged, self._sets
-        notes = tuple(judged[path] for path in self._order)
-        everything = self._cells[("", "")]
-        total = sum(everything[state] for state in STATES)
+        judged, sets, cells = self.judged, self._sets, self._cells
+        if self._order is None:
+            self._order = sorted(judged)
+        total = sum(cells.get(("", "", state), 0) for state in STATES)
         return CoverageReport(
             today=self.today.isoformat(),
-            overall=round(everything["milli"] / 1000 / total, 3) if total else 0.0,
-            counts={state: everything[state] for state in STATES if everything[state]},
+            overall=round(cells.get(("", "", "milli"), 0) / 1000 / total, 3) if total else 0.0,
+            counts={state: n for state in STATES if (n := cells.get(("", "", state), 0))},
             areas=self._areas(),
-            notes=notes,
+            notes=tuple(judged[path] for path in self._order),
             known_unknowns=tuple(sorted(self._unknowns.values(), key=lambda u: (-u.referenced_by, u.title.lower(), u))),
             trapped=tuple(judged[path] for path in sorted(sets["trapped"])),
             stale=tuple(sorted((judged[path] for path in sets["stale"]), key=lambda n: (n.reviewed or "", n.path))),
@@ -242,15 +245,14 @@ class CoverageState:
         )
 
     def _areas(self) -> tuple[AreaCoverage, ...]:
-        areas = []
+        areas, cells = [], self._cells
         for type_name in [*self.blueprint.types, "unknown"]:
             spec = self.blueprint.types.get(type_name)
             for motion in (*MOTIONS, "all"):
-                cell = self._cells.get((type_name, motion), Counter())
-                total = sum(cell[state] for state in STATES)
+                counts = {state: cells.get((type_name, motion, state), 0) for state in STATES}
+                total = sum(counts.values())
                 if total or (motion == "all" and spec is not None):
-                    mean = round(cell["milli"] / 1000 / total, 3) if total else 0.0
-                    counts = {state: cell[state] for state in STATES}
+                    mean = round(cells.get((type_name, motion, "milli"), 0) / 1000 / total, 3) if total else 0.0
                     areas.append(AreaCoverage(type_name, spec.label if spec else "Unclassified", motion, counts, mean, total))
         return tuple(areas)
 
@@ -263,13 +265,6 @@ class CoverageState:
                 tuple(sorted(self._sole.get(person, ()))), tuple(sorted(self._held.get(person, ()))),
             ))
         return tuple(sorted(risks, key=lambda r: (-r.orphaned, r.title, r.path)))
-
-
-def _change_in(table: dict[str, set[str]], key: str, path: str, sign: int) -> None:
-    if sign > 0:
-        table[key].add(path)
-    else:
-        table[key].discard(path)
 
 
 class _SlotCheck(NamedTuple):
@@ -287,16 +282,17 @@ class _Judge:
         self.blueprint, self.today = blueprint, today
         self._checks = {name: tuple(_checks(spec)) for name, spec in blueprint.types.items()}
         self._risks: dict[tuple[str, ...], str] = {}
+        self._stale: dict[tuple[str | None, int], bool] = {}  # a vault has few distinct review dates
 
     def __call__(self, note: NoteFacts) -> NoteCoverage:
-        spec = self.blueprint.types[note.type]
         checks = self._checks[note.type]
         by_rel: dict[str, list[LinkFact]] = {}
         for link in note.links:
             by_rel.setdefault(link.rel, []).append(link)
-        missing = [reason for check in checks if (reason := _unfilled(check, note.fields, by_rel.get(check.name))) is not None]
+        fields = note.fields
+        missing = [reason for check in checks if (reason := _unfilled(check, fields, by_rel.get(check.name))) is not None]
         filled = 1.0 - len(missing) / len(checks) if checks else 1.0
-        stale = _is_stale(note.reviewed, spec.fresh_days, self.today)
+        stale = self._is_stale(note.reviewed, self.blueprint.types[note.type].fresh_days)
         stub = note.body_chars < STUB_CHARS and filled < 0.5
         state = "stub" if stub else "partial" if missing else "stale" if stale else "covered"
         score = 0.8 * filled + (0.0 if stale else 0.2)
@@ -304,12 +300,19 @@ class _Judge:
             score /= 2
         if stale:
             missing.append("never reviewed" if not note.reviewed else f"last reviewed {note.reviewed}")
-        owners = tuple(sorted({l.target_path for l in by_rel.get("owner", ()) if l.target_path and l.target_type in ("person", "team")}))
+        owner_links = by_rel.get("owner")
+        owners = tuple(sorted({l.target_path for l in owner_links if l.target_path and l.target_type in ("person", "team")})) if owner_links else ()
+        # positional: this runs for every note of the vault
         return NoteCoverage(
-            path=note.path, title=note.title, type=note.type, motion=note.motion or "unset", state=state, score=round(score, 3),
-            missing=tuple(missing), risk=self._risk(note.lives_in), lives_in=note.lives_in, reviewed=note.reviewed,
-            stale=stale, owners=owners, referenced_by=note.linked_from,
+            note.path, note.title, note.type, note.motion or "unset", state, round(score, 3), tuple(missing),
+            self._risk(note.lives_in), note.lives_in, note.reviewed, stale, owners, note.linked_from,
         )
+
+    def _is_stale(self, reviewed: str | None, fresh_days: int) -> bool:
+        stale = self._stale.get((reviewed, fresh_days))
+        if stale is None:
+            stale = self._stale[(reviewed, fresh_days)] = _is_stale(reviewed, fresh_days, self.today)
+        return stale
 
     def _risk(self, lives_in: tuple[str, ...]) -> str:
         risk = self._risks.get(lives_in)

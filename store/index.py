@@ -101,7 +101,9 @@ _DEGREES = (
 @migrations()
 def m004_link_counts(db: sqlite_utils.Database) -> None:
     """Each note's links in (from other notes) and out, kept as the links change: coverage reads
-    them for every note, and counting 140,000 links each time costs more than the rest."""
+    them for every note, and counting 140,000 links each time costs more than the rest.
+    `pending_counts` lists notes to count again once a run of batches is written (see `apply`)."""
+    db["pending_counts"].create({"path": str}, pk="path")
     db.execute("ALTER TABLE notes ADD COLUMN links_in INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE notes ADD COLUMN links_out INTEGER NOT NULL DEFAULT 0")
     db.execute(f"UPDATE notes SET {_DEGREES}")
@@ -110,6 +112,9 @@ def m004_link_counts(db: sqlite_utils.Database) -> None:
         "CREATE INDEX idx_notes_facts ON notes "
         "(path, title, type, motion, reviewed, lives_in, body_chars, owner, status, confidence, links_in, links_out)"
     )
+    # Coverage reads the links of a few relations whole: the index holds all it reads of them.
+    db.execute("DROP INDEX IF EXISTS idx_links_rel")
+    db.execute("CREATE INDEX idx_links_rel_ends ON links (rel, source, target_path, target)")
 
 
 @dataclass(frozen=True)
@@ -234,6 +239,8 @@ class Index:
             db["meta"].upsert_all(
                 [{"key": "vault", "value": self.vault_root}, {"key": "schema_version", "value": str(SCHEMA_VERSION)}], pk="key"
             )
+            with db.atomic():  # counts an interrupted run of batches left pending
+                _settle_counts(db)
             return db
         except sqlite3.OperationalError as exc:
             raise IndexUnavailable(self.path, str(exc)) from exc
@@ -275,13 +282,22 @@ class Index:
 
     # --- writing a batch ------------------------------------------------------------------
 
-    def apply(self, batch: Batch) -> Changes:
-        """Write one batch in one transaction and re-resolve every link it affects."""
+    def apply(self, batch: Batch, last: bool = True) -> Changes:
+        """Write one batch in one transaction and re-resolve every link it affects. In a run of
+        batches, pass last=False but for the final one: link counts are settled once, at the end
+        (every batch of a first index touches most notes' counts)."""
         try:
             with self.db.atomic():
-                return self._apply(batch)
+                changes = self._apply(batch)
+                if last:
+                    _settle_counts(self.db)
+                return changes
         except sqlite3.OperationalError as exc:
             raise IndexUnavailable(self.path, f"writing failed and was rolled back ({exc})") from exc
+
+    def settle_counts(self) -> None:
+        with self.db.atomic():
+            _settle_counts(self.db)
 
     def _apply(self, batch: Batch) -> Changes:
         restamped = [item for item in batch.loaded if item.unchanged]
@@ -304,7 +320,7 @@ class Index:
         touched |= moved_ends
         touched |= {row[0] for row in self._select_in("SELECT DISTINCT source FROM links WHERE target_path IN ({})", fresh_paths)}
         touched.discard(None)
-        self._select_in(f"UPDATE notes SET {_DEGREES} WHERE path IN ({{}})", touched | {note.path for note in notes})
+        self.db.conn.executemany("INSERT OR IGNORE INTO pending_counts (path) VALUES (?)", ((p,) for p in touched | {n.path for n in notes}))
         return Changes(
             added=tuple(p for p in fresh_paths if p not in existing),
             changed=tuple(p for p in fresh_paths if p in existing),
@@ -424,6 +440,11 @@ class Index:
         self.db.conn.executemany("UPDATE links SET target_path = ? WHERE id = ?", moved)
         self._insert("problems", ("path", "line", "message", "link_id"), problems)
         return len(moved), ends
+
+
+def _settle_counts(db: sqlite_utils.Database) -> None:
+    db.execute(f"UPDATE notes SET {_DEGREES} WHERE path IN (SELECT path FROM pending_counts)")
+    db.execute("DELETE FROM pending_counts")
 
 
 def _resolve(kind: str, key: str | None, alt: str | None, source: str, matches: dict):

@@ -102,12 +102,14 @@ def apply_files(index: Index, vault: Vault, to_read, removed, readers: Readers, 
             renames.append((gone.pop(item.file.sha256), item.file.path))
         batch.loaded.append(item)
         if len(batch.loaded) >= BATCH_SIZE:
-            changes = changes.merged(index.apply(batch))
+            changes = changes.merged(index.apply(batch, last=False))
             batch = Batch()
             if progress:
                 progress(done, total)
     if batch.loaded or batch.removed:
         changes = changes.merged(index.apply(batch))
+    elif changes:  # the last full batch left its link counts pending
+        index.settle_counts()
     if progress:
         progress(total, total)
     return replace(_with_renames(changes, renames), unsettled=tuple(unsettled))

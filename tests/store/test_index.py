@@ -266,7 +266,8 @@ def test_an_index_from_the_previous_version_is_upgraded_in_place_with_its_link_c
         brain.refresh()
     db = sqlite3.connect(db_path)  # what schema 3 looked like: no link counts
     db.executescript(
-        "DROP INDEX idx_notes_facts; ALTER TABLE notes DROP COLUMN links_in; ALTER TABLE notes DROP COLUMN links_out;"
+        "DROP INDEX idx_notes_facts; DROP INDEX idx_links_rel_ends; CREATE INDEX idx_links_rel ON links (rel);"
+        "ALTER TABLE notes DROP COLUMN links_in; ALTER TABLE notes DROP COLUMN links_out; DROP TABLE pending_counts;"
         "CREATE INDEX idx_notes_facts ON notes (path, title, type, motion, reviewed, lives_in, body_chars, owner, status, confidence);"
         "DELETE FROM _sqlite_migrations WHERE name = 'm004_link_counts'; PRAGMA user_version = 3;"
     )
@@ -275,3 +276,21 @@ def test_an_index_from_the_previous_version_is_upgraded_in_place_with_its_link_c
         assert brain.index.notices == []  # upgraded, not set aside
         assert rows(brain, "SELECT path, links_in, links_out FROM notes ORDER BY path") == [("a.md", 2, 4), ("b.md", 1, 1), ("c.md", 1, 1)]
         assert brain.coverage().orphans == ()
+
+
+def test_link_counts_are_settled_after_a_run_of_batches_and_after_an_interrupted_one(vault, tmp_path, monkeypatch):
+    import store.rescan
+
+    monkeypatch.setattr(store.rescan, "BATCH_SIZE", 2)
+    for i in range(7):
+        write(vault, f"n{i}.md", f"[[n{(i + 1) % 7}]] [[n{(i + 3) % 7}]]\n")
+    db_path = tmp_path / "batches.sqlite"
+    with Brain(vault, db_path) as brain:
+        brain.refresh()
+        assert set(rows(brain, "SELECT links_in, links_out FROM notes")) == {(2, 2)}
+        assert rows(brain, "SELECT COUNT(*) FROM pending_counts") == [(0,)]
+        # as if the app stopped between two batches: counts written wrong, the notes still pending
+        brain.index.db.execute("UPDATE notes SET links_in = 0")
+        brain.index.db.execute("INSERT INTO pending_counts (path) SELECT path FROM notes")
+    with Brain(vault, db_path) as brain:
+        assert set(rows(brain, "SELECT links_in, links_out FROM notes")) == {(2, 2)}
