@@ -15,10 +15,13 @@ from store import blueprint as blueprints
 from store import history, query
 from store.coverage import CoverageReport, CoverageState, Gap, gaps
 from store.coverage_facts import read_note_facts, read_unknown_links
-from store.errors import IndexBusy
+from store.errors import IndexBusy, NoteNotFound
 from store.index import Changes, Index, connect
 from store.locations import default_index_path
+from store.program import find_program, list_programs, read_context, read_program
+from store.resolve import lookup_key
 from store.rescan import Progress, Readers, reindex, rescan
+from store.simulate import Scenario, Simulation
 from store.vault import Vault
 
 HISTORY_EVERY_SECONDS = 60
@@ -141,6 +144,30 @@ class Brain:
 
     def gaps(self, today: dt.date | None = None) -> tuple[Gap, ...]:
         return gaps(self.coverage(today))
+
+    def programs(self) -> list[tuple[str, str]]:
+        """(path, title) of every program note."""
+        return list_programs(self.index.db)
+
+    def simulation(self, program: str, today: dt.date | None = None) -> Simulation:
+        """A program (by path, name, alias or title) and the context it runs on, ready to run."""
+        day = today or dt.date.today()
+        parsed = read_program(self.index.db, find_program(self.index.db, program), day)
+        return Simulation(parsed, read_context(self.index.db, self.blueprint(), parsed, day))
+
+    def scenario(self, simulation: Simulation, assume_fixed=(), absent=(), down=()) -> Scenario:
+        """A what-if from names as a person types them: notes, people, systems."""
+
+        def key(name: str) -> str:
+            try:
+                return query.find_note(self.index.db, name)
+            except NoteNotFound:
+                unwritten = f"unwritten:{lookup_key(name)}"
+                if unwritten in simulation.keys:  # a note the program needs that nobody wrote yet
+                    return unwritten
+                raise
+
+        return Scenario(frozenset(map(key, assume_fixed)), frozenset(map(key, absent)), frozenset(map(key, down)))
 
     def history(self, since: dt.date | None = None) -> list[history.HistoryPoint]:
         return history.read(self.index.db, since)

@@ -127,7 +127,7 @@ class CoverageState:
 
     def __init__(self, blueprint: Blueprint, today: dt.date):
         self.blueprint, self.today = blueprint, today
-        self._judge = _Judge(blueprint, today)
+        self._judge = Judge(blueprint, today)
         self.facts: dict[str, NoteFacts] = {}
         self.judged: dict[str, NoteCoverage] = {}  # classified notes only
         self._order: list[str] | None = []  # paths of judged notes, sorted; None until sorted again
@@ -275,7 +275,7 @@ class _SlotCheck(NamedTuple):
     words: str
 
 
-class _Judge:
+class Judge:
     """Judges one note from its own facts: a pure function, which is what makes keeping judgements safe."""
 
     def __init__(self, blueprint: Blueprint, today: dt.date):
@@ -292,7 +292,7 @@ class _Judge:
         fields = note.fields
         missing = [reason for check in checks if (reason := _unfilled(check, fields, by_rel.get(check.name))) is not None]
         filled = 1.0 - len(missing) / len(checks) if checks else 1.0
-        stale = self._is_stale(note.reviewed, self.blueprint.types[note.type].fresh_days)
+        stale = self.stale(note.reviewed, self.blueprint.types[note.type].fresh_days)
         stub = note.body_chars < STUB_CHARS and filled < 0.5
         state = "stub" if stub else "partial" if missing else "stale" if stale else "covered"
         score = 0.8 * filled + (0.0 if stale else 0.2)
@@ -305,16 +305,16 @@ class _Judge:
         # positional: this runs for every note of the vault
         return NoteCoverage(
             note.path, note.title, note.type, note.motion or "unset", state, round(score, 3), tuple(missing),
-            self._risk(note.lives_in), note.lives_in, note.reviewed, stale, owners, note.linked_from,
+            self.risk(note.lives_in), note.lives_in, note.reviewed, stale, owners, note.linked_from,
         )
 
-    def _is_stale(self, reviewed: str | None, fresh_days: int) -> bool:
+    def stale(self, reviewed: str | None, fresh_days: int) -> bool:
         stale = self._stale.get((reviewed, fresh_days))
         if stale is None:
-            stale = self._stale[(reviewed, fresh_days)] = _is_stale(reviewed, fresh_days, self.today)
+            stale = self._stale[(reviewed, fresh_days)] = is_stale(reviewed, fresh_days, self.today)
         return stale
 
-    def _risk(self, lives_in: tuple[str, ...]) -> str:
+    def risk(self, lives_in: tuple[str, ...]) -> str:
         risk = self._risks.get(lives_in)
         if risk is None:
             risks = {self.blueprint.risks[kind] for kind in lives_in if kind in self.blueprint.risks}
@@ -361,7 +361,7 @@ def _unfilled(check: _SlotCheck, fields, links: list[LinkFact] | None) -> str | 
     return f"{check.words} points at {wrong.target} (a {wrong.target_type}), not a {' or '.join(check.types)}"
 
 
-def _is_stale(reviewed: str | None, fresh_days: int, today: dt.date) -> bool:
+def is_stale(reviewed: str | None, fresh_days: int, today: dt.date) -> bool:
     if not reviewed:
         return True
     try:
