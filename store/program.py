@@ -371,10 +371,11 @@ def _read_responders(db, paths: set[str]) -> dict[str, Responder]:
     for path, key, value in db.execute(f"SELECT path, key, value FROM fields WHERE path IN ({marks})", values):
         fields[path].setdefault(normalise_relation(key), value)
     backups: dict[str, str] = {}
-    for source, target_path in db.execute(
-        f"SELECT source, target_path FROM links WHERE source IN ({marks}) AND rel IN ('backup', 'deputy') AND target_path IS NOT NULL ORDER BY line", values
+    for person, backup in db.execute(
+        f"""SELECT source, target_path FROM links WHERE source IN ({marks}) AND rel IN ('backup', 'deputy') AND target_path IS NOT NULL
+            UNION ALL SELECT target_path, source FROM links WHERE target_path IN ({marks}) AND rel = 'backup_for'""", values + values
     ):
-        backups.setdefault(source, target_path)
+        backups.setdefault(person, backup)
     return {
         path: Responder(path, title, parse_hours(fields[path].get("response_time", "")) or DEFAULT_RESPONSE_HOURS, backups.get(path))
         for path, title in db.execute(f"SELECT path, title FROM notes WHERE path IN ({marks})", values)

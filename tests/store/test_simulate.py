@@ -1,0 +1,293 @@
+"""The simulated run, on hand-built vaults: each decision happens for the reason the test states."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from store.errors import NoteNotFound
+from store.program import NotAProgram, parse_hours, parse_rate
+from store.simulate import Scenario
+from tests.conftest import write
+from tests.store.test_cli import run as run_cli
+
+TODAY = dt.date(2026, 11, 24)
+FRESH = "2026-11-01"
+BODY = "What the orchestrator reads about this, written in enough words to be more than a stub of a note."
+
+
+def process(owner="[[Dana]]", reviewed=FRESH, lives_in="note", body=BODY, motion="b2b"):
+    owner_line = f"owner: '{owner}'\n" if owner else ""
+    return f"---\ntype: process\n{owner_line}motion: {motion}\nreviewed: {reviewed}\nlives_in: [{lives_in}]\n---\n{body}\n"
+
+
+def person(response="6h", backup=None):
+    extra = f"response_time: {response}\n" + (f"backup: '[[{backup}]]'\n" if backup else "")
+    return f"---\ntype: person\nrole: MOPs\nteam: '[[Ops]]'\nreviewed: {FRESH}\nlives_in: note\n{extra}---\nA person.\n"
+
+
+def system(owner="[[Dana]]"):
+    return f"---\ntype: system\ncategory: CRM\nowner: '{owner}'\nreviewed: {FRESH}\nlives_in: [system]\n---\n{BODY}\n"
+
+
+def program(*steps: str, deadline: str | None = None) -> str:
+    head = "---\ntype: program\nowner: '[[Dana]]'\ngoal: '[[Growth]]'\nmotion: shared\nreviewed: 2026-11-01\nlives_in: note\n"
+    head += f"deadline: {deadline}\n" if deadline else ""
+    return head + "---\n# The program\nWhat it is for.\n\n" + "\n\n".join(steps) + "\n"
+
+
+def step(name: str, *lines: str) -> str:
+    return f"## {name}\n" + "\n".join(lines)
+
+
+@pytest.fixture
+def simulate(vault, brain):
+    """Write the people, then the files given (`folder__name` for folders); return the program's simulation."""
+
+    def make(**files):
+        write(vault, "Dana.md", person("6h"))
+        write(vault, "Ops.md", f"---\ntype: team\nowner: '[[Dana]]'\nreviewed: {FRESH}\n---\nThe ops team.\n")
+        for rel, text in files.items():
+            write(vault, rel.replace("__", "/") + ".md", text)
+        brain.refresh()
+        return brain.simulation("Launch", TODAY)
+
+    return make
+
+
+def test_each_decision_for_its_reason(simulate):
+    sim = simulate(
+        Fresh=process(), Old=process(reviewed="2024-01-02"), InAHead=process(lives_in="head"), Orphaned=process(owner=None, lives_in="slack"),
+        Launch=program(
+            step("Covered", "needs:: [[Fresh]]", "duration:: 2d"),
+            step("Stale", "needs:: [[Old]]", "after:: [[#Covered]]", "duration:: 1d"),
+            step("Trapped", "needs:: [[InAHead]]", "after:: [[#Covered]]", "duration:: 1d"),
+            step("Unwritten", "needs:: [[Nowhere]]", "after:: [[#Covered]]"),
+            step("No owner", "needs:: [[Orphaned]]", "after:: [[#Covered]]"),
+            step("Downstream", "needs:: [[Fresh]]", "after:: [[#Unwritten]]"),
+        ),
+    )
+    run = sim.run()
+    decisions = {s.name: s.decision for s in run.steps}
+    assert decisions == {
+        "Covered": "proceed", "Stale": "assumed", "Trapped": "escalated", "Unwritten": "blocked", "No owner": "blocked", "Downstream": "blocked",
+    }
+    covered, stale, trapped = run.step("Covered"), run.step("Stale"), run.step("Trapped")
+    assert (covered.start, covered.end, covered.confidence) == (0.0, 48.0, 1.0)
+    assert stale.reasons == ("Old may be out of date (last reviewed 2024-01-02)",)
+    assert (stale.start, stale.end, stale.confidence) == (48.0, 72.0, 0.95)  # a stale note costs 5% confidence
+    assert trapped.reasons == ("InAHead lives only in head; Dana is asked",)
+    assert (trapped.wait, trapped.end) == (6.0, 48.0 + 6.0 + 24.0)  # Dana's response_time, then the work
+    assert run.step("Unwritten").reasons == ("Nowhere is linked but not written",)
+    assert run.step("No owner").reasons == ("Orphaned lives only in slack, and it has no owner to ask",)
+    assert run.step("Downstream").blocked_by == ("Unwritten",)
+    assert not run.finished and run.hours is None and run.blocked == 3
+    assert [f.path for f in covered.findings] == ["Fresh.md"]
+
+
+def test_parallel_steps_share_a_start_and_a_join_waits_for_the_later_one(simulate):
+    sim = simulate(
+        Fresh=process(),
+        Launch=program(
+            step("Plan", "needs:: [[Fresh]]", "duration:: 1d"),
+            step("B2B side", "after:: Plan", "motion:: b2b", "duration:: 3d"),
+            step("B2C side", "after:: [[#Plan]]", "motion:: b2c", "duration:: 5d"),
+            step("Report", "after:: [[#B2B side]], [[#B2C side]]", "duration:: 12h"),
+        ),
+    )
+    run = sim.run()
+    assert [(s.name, s.lane, s.start, s.end) for s in run.steps] == [
+        ("Plan", "Shared", 0.0, 24.0), ("B2B side", "B2B", 24.0, 96.0), ("B2C side", "B2C", 24.0, 144.0), ("Report", "Shared", 144.0, 156.0),
+    ]
+    assert run.finished and run.hours == 156.0 and run.confidence == 1.0
+    kinds = [(e.hours, e.step, e.kind) for e in run.events if e.kind in ("start", "finish")]
+    assert kinds[:3] == [(0.0, "Plan", "start"), (24.0, "Plan", "finish"), (24.0, "B2B side", "start")]
+
+
+def test_a_step_reads_its_agent_the_agents_needs_its_systems_and_the_seam_between_them(simulate):
+    sim = simulate(
+        Policy=process(reviewed="2023-05-01"),
+        HubSpot=system(), Salesforce=system(),
+        seams__Sync=(
+            "---\ntype: seam\nfrom: '[[HubSpot]]'\nto: '[[Salesforce]]'\nowner: '[[Dana]]'\ncadence: hourly\nmotion: b2b\n"
+            f"reviewed: {FRESH}\nlives_in: [note]\n---\n{BODY}\n"
+        ),
+        Bot=f"---\ntype: agent\nowner: '[[Dana]]'\nreviewed: {FRESH}\nlives_in: note\n---\n{BODY}\nneeds:: [[Policy]]\nacts_in:: [[HubSpot]]\n",
+        Launch=program(step("Sync leads", "agent:: [[Bot]]", "uses:: [[HubSpot]], [[Salesforce]]")),
+    )
+    only = sim.run().steps[0]
+    by_role = {(f.role, f.title): f.verdict for f in only.findings if f.gap != "agent scope"}
+    assert by_role == {
+        ("agent", "Bot"): "proceed",
+        ("agent needs", "Policy"): "assumed",  # reviewed 2023: stale
+        ("uses", "HubSpot"): "proceed", ("uses", "Salesforce"): "proceed",
+        ("seam", "Sync"): "assumed",  # no failure mode: partial
+    }
+    scope = [f for f in only.findings if f.gap == "agent scope"]
+    assert [f.reason for f in scope] == ["Bot is not set up to act in Salesforce; Dana is asked"]
+    assert only.decision == "escalated" and only.wait == 6.0
+
+
+def test_what_if_fixed_absent_and_down_change_exactly_what_they_should(simulate, brain):
+    sim = simulate(
+        Priya=person("2d"),
+        Sam=person("1d", backup="Priya"),
+        Fresh=process(), SamsHead=process(owner="[[Sam]]", lives_in="head"), DanasHead=process(lives_in="head"),
+        CRM=system(),
+        Launch=program(
+            step("Write", "needs:: [[Nowhere]]", "duration:: 1d"),
+            step("Ask Sam", "needs:: [[SamsHead]]", "duration:: 1d"),
+            step("Ask Dana", "needs:: [[DanasHead]]", "duration:: 1d"),
+            step("In the CRM", "uses:: [[CRM]]", "needs:: [[Fresh]]", "duration:: 1d"),
+        ),
+    )
+    base = sim.run()
+    assert [s.decision for s in base.steps] == ["blocked", "escalated", "escalated", "proceed"]
+
+    fixed = sim.run(brain.scenario(sim, assume_fixed=["Nowhere"]))
+    assert [s.decision for s in fixed.steps] == ["proceed", "escalated", "escalated", "proceed"]
+    assert fixed.finished and fixed.hours == 24.0 + 24.0  # Sam's 1d answer, then a day's work
+
+    away = sim.run(brain.scenario(sim, absent=["Sam", "Dana"]))
+    ask_sam, ask_dana = away.step("Ask Sam"), away.step("Ask Dana")
+    assert ask_sam.decision == "escalated" and ask_sam.wait == 48.0  # Priya stands in, at her pace
+    assert ask_sam.reasons == ("SamsHead lives only in head; Priya (standing in for Sam) is asked",)
+    assert ask_dana.decision == "blocked" and ask_dana.reasons == ("DanasHead lives only in head, and its owner (Dana) is away",)
+    assert away.step("In the CRM").decision == "proceed" and away.step("Write").decision == "blocked"
+
+    down = sim.run(brain.scenario(sim, down=["CRM"]))
+    assert [s.decision for s in down.steps] == ["blocked", "escalated", "escalated", "blocked"]
+    assert down.step("In the CRM").reasons == ("CRM is down",)
+
+    with pytest.raises(NoteNotFound):
+        brain.scenario(sim, absent=["Nobody We Know"])
+
+
+def test_gap_impact_ranks_what_unblocks_most_first_and_fixing_the_top_finishes_the_run(simulate):
+    sim = simulate(
+        Fresh=process(), Old=process(reviewed="2024-01-02"), InAHead=process(lives_in="head"),
+        Launch=program(
+            step("First", "needs:: [[Rules]]", "duration:: 1d"),
+            step("Second", "needs:: [[Old]], [[InAHead]]", "after:: [[#First]]", "duration:: 1d"),
+            step("Third", "needs:: [[Playbook]]", "after:: [[#Second]]", "duration:: 1d"),
+            step("Side", "needs:: [[Playbook]]", "duration:: 1d"),
+        ),
+    )
+    impact = sim.impact()
+    ranked = [(g.title, g.gap, g.unblocks) for g in impact.gaps]
+    # Rules alone lets two steps finish (First, Second); Playbook then lets Third and Side finish
+    assert ranked[0] == ("Rules", "unwritten", 2)
+    assert ranked[1] == ("Playbook", "unwritten", 2)
+    assert ranked[2][:2] == ("InAHead", "trapped") and impact.gaps[2].hours_saved == 6.0
+    assert ranked[3][:2] == ("Old", "stale") and impact.gaps[3].confidence_gain > 0
+    assert impact.gaps[1].steps == ("Third", "Side")
+    assert impact.gaps[0].action == "Write Rules"
+    assert impact.fixed_run.finished and impact.fixed_run.confidence == 1.0
+
+
+def test_monte_carlo_is_deterministic_for_a_seed_and_uses_the_notes_fields(simulate):
+    sim = simulate(
+        InAHead=process(lives_in="head"), CRM=system(), MAP=system(),
+        seams__Flaky=(
+            "---\ntype: seam\nfrom: '[[MAP]]'\nto: '[[CRM]]'\nowner: '[[Dana]]'\ncadence: hourly\nfailure_mode: drops\n"
+            f"failure_rate: 50%\nrecovery_time: 2d\nreviewed: {FRESH}\nlives_in: [note]\n---\n{BODY}\n"
+        ),
+        Launch=program(step("Sync", "uses:: [[MAP]], [[CRM]]", "needs:: [[InAHead]]", "duration:: 1d"), deadline="2d"),
+    )
+    first, again, other = sim.monte_carlo(400, seed=7), sim.monte_carlo(400, seed=7), sim.monte_carlo(400, seed=8)
+    assert first == again and first.hours != other.hours
+    assert first.finished == 400  # the seam has an owner: a failure delays, never blocks
+    delayed = sum(1 for h in first.hours if h > 24 + 6 * 4)  # 2d recovery dwarfs any wait for Dana
+    assert 150 < delayed < 250  # failure_rate 50%
+    assert first.on_time == sum(1 for h in first.hours if h <= 48)
+    quick = sorted(h - 24 for h in first.hours if h <= 48)  # runs where the seam held: only the wait for Dana
+    assert 4 < quick[len(quick) // 2] < 9  # her response_time, 6h, is the median
+    assert sum(n for _a, _b, n in first.histogram()) == 400
+
+
+def test_programs_with_mistakes_get_problems_not_crashes(simulate, brain, vault):
+    sim = simulate(
+        Launch=program(
+            step("A", "after:: [[#C]]", "duration:: soon"),
+            step("B", "after:: [[#A]]"),
+            step("C", "after:: [[#B]]"),
+            step("D", "after:: [[#Nope]]", "duration:: 2h"),
+            step("E", "after:: [[#A]]"),
+        ),
+    )
+    problems = sim.program.problems
+    assert "Step 'A': duration 'soon' is not a duration like 3d, 4h or 1w; one day is assumed" in problems
+    assert "Step 'D': after 'Nope', which is not another step of this program" in problems
+    assert any(p.startswith("Steps wait for each other in a circle") and "A" in p and "B" in p and "C" in p for p in problems)
+    run = sim.run()
+    assert {s.name: s.decision for s in run.steps} == {"A": "blocked", "B": "blocked", "C": "blocked", "D": "proceed", "E": "blocked"}
+    assert run.step("D").end == 2.0 and run.step("E").blocked_by == ("A",)
+    assert sim.monte_carlo(50).finished == 0
+
+    write(vault, "Empty.md", "---\ntype: program\n---\n# Empty\nNothing yet.\n")
+    write(vault, "Person.md", person())
+    brain.refresh()
+    empty = brain.simulation("Empty", TODAY)
+    assert empty.program.problems == ("Empty has no steps: give each step a heading with `agent::`, `needs::`, `uses::`, `after::` or `duration::` beneath it",)
+    assert empty.run().steps == () and not empty.run().finished and empty.impact().gaps == ()
+    with pytest.raises(NotAProgram):
+        brain.simulation("Person", TODAY)
+
+
+def test_durations_and_rates_as_people_write_them():
+    assert [parse_hours(t) for t in ("3d", "4 hours", "90m", "2w", "1.5", "1,5d", "soon", "")] == [72, 4, 1.5, 336, 36, 36, None, None]
+    assert [parse_rate(t) for t in ("5%", "0.05", "50 %", "150%", "x")] == [0.05, 0.05, 0.5, None, None]
+
+
+def test_an_edit_on_disk_changes_the_next_run(simulate, vault, brain):
+    sim = simulate(Launch=program(step("Only", "needs:: [[Rules]]")))
+    assert sim.run().steps[0].decision == "blocked"
+    write(vault, "Rules.md", process())
+    brain.refresh()
+    assert brain.simulation("Launch", TODAY).run().steps[0].decision == "proceed"
+
+
+def test_simulate_command_prints_a_timeline_and_documented_json(vault, tmp_path):
+    run_here = lambda *args: run_cli(*args, env_dir=tmp_path / "data")  # noqa: E731
+    write(vault, "Dana.md", person("6h"))
+    write(vault, "Fresh.md", process())
+    write(vault, "Launch.md", program(step("Plan", "needs:: [[Fresh]]"), step("Go", "after:: [[#Plan]]", "needs:: [[Rules]]")))
+    db = str(tmp_path / "cli.sqlite")
+    text = run_here("simulate", str(vault), "--db", db, "--today", "2026-11-24", "--runs", "100")
+    assert text.returncode == 0, text.stderr
+    assert "Never finishes: 1 of 2 steps blocked" in text.stdout and "Rules is linked but not written" in text.stdout
+    assert "1. Write Rules  unblocks 1 step" in text.stdout
+    data = json.loads(run_here("simulate", str(vault), "--db", db, "--today", "2026-11-24", "--json", "--runs", "50", "--seed", "3").stdout)
+    assert data["format"] == "substrate.simulation/1"
+    (one,) = data["runs"]
+    assert one["program"]["title"] == "Launch" and one["finished"] is False and one["counts"]["blocked"] == 1
+    assert [s["decision"] for s in one["steps"]] == ["proceed", "blocked"]
+    assert one["steps"][1]["context"][0] == {
+        "key": "unwritten:rules", "title": "Rules", "path": None, "role": "needs", "verdict": "blocked",
+        "reason": "Rules is linked but not written", "gap": "unwritten", "confidence_cost": 0.0, "wait_hours": 0.0, "ask": None,
+    }
+    assert one["gaps"][0]["action"] == "Write Rules" and one["monte_carlo"]["runs"] == 50 and one["monte_carlo"]["finished"] == 0
+    fixed = json.loads(run_here("simulate", str(vault), "--db", db, "--json", "--runs", "0", "--assume-fixed", "Rules").stdout)["runs"][0]
+    assert fixed["finished"] is True and fixed["baseline"]["finished"] is False
+    assert fixed["baseline"]["changed_steps"][0]["name"] == "Go" and "monte_carlo" not in fixed
+    gaps = run_here("gaps", str(vault), "--db", db, "--program", "Launch")
+    assert gaps.stdout.startswith("  1. Write Rules")
+    wrong = run_here("simulate", str(vault), "--db", db, "--program", "Dana")
+    assert wrong.returncode == 2 and "'Dana' is a person, not a program" in wrong.stderr
+
+
+def test_the_sample_brains_programs_tell_what_to_write_first(tmp_path):
+    from store.brain import Brain
+    from store.locations import resources_dir
+
+    with Brain(resources_dir() / "sample-brain", tmp_path / "sample.sqlite") as brain:
+        brain.refresh()
+        assert {title for _p, title in brain.programs()} >= {"Harbor Teams 2.0 Launch", "B2C Win-Back"}
+        launch = brain.simulation("Harbor Teams 2.0 Launch", TODAY)
+        lanes = {s.lane for s in launch.run().steps}
+        assert lanes == {"B2B", "B2C", "Shared"}
+        assert launch.impact().gaps[0].action == "Write Territory Rules"
+        assert launch.run(Scenario()).step("Route launch leads to sales").decision == "blocked"
+        assert launch.impact().fixed_run.finished
