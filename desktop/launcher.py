@@ -1,8 +1,28 @@
 """The `substrate` console script. It runs the engine's command group from `store.cli`; the
-window commands join that group here, so `substrate index` never loads Qt."""
+window commands join that group here, and Qt is imported only when a window is asked for,
+so `substrate index` never loads Qt."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
 
 from store.cli import cli
 
 
+@cli.command("open")
+@click.argument("vault", required=False, type=click.Path(path_type=Path, file_okay=False))
+def open_window(vault):
+    """Open VAULT in the Substrate window (without VAULT: the last one, or the sample brain)."""
+    from desktop.app import run
+
+    if vault is not None and not vault.is_dir():
+        raise click.BadParameter(f"{vault} is not a folder. A vault is the folder that holds your notes.", param_hint="VAULT")
+    sys.exit(run(vault))
+
+
 def main(argv=None) -> None:
-    cli.main(args=argv, prog_name="substrate")
+    args = sys.argv[1:] if argv is None else list(argv)
+    cli.main(args=args or ["open"], prog_name="substrate")

@@ -9,7 +9,7 @@ from collections import defaultdict
 import sqlite_utils
 
 from store.blueprint import Blueprint
-from store.coverage import LinkFact, NoteFacts, UnknownLink
+from store.coverage import Judge, LinkFact, NoteCoverage, NoteFacts, UnknownLink
 from store.note import normalise_relation
 
 # Keys kept as columns of `notes` that also fill a slot of the same name.
@@ -110,3 +110,11 @@ def read_unknown_links(db, sources=None) -> list[UnknownLink]:
     """The links no note answers to (from `sources` only, if given): what known unknowns are made of."""
     sql = "SELECT source, COALESCE(target_key, target), target, rel FROM links WHERE target_path IS NULL AND {}"
     return [UnknownLink(*row) for row in _where(db, sql, "source", None if sources is None else list(sources))]
+
+
+def note_coverage(db, blueprint: Blueprint, path: str, today) -> NoteCoverage | None:
+    """One note's coverage, judged from the index as it is (None for a type the blueprint does not know)."""
+    facts = read_note_facts(db, blueprint, [path])
+    if not facts or facts[0].type not in blueprint.types:
+        return None
+    return Judge(blueprint, today)(facts[0])

@@ -292,7 +292,7 @@ def _check_budget(env) -> None:
         raise ParseBudgetExceeded()
 
 
-def _wikilink_rule(state, silent):
+def wikilink_rule(state, silent):
     _check_budget(state.env)  # runs at every `[` and `!`, where markdown's costly cases start
     src, pos = state.src, state.pos
     embed = src.startswith("![[", pos)
@@ -350,7 +350,7 @@ def _make_markdown() -> MarkdownIt:
     # wiki link, HTML, entity), not at every `-`, `:` or `*` of the default set.
     md.inline.terminator_re = re.compile(r"[\n\\`\[\]!<&]")
     md.block.ruler.before("code", "budget", _budget_block)
-    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.inline.ruler.before("link", "wikilink", wikilink_rule)
     backticks = next(rule for rule in md.inline.ruler.getRules("") if rule.__name__ == "backtick")
     md.inline.ruler.at("backticks", _counting_newlines(backticks))
     return md

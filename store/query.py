@@ -78,6 +78,47 @@ class NoteDetail:
     problems: list[ProblemRow]
 
 
+@dataclass(frozen=True)
+class NoteRow:
+    """One note as a list shows it."""
+
+    path: str
+    title: str
+    type: str | None
+    folder: str  # "" for the vault's top folder
+    motion: str | None
+    reviewed: str | None
+    owner: str | None
+    problems: int
+
+
+@dataclass(frozen=True)
+class Group:
+    kind: str  # "type" or "folder"
+    key: str  # the type ("" for notes without one) or the folder ("" for the top folder)
+    count: int
+
+
+def note_list(db: sqlite_utils.Database) -> list[NoteRow]:
+    """Every note, by title."""
+    problems = dict(db.execute("SELECT path, COUNT(*) FROM problems GROUP BY path").fetchall())
+    rows = db.execute("SELECT path, title, type, motion, reviewed, owner FROM notes ORDER BY title COLLATE NOCASE, path")
+    return [
+        NoteRow(path, title, type_, path.rpartition("/")[0], motion, reviewed, owner, problems.get(path, 0))
+        for path, title, type_, motion, reviewed, owner in rows
+    ]
+
+
+def groups(db: sqlite_utils.Database) -> list[Group]:
+    """Notes per type and per folder, for browsing."""
+    types = [Group("type", type_ or "", n) for type_, n in db.execute("SELECT type, COUNT(*) FROM notes GROUP BY type ORDER BY type")]
+    folders: dict[str, int] = {}
+    for (path,) in db.execute("SELECT path FROM notes"):
+        folder = path.rpartition("/")[0]
+        folders[folder] = folders.get(folder, 0) + 1
+    return types + [Group("folder", folder, n) for folder, n in sorted(folders.items())]
+
+
 def summary(db: sqlite_utils.Database) -> Summary:
     one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
     return Summary(
@@ -155,6 +196,14 @@ def note_detail(db: sqlite_utils.Database, path: str) -> NoteDetail:
         links_in=_links(db, "l.target_path = ?", path),
         problems=problems(db, path),
     )
+
+
+def note_body(db: sqlite_utils.Database, path: str) -> str:
+    """The note's text below its front matter, as indexed."""
+    row = db.execute("SELECT body FROM notes WHERE path = ?", [path]).fetchone()
+    if row is None:
+        raise NoteNotFound(path)
+    return row[0] or ""
 
 
 def _links(db, where: str, path: str) -> list[LinkRow]:

@@ -94,7 +94,8 @@ class Watcher:
 
     `on_applied(Applied)` is called from the watcher's thread after each batch commits, never
     for a half-applied batch; `on_notice(str)` gets messages for the person (the vault went
-    away, the system's watch limit was reached…). Both must be quick and thread-safe.
+    away, the system's watch limit was reached…); `on_progress(done, total)` follows a rescan's
+    reading (the first index of a big vault). All must be quick and thread-safe.
     """
 
     def __init__(
@@ -102,6 +103,7 @@ class Watcher:
         brain: Brain,
         on_applied: Callable[[Applied], None],
         on_notice: Callable[[str], None] | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
         *,
         quiet: float = QUIET_SECONDS,
         max_delay: float = MAX_DELAY_SECONDS,
@@ -112,6 +114,7 @@ class Watcher:
         self.brain = brain
         self.on_applied = on_applied
         self.on_notice = on_notice or (lambda message: None)
+        self.on_progress = on_progress
         self.quiet, self.max_delay, self.burst = quiet, max_delay, burst
         self.reconcile_every = reconcile_every
         self.polling = polling
@@ -210,7 +213,7 @@ class Watcher:
         """Apply one batch; return what must wait for the next (files still being written)."""
         started = time.perf_counter()
         try:
-            changes = self.brain.refresh() if rescan else self.brain.refresh_paths(sorted(paths))
+            changes = self.brain.refresh(progress=self.on_progress) if rescan else self.brain.refresh_paths(sorted(paths))
         except SubstrateError as exc:
             return self._failed(exc, paths, rescan)
         self._retry_at = 0.0

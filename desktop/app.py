@@ -1,0 +1,62 @@
+"""Starting the app: the QApplication, the theme, which vault to open, the main window."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from pathlib import Path
+
+from store.errors import SubstrateError
+from store.locations import place_sample_brain
+
+SAMPLE_INTRO = (
+    "This is a sample brain: the marketing context of Harbor, a made-up company selling to businesses (B2B) "
+    "and consumers (B2C), with the gaps a real one has on day one. It was copied to {path} so you can change it freely. "
+    "To open your own notes, choose File ▸ Open Vault."
+)
+
+
+class NoDisplay(SubstrateError):
+    def __init__(self):
+        super().__init__("There is no screen to show the window on (no DISPLAY or WAYLAND_DISPLAY). "
+                         "Run Substrate on a desktop, or use the `substrate` commands (`substrate --help`).")
+
+
+def has_display() -> bool:
+    if sys.platform in ("darwin", "win32") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def choose_vault(asked: Path | None, last: str | None) -> tuple[Path, str | None]:
+    """The vault to open and, for the sample brain, the words that introduce it."""
+    if asked is not None:
+        return Path(asked), None
+    if last and Path(last).is_dir():
+        return Path(last), None
+    sample, _new = place_sample_brain()
+    return sample, SAMPLE_INTRO.format(path=sample)
+
+
+def run(vault: Path | None = None) -> int:
+    multiprocessing.freeze_support()  # the index reads notes in worker processes, also when frozen
+    if not has_display():
+        raise NoDisplay()
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.errors import start_logging
+    from desktop.main_window import MainWindow
+    from desktop.theme import apply_theme
+
+    start_logging()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("Substrate")
+    app.setApplicationName("Substrate")
+    window = MainWindow(QSettings())
+    apply_theme(app, on_change=window.note_view.refresh_colors)
+    target, intro = choose_vault(vault, window.settings.value("last_vault", "", str))
+    window.show()
+    window.open_vault(target.resolve(), intro)
+    return app.exec()

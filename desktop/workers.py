@@ -1,0 +1,185 @@
+"""Work off the UI thread.
+
+`VaultSession` owns one vault's index writer and its watcher (the watcher's thread does every
+write) and turns what they report into Qt signals. `run_in_background` runs a read on a pool
+thread, each with its own read-only connection, and hands the result back on the UI thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+from store.brain import Brain
+from store.errors import IndexBusy
+from store.index import Changes
+from store.watch import Applied, Watcher
+
+log = logging.getLogger(__name__)
+
+
+class _Relay(QObject):
+    """Carries a background result to the UI thread: a QObject created there, so its signals
+    are delivered there whichever thread emits them."""
+
+    finished = Signal(object, object)  # callback, result
+    failed = Signal(object, object)  # callback, exception
+
+    def __init__(self):
+        super().__init__()
+        self.finished.connect(lambda callback, result: callback(result))
+        self.failed.connect(lambda callback, exc: callback(exc))
+
+
+class _Task(QRunnable):
+    def __init__(self, work, on_done, on_failed, relay: _Relay):
+        super().__init__()
+        self.work, self.on_done, self.on_failed, self.relay = work, on_done, on_failed, relay
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except BaseException as exc:  # handed to the UI thread, which shows it in words
+            log.debug("background work failed", exc_info=True)
+            self.relay.failed.emit(self.on_failed, exc)
+            return
+        self.relay.finished.emit(self.on_done, result)
+
+
+_relay: _Relay | None = None
+
+
+def run_in_background(work: Callable[[], object], on_done: Callable[[object], None], on_failed: Callable[[BaseException], None]) -> None:
+    """Run `work` on a pool thread; call `on_done(result)` or `on_failed(exc)` on the UI thread."""
+    global _relay
+    if _relay is None:
+        _relay = _Relay()
+    QThreadPool.globalInstance().start(_Task(work, on_done, on_failed, _relay))
+
+
+class Readers:
+    """Read-only connections to one index, one per pool thread (SQLite connections stay on their thread)."""
+
+    def __init__(self, brain: Brain):
+        self.brain = brain
+        self._local = threading.local()
+        self._all: list = []
+        self._lock = threading.Lock()
+
+    def db(self):
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self.brain.reader()
+            with self._lock:
+                self._all.append(db)
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._all:
+                try:
+                    db.close()
+                except Exception:  # a connection in use on another thread closes with it
+                    pass
+            self._all.clear()
+
+
+class VaultSession(QObject):
+    """One open vault: its index, kept live by a watcher, and signals for what happens to it."""
+
+    opened = Signal(object)  # the session itself, once the index can be read
+    openFailed = Signal(object)  # the exception
+    indexProgressed = Signal(int, int)  # done, total (a rescan reading files)
+    indexUpdated = Signal(object)  # Changes, once committed
+    noticed = Signal(str)  # a message for the person
+    liveChanged = Signal(bool)
+
+    _generation = itertools.count(1)
+
+    def __init__(self, vault: Path, db_path: Path | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.vault = Path(vault)
+        self.db_path = db_path
+        self.brain: Brain | None = None
+        self.readers: Readers | None = None
+        self.watcher: Watcher | None = None
+        self.read_only = False
+        self.live = False
+        self.closed = False
+        self._live_timer = QTimer(self, interval=2000, timeout=self._check_live)
+
+    def open(self) -> None:
+        """Open the index and start watching, off the UI thread."""
+        threading.Thread(target=self._open, name="substrate-open", daemon=True).start()
+
+    def _open(self) -> None:
+        try:
+            try:
+                brain = Brain(self.vault, self.db_path)
+            except IndexBusy:  # another Substrate keeps this index live: read what it writes
+                brain = Brain(self.vault, self.db_path, read_only=True)
+                self.read_only = True
+        except BaseException as exc:
+            self.openFailed.emit(exc)
+            return
+        if self.closed:
+            brain.close()
+            return
+        self.brain, self.readers = brain, Readers(brain)
+        self.opened.emit(self)
+        for notice in brain.notices:
+            self.noticed.emit(notice)
+        if self.read_only:
+            self.noticed.emit("Another Substrate (the app or `substrate watch`) is keeping this vault's index up to date; this window reads it as it is.")
+            return
+        self.watcher = Watcher(brain, self._applied, self.noticed.emit, self.indexProgressed.emit)
+        try:
+            self.watcher.start(wait=True, timeout=3600)
+        except BaseException as exc:
+            self.openFailed.emit(exc)
+            return
+        self.live = self.watcher.live
+        self.liveChanged.emit(self.live)
+
+    def _applied(self, applied: Applied) -> None:
+        self.indexUpdated.emit(applied.changes)
+
+    @Slot()
+    def _check_live(self) -> None:
+        live = bool(self.watcher and self.watcher.live)
+        if live != self.live:
+            self.live = live
+            self.liveChanged.emit(live)
+
+    def start_checking(self) -> None:
+        self._live_timer.start()
+
+    def read(self, query: Callable, on_done: Callable, on_failed: Callable) -> None:
+        """Run `query(db)` on a read-only connection, off the UI thread."""
+        readers = self.readers
+        if readers is None or self.closed:
+            return
+        run_in_background(lambda: query(readers.db()), on_done, on_failed)
+
+    def close(self) -> None:
+        self.closed = True
+        self._live_timer.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
+        QThreadPool.globalInstance().waitForDone(5000)
+        if self.readers is not None:
+            self.readers.close()
+        if self.brain is not None:
+            self.brain.close()
+
+
+def changed_paths(changes: Changes) -> set[str]:
+    """Every note a change may show differently: written, gone, renamed, or with links that moved."""
+    paths = set(changes.added) | set(changes.changed) | set(changes.removed) | set(changes.touched)
+    paths.update(path for pair in changes.renamed for path in pair)
+    return paths

@@ -1,0 +1,132 @@
+"""A note's body as safe HTML, for the app's note view and the bundle report.
+
+Raw HTML in a note is shown as text, never run; only http(s) and mailto links leave the app;
+vault links become `note:PATH` (or `unwritten:NAME` when nobody wrote the note yet); remote
+images are never loaded (a placeholder says so); local images become `vault:PATH`.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import time
+from collections.abc import Callable
+from urllib.parse import quote, unquote, urlsplit
+
+from markdown_it import MarkdownIt
+
+from store.note import ParseBudgetExceeded, split_wikilink, wikilink_rule
+from store.resolve import lookup_key
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp")
+RENDER_BUDGET_SECONDS = 2.0
+_OUTSIDE = ("http", "https", "mailto")
+
+# resolve(target as written, kind) -> a vault path, or None; kind is "wiki" or "markdown"
+Resolver = Callable[[str, str], "str | None"]
+
+
+def _allowed_link(url: str) -> bool:
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return scheme in _OUTSIDE or scheme == ""
+
+
+def _make_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md.inline.ruler.before("link", "wikilink", wikilink_rule)
+    md.validateLink = _allowed_link
+    md.add_render_rule("wikilink", _render_wikilink)
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("image", _render_image)
+    return md
+
+
+def render_body(body: str, resolve: Resolver, title: str | None = None, budget_seconds: float = RENDER_BUDGET_SECONDS) -> str:
+    """The body as an HTML fragment, without a first `# Heading` that only repeats `title`
+    (the page shows the title already). A body too costly to render is shown as plain text."""
+    env = {"deadline": time.perf_counter() + budget_seconds, "resolve": resolve}
+    try:
+        tokens = _MARKDOWN.parse(body, env)
+        if title and len(tokens) >= 3 and tokens[0].tag == "h1" and tokens[1].content.strip() == title.strip():
+            tokens = tokens[3:]
+        return _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, env)
+    except (ParseBudgetExceeded, RecursionError):
+        return f"<pre>{html.escape(body)}</pre>"
+
+
+def note_href(path: str) -> str:
+    return "note:" + quote(path)
+
+
+def href_path(href: str) -> str:
+    """The vault path in a `note:` or `vault:` href."""
+    return unquote(href.split(":", 1)[1])
+
+
+def _render_wikilink(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    target, fragment, label = split_wikilink(token.content)
+    shown = html.escape(label or target or fragment)
+    if token.markup == "![[" and target.lower().endswith(IMAGE_SUFFIXES):
+        return _image(env["resolve"](target, "image"), html.escape(target))
+    if not target:  # [[#Heading]] in the same note
+        return f"<span class=\"anchor\">{shown}</span>"
+    path = env["resolve"](target, "wiki")
+    prefix = "↳ " if token.markup == "![[" else ""  # an embed is shown as a link to what it embeds
+    if path is None:
+        return f'<a class="unwritten" href="unwritten:{quote(target)}">{prefix}{shown}</a>'
+    return f'<a class="note" href="{note_href(path)}">{prefix}{shown}</a>'
+
+
+def _render_link_open(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    href = token.attrGet("href") or ""
+    scheme = urlsplit(href).scheme.lower()
+    if scheme in _OUTSIDE:
+        token.attrSet("class", "outside")
+    elif not href or href.startswith("#"):
+        token.attrs.pop("href", None)
+    else:
+        path = env["resolve"](unquote(href), "markdown")
+        if path is None:
+            token.attrSet("href", "unwritten:" + quote(posixpath.basename(unquote(href))))
+            token.attrSet("class", "unwritten")
+        else:
+            token.attrSet("href", note_href(path))
+            token.attrSet("class", "note")
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    alt = html.escape(self.renderInlineAsText(token.children or [], options, env))
+    if urlsplit(src).scheme:
+        return f'<span class="blocked">[image not loaded: {alt or html.escape(src)}]</span>'
+    return _image(env["resolve"](unquote(src), "image"), alt)
+
+
+def _image(path: str | None, alt: str) -> str:
+    if path is None:
+        return f'<span class="blocked">[image outside the vault: {alt}]</span>'
+    return f'<img src="vault:{quote(path)}" alt="{alt}">'
+
+
+def make_resolver(note_path: str, links: list[tuple[str, str | None]]) -> Resolver:
+    """A resolver from the note's own indexed links ((target as written, vault path)): the index
+    already resolved them, so the view links exactly where the graph does."""
+    found = {lookup_key(target): path for target, path in links}
+    folder = posixpath.dirname(note_path)
+
+    def resolve(target: str, kind: str) -> str | None:
+        if kind == "image":
+            joined = posixpath.normpath(posixpath.join(folder, target.lstrip("/") if target.startswith("/") else target))
+            if target.startswith("/"):
+                joined = posixpath.normpath(target.lstrip("/"))
+            return None if joined.startswith("..") or joined.startswith("/") else joined
+        return found.get(lookup_key(target)) or found.get(lookup_key(posixpath.basename(target)))
+
+    return resolve
+
+
+_MARKDOWN = _make_markdown()
