@@ -50,6 +50,8 @@ class MainWindow(QMainWindow):
         self.session: VaultSession | None = None
         self.history: list[str] = []
         self.position = -1
+        self._first_note = ""
+        self._quiet_selection = False
         self._search_serial = itertools.count(1)
         self._latest_search = 0
         self._reload_pending = False
@@ -234,15 +236,17 @@ class MainWindow(QMainWindow):
             return
         session.start_checking()
         self._live_changed(session.live)
-        self.reload_lists()
-        last = self.settings.value(f"vaults/{self._vault_key()}/note", "", str)
-        self._open_first(last)
+        self._first_note = self.settings.value(f"vaults/{self._vault_key()}/note", "", str)
+        self.reload_lists()  # then opens the first note, once there are notes
 
-    def _open_first(self, last: str) -> None:
+    def _open_first(self) -> None:
         """The note the person last read here, else the vault's front page if it has one."""
+        last = self._first_note
+
         def chosen(path):
             if path and self.position < 0:
                 self.navigate(path)
+
         self.read(lambda db: last if last and db.execute("SELECT 1 FROM notes WHERE path = ?", [last]).fetchone() else _front_page(db),
                   chosen)
 
@@ -300,10 +304,16 @@ class MainWindow(QMainWindow):
 
     def _show_lists(self, result) -> None:
         rows, groups, problems, summary = result
-        self.notes.set_rows(rows)
+        self._quiet_selection = True  # a row that goes away moves the selection: that is no choice of the person's
+        try:
+            self.notes.set_rows(rows)
+        finally:
+            self._quiet_selection = False
         self.groups.set_groups(groups)
         self.problems.set_problems(problems)
         self.problem_dock.setWindowTitle(f"Problems ({len(problems)})")
+        if self.position < 0 and rows:
+            self._open_first()
         plural = lambda n, word: f"{n:,} {word}{'' if n == 1 else 's'}"  # noqa: E731
         self.count_label.setText(f"{plural(summary.notes, 'note')} · {plural(summary.problems, 'problem')} · {plural(summary.unresolved, 'unwritten link')}")
 
@@ -368,6 +378,8 @@ class MainWindow(QMainWindow):
         self.reveal_action.setEnabled(has_note)
 
     def _list_chosen(self, index: QModelIndex) -> None:
+        if self._quiet_selection:
+            return
         path = index.data(PATH_ROLE) if index.isValid() else None
         if path:
             self.navigate(path)

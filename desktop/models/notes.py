@@ -87,7 +87,6 @@ class NotesFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self._group: tuple[str, str] | None = None
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setSortLocaleAware(True)
         self.setDynamicSortFilter(True)
 
     def set_group(self, group: tuple[str, str] | None) -> None:

@@ -1,0 +1,82 @@
+"""The desktop's models: Qt's own model checks, and updates in place that keep selections."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex
+
+from desktop.models.groups import GROUP_ROLE, GroupsModel
+from desktop.models.notes import PATH_ROLE, NotesFilter, NotesModel
+from desktop.models.problems import ProblemsModel
+from desktop.models.search import SNIPPET_ROLE, SearchModel
+from store.query import Group, Hit, NoteRow, ProblemRow
+
+
+def row(path, title=None, type_="seam", reviewed="2026-11-01"):
+    return NoteRow(path, title or path.rsplit("/", 1)[-1][:-3], type_, path.rpartition("/")[0], "b2b", reviewed, None, 0)
+
+
+def test_notes_model_passes_qt_checks_and_updates_in_place(qtmodeltester):
+    model = NotesModel()
+    model.set_rows([row("a/One.md"), row("a/Two.md"), row("b/Three.md"), row("Four.md")])
+    qtmodeltester.check(model)
+    kept = model.index(model.row_of("b/Three.md"), 0)
+    selection = QItemSelectionModel(model)
+    selection.setCurrentIndex(kept, QItemSelectionModel.SelectionFlag.Select)
+    model.set_rows([row("a/Two.md", reviewed="2026-11-20"), row("b/Three.md"), row("Five.md")])  # One and Four gone
+    qtmodeltester.check(model)
+    assert sorted(model.index(r, 0).data(PATH_ROLE) for r in range(model.rowCount())) == ["Five.md", "a/Two.md", "b/Three.md"]
+    assert selection.currentIndex().data(PATH_ROLE) == "b/Three.md"  # the selection followed its row
+    assert model.index(model.row_of("a/Two.md"), 3).data() == "2026-11-20"
+    assert model.row_of("a/One.md") is None
+
+
+def test_the_filter_shows_one_type_or_folder_sorted_by_title(qtmodeltester):
+    model = NotesModel()
+    model.set_rows([row("s/Zed.md"), row("s/alpha.md"), row("p/Dana.md", type_="person"), row("Top.md", type_=None)])
+    proxy = NotesFilter()
+    proxy.setSourceModel(model)
+    proxy.sort(0)
+    qtmodeltester.check(proxy)
+    titles = lambda: [proxy.index(r, 0).data() for r in range(proxy.rowCount())]  # noqa: E731
+    assert titles() == ["alpha", "Dana", "Top", "Zed"]
+    proxy.set_group(("type", "seam"))
+    assert titles() == ["alpha", "Zed"]
+    proxy.set_group(("folder", "p"))
+    assert titles() == ["Dana"]
+    proxy.set_group(("folder", ""))
+    assert titles() == ["Top"]
+    proxy.set_group(("type", ""))
+    assert titles() == ["Top"]
+    proxy.set_group(None)
+    assert len(titles()) == 4
+
+
+def test_groups_tree_counts_types_and_folders_and_keeps_rows_on_update(qtmodeltester):
+    model = GroupsModel()
+    model.set_groups([Group("type", "seam", 2), Group("type", "system", 1), Group("folder", "", 1), Group("folder", "seams", 2)])
+    qtmodeltester.check(model)
+    assert model.index(0, 0).data() == "All notes (3)"
+    types = model.index(1, 0)
+    assert [model.index(r, 0, types).data() for r in range(model.rowCount(types))] == ["seam (2)", "system (1)"]
+    folders = model.index(2, 0)
+    assert model.index(0, 0, folders).data() == "(top folder) (1)" and model.index(0, 0, folders).data(GROUP_ROLE) == ("folder", "")
+    system = QItemSelectionModel(model)
+    system.setCurrentIndex(model.index(1, 0, types), QItemSelectionModel.SelectionFlag.Select)
+    model.set_groups([Group("type", "person", 1), Group("type", "system", 4), Group("folder", "systems", 4), Group("folder", "people", 1)])
+    qtmodeltester.check(model)
+    assert [model.index(r, 0, types).data() for r in range(model.rowCount(types))] == ["person (1)", "system (4)"]
+    assert system.currentIndex().data() == "system (4)"
+    assert model.index(0, 0).data() == "All notes (5)"
+    assert model.rowCount(model.index(0, 0, types)) == 0 and not model.parent(types).isValid()
+    assert model.index(5, 0, types) == QModelIndex()
+
+
+def test_search_and_problem_models_pass_qt_checks(qtmodeltester):
+    search = SearchModel()
+    search.set_hits("lead", [Hit("a.md", "Lead Routing", "process", "how \ue000lead\ue001s move", -3.0)])
+    qtmodeltester.check(search)
+    assert search.index(0, 0).data() == "Lead Routing  ·  process" and "\ue000lead\ue001" in search.index(0, 0).data(SNIPPET_ROLE)
+    problems = ProblemsModel()
+    problems.set_problems([ProblemRow("a.md", 3, "reviewed: 'soon' is not a date"), ProblemRow("b.md", None, "not UTF-8")])
+    qtmodeltester.check(problems)
+    assert problems.index(1, 1).data() == "" and problems.index(0, 0).data(PATH_ROLE) == "a.md"
