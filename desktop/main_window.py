@@ -80,8 +80,6 @@ class MainWindow(QMainWindow):
 
         self.note_list = QTableView(objectName="notes")
         self.note_list.setModel(self.notes_filter)
-        self.note_list.setSortingEnabled(True)
-        self.note_list.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.note_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.note_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.note_list.verticalHeader().hide()
@@ -126,6 +124,7 @@ class MainWindow(QMainWindow):
         self.problem_list.setModel(self.problems)
         self.problem_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.problem_list.verticalHeader().hide()
+        self.problem_list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.problem_list.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.problem_list.activated.connect(lambda index: self.navigate(index.data(PATH_ROLE)))
         self.problem_dock = QDockWidget("Problems", self, objectName="problems-dock")

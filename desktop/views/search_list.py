@@ -14,13 +14,27 @@ MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters: no note tex
 
 
 class SnippetDelegate(QStyledItemDelegate):
+    """Laid-out snippets are kept until the results change: a list asks for each row's size often."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._laid_out: dict[tuple[int, int], QTextDocument] = {}
+
+    def forget(self) -> None:
+        self._laid_out.clear()
+
     def _document(self, option, index) -> QTextDocument:
+        width = max(option.rect.width() - 8, 100)
+        kept = self._laid_out.get((index.row(), width))
+        if kept is not None:
+            return kept
         title = html.escape(index.data(Qt.ItemDataRole.DisplayRole) or "")
         snippet = html.escape(index.data(SNIPPET_ROLE) or "").replace(MARK_START, "<b>").replace(MARK_END, "</b>")
         document = QTextDocument()
         document.setDefaultFont(option.font)
         document.setHtml(f"<div><b>{title}</b><br><span style='font-size: small'>{snippet}</span></div>")
-        document.setTextWidth(max(option.rect.width() - 8, 100))
+        document.setTextWidth(width)
+        self._laid_out[(index.row(), width)] = document
         return document
 
     def paint(self, painter, option, index) -> None:
@@ -50,7 +64,12 @@ class SnippetDelegate(QStyledItemDelegate):
 class SearchList(QListView):
     def __init__(self, parent=None, **properties):
         super().__init__(parent, **properties)
-        self.setItemDelegate(SnippetDelegate(self))
+        self.snippets = SnippetDelegate(self)
+        self.setItemDelegate(self.snippets)
         self.setWordWrap(True)
         self.setUniformItemSizes(False)
         self.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+
+    def setModel(self, model) -> None:
+        super().setModel(model)
+        model.modelAboutToBeReset.connect(self.snippets.forget)

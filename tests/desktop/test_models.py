@@ -24,10 +24,23 @@ def test_notes_model_passes_qt_checks_and_updates_in_place(qtmodeltester):
     selection.setCurrentIndex(kept, QItemSelectionModel.SelectionFlag.Select)
     model.set_rows([row("a/Two.md", reviewed="2026-11-20"), row("b/Three.md"), row("Five.md")])  # One and Four gone
     qtmodeltester.check(model)
-    assert sorted(model.index(r, 0).data(PATH_ROLE) for r in range(model.rowCount())) == ["Five.md", "a/Two.md", "b/Three.md"]
+    assert [model.index(r, 0).data(PATH_ROLE) for r in range(model.rowCount())] == ["Five.md", "b/Three.md", "a/Two.md"]  # by title
     assert selection.currentIndex().data(PATH_ROLE) == "b/Three.md"  # the selection followed its row
     assert model.index(model.row_of("a/Two.md"), 3).data() == "2026-11-20"
     assert model.row_of("a/One.md") is None
+
+
+def test_rows_stay_sorted_by_title_through_inserts_renames_and_removals(qtmodeltester):
+    model = NotesModel()
+    model.set_rows([row(f"n/{name}.md") for name in ("delta", "Bravo", "foxtrot")])
+    model.set_rows([row(f"n/{name}.md") for name in ("delta", "Bravo", "foxtrot", "alpha", "Charlie", "echo", "golf", "Zulu")])
+    qtmodeltester.check(model)
+    titles = lambda: [model.index(r, 0).data() for r in range(model.rowCount())]  # noqa: E731
+    assert titles() == ["alpha", "Bravo", "Charlie", "delta", "echo", "foxtrot", "golf", "Zulu"]
+    model.set_rows([row("n/alpha.md", "omega")] + [row(f"n/{name}.md") for name in ("Bravo", "echo", "golf", "Zulu", "Aaron")])
+    qtmodeltester.check(model)
+    assert titles() == ["Aaron", "Bravo", "echo", "golf", "omega", "Zulu"]
+    assert [model.row_of(f"n/{name}.md") for name in ("Aaron", "alpha", "Zulu")] == [0, 4, 5]
 
 
 def test_the_filter_shows_one_type_or_folder_sorted_by_title(qtmodeltester):
@@ -35,7 +48,6 @@ def test_the_filter_shows_one_type_or_folder_sorted_by_title(qtmodeltester):
     model.set_rows([row("s/Zed.md"), row("s/alpha.md"), row("p/Dana.md", type_="person"), row("Top.md", type_=None)])
     proxy = NotesFilter()
     proxy.setSourceModel(model)
-    proxy.sort(0)
     qtmodeltester.check(proxy)
     titles = lambda: [proxy.index(r, 0).data() for r in range(proxy.rowCount())]  # noqa: E731
     assert titles() == ["alpha", "Dana", "Top", "Zed"]

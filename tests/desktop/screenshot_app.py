@@ -1,0 +1,62 @@
+"""Run by test_screenshots.py on a virtual X screen: the real app window, captured as the screen shows it.
+
+    python tests/desktop/screenshot_app.py VAULT OUT_DIR WIDTHxHEIGHT [WIDTHxHEIGHT ...]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from desktop.main_window import MainWindow  # noqa: E402
+from desktop.theme import apply_theme  # noqa: E402
+
+NOTE = "seams/Marketo to Salesforce Lead Sync.md"
+
+
+def main(vault: Path, out: Path, sizes: list[str]) -> int:
+    app = QApplication(sys.argv[:1])
+    apply_theme(app)
+    window = MainWindow(QSettings(str(out / "settings.ini"), QSettings.Format.IniFormat), db_path=out / "index.sqlite")
+    window.show()
+    window.open_vault(vault, "This is a sample brain: the marketing context of Harbor, a made-up company, with the gaps a real one has.")
+    pending = list(sizes)
+    failures = []
+
+    def ready() -> bool:
+        return window.session is not None and window.session.live and window.note_view.path == NOTE and window.notes.rowCount() > 0
+
+    def step() -> None:
+        if window.session is not None and window.session.live and window.current_path() != NOTE:
+            window.navigate(NOTE)
+        if not ready():
+            QTimer.singleShot(100, step)
+            return
+        size = pending.pop(0)
+        width, height = map(int, size.split("x"))
+        window.resize(width, height)
+        QTimer.singleShot(600, lambda: shoot(size))
+
+    def shoot(size: str) -> None:
+        image = window.screen().grabWindow(window.winId())
+        if not image.save(str(out / f"main-window-{size}.png")):
+            failures.append(size)
+        if pending:
+            QTimer.singleShot(0, step)
+        else:
+            window.close()
+            app.quit()
+
+    QTimer.singleShot(0, step)
+    QTimer.singleShot(60000, lambda: (failures.append("timeout"), app.quit()))
+    app.exec()
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]))

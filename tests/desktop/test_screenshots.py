@@ -1,0 +1,56 @@
+"""Screenshots of the real window on a virtual X screen (Xvfb), at laptop and desktop sizes.
+They are kept under test-output/screenshots/ for a person to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / "test-output" / "screenshots"
+SIZES = ("1280x800", "1920x1080")
+
+
+@pytest.fixture
+def x_display(tmp_path):
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed (.ci/run installs it)")
+    for number in range(90, 110):
+        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
+            break
+    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 15
+    while not Path(f"/tmp/.X11-unix/X{number}").exists():
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            pytest.fail("Xvfb did not start")
+        time.sleep(0.1)
+    yield f":{number}"
+    server.terminate()
+    server.wait(10)
+
+
+def test_main_window_screenshots_at_laptop_and_desktop_sizes(x_display, sample_vault, tmp_path):
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DISPLAY": x_display, "QT_QPA_PLATFORM": "xcb", "SUBSTRATE_DATA_DIR": str(tmp_path / "data")}
+    work = tmp_path / "shots"
+    work.mkdir()
+    done = subprocess.run([sys.executable, str(Path(__file__).with_name("screenshot_app.py")), str(sample_vault), str(work), *SIZES],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for size in SIZES:
+        shot = work / f"main-window-{size}.png"
+        image = QImage(str(shot))
+        width, height = map(int, size.split("x"))
+        assert (image.width(), image.height()) == (width, height)
+        colors = {image.pixel(x, y) for x in range(0, width, 37) for y in range(0, height, 29)}
+        assert len(colors) > 8  # a drawn window, not a blank screen
+        shutil.copy(shot, OUTPUT / shot.name)
