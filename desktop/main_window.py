@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self.position = -1
         self._first_note = ""
         self._quiet_selection = False
+        self._list_place: tuple[str | None, str | None] = (None, None)
         self._search_serial = itertools.count(1)
         self._latest_search = 0
         self._reload_pending = False
@@ -87,11 +88,15 @@ class MainWindow(QMainWindow):
         self.note_list.setWordWrap(False)
         header = self.note_list.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the font, not ResizeToContents: that measures 1,000 rows on every change.
+        metrics = self.note_list.fontMetrics()
+        header.resizeSection(1, metrics.horizontalAdvance("data object") + 24)
+        header.resizeSection(3, metrics.horizontalAdvance("2026-12-31") + 24)
         self.note_list.setColumnHidden(2, True)  # the folder: the groups show it
         self.note_list.setShowGrid(False)
         self.note_list.selectionModel().currentRowChanged.connect(lambda current, _prev: self._list_chosen(current))
+        self.notes_filter.modelAboutToBeReset.connect(self._remember_list_place)
+        self.notes_filter.modelReset.connect(self._restore_list_place)
 
         self.search_list = SearchList(objectName="search")
         self.search_list.setModel(self.search_results)
@@ -392,6 +397,28 @@ class MainWindow(QMainWindow):
             self.note_list.selectionModel().setCurrentIndex(
                 proxy_index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
             self.note_list.scrollTo(proxy_index)
+
+    def _remember_list_place(self) -> None:
+        """Before a reset of the list: the selected note and the note at the top of the view."""
+        top = self.note_list.indexAt(self.note_list.viewport().rect().topLeft())
+        self._list_place = (self.note_list.currentIndex().data(PATH_ROLE), top.data(PATH_ROLE) if top.isValid() else None)
+
+    def _restore_list_place(self) -> None:
+        selected, top = self._list_place
+        quiet, self._quiet_selection = self._quiet_selection, True  # putting the selection back is no choice of the person's
+        try:
+            for path, flags in ((selected, None), (top, QAbstractItemView.ScrollHint.PositionAtTop)):
+                row = self.notes.row_of(path) if path else None
+                proxy_index = self.notes_filter.mapFromSource(self.notes.index(row, 0)) if row is not None else QModelIndex()
+                if not proxy_index.isValid():
+                    continue
+                if flags is None:
+                    self.note_list.selectionModel().setCurrentIndex(
+                        proxy_index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                else:
+                    self.note_list.scrollTo(proxy_index, flags)
+        finally:
+            self._quiet_selection = quiet
 
     def _group_chosen(self, current: QModelIndex, _previous=None) -> None:
         self.notes_filter.set_group(current.data(GROUP_ROLE) if current.isValid() else None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,8 @@ from store.index import Changes
 from store.watch import Applied, Watcher
 
 log = logging.getLogger(__name__)
+
+UI_SWITCH_INTERVAL = 0.001  # seconds a Python thread may hold the GIL before it must hand over
 
 
 class _Relay(QObject):
@@ -115,6 +118,9 @@ class VaultSession(QObject):
 
     def open(self) -> None:
         """Open the index and start watching, off the UI thread."""
+        # Every call from Qt into Python takes the GIL; with the indexer busy in Python, the default
+        # 5 ms switch interval made the UI thread wait ~1 s in a row while a big vault was indexed.
+        sys.setswitchinterval(UI_SWITCH_INTERVAL)
         threading.Thread(target=self._open, name="substrate-open", daemon=True).start()
 
     def _open(self) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 from store import blueprint as blueprints
-from store import history, query
+from store import collector, history, query
 from store.coverage import CoverageReport, CoverageState, Gap, gaps
 from store.coverage_facts import read_note_facts, read_unknown_links
 from store.errors import IndexBusy, NoteNotFound
@@ -34,19 +32,6 @@ class _CoverageCache:
     version: int  # SQLite's data_version: changes when another process writes
     state: CoverageState
     report: CoverageReport
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """Building 100,000 small objects that all stay alive sets off the cyclic garbage collector
-    again and again for nothing (a third of a full coverage pass); they hold no cycles."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class Brain:
@@ -133,7 +118,7 @@ class Brain:
             state, dirty = cache.state, sorted(self._dirty)
             state.update(dirty, read_note_facts(db, blueprint, dirty), read_unknown_links(db, dirty))
         else:
-            with _collector_paused():
+            with collector.paused():
                 state = CoverageState(blueprint, day)
                 notes = read_note_facts(db, blueprint)
                 state.update([n.path for n in notes], notes, read_unknown_links(db))

@@ -22,7 +22,7 @@ from store.note import ParsedNote
 from store.resolve import ambiguity_message, choose, lookup_key, markdown_link_keys, note_keys
 from store.vault import NoteFile
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _IN_CHUNK = 500
 
 migrations = Migrations("substrate")
@@ -43,10 +43,7 @@ def m001_schema(db: sqlite_utils.Database) -> None:
     # External-content full text over notes. Rows are added to it by `_insert_notes` in bulk
     # (a per-row insert trigger costs three times as much); deletes follow by trigger.
     db["notes"].enable_fts(["title", "body"], tokenize="porter unicode61 remove_diacritics 2")
-    db.execute(
-        "CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN "
-        "INSERT INTO notes_fts (notes_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body); END"
-    )
+    db.execute(_FTS_DELETE_TRIGGER)
     db["names"].create({"key": str, "kind": str, "path": str})
     db["names"].create_index(["key"])
     db["names"].create_index(["path"])
@@ -115,6 +112,27 @@ def m004_link_counts(db: sqlite_utils.Database) -> None:
     # Coverage reads the links of a few relations whole: the index holds all it reads of them.
     db.execute("DROP INDEX IF EXISTS idx_links_rel")
     db.execute("CREATE INDEX idx_links_rel_ends ON links (rel, source, target_path, target)")
+
+
+@migrations()
+def m005_search_as_you_type(db: sqlite_utils.Database) -> None:
+    """Full text without stemming, with prefix indexes for one and two letters. Search matches
+    the start of words as a person types: a stemmed index finds nothing for "routi" ("routing"
+    is stored as "rout"), and a one-letter prefix merged thousands of terms on every keystroke."""
+    db.execute("DROP TRIGGER IF EXISTS notes_fts_delete")
+    db["notes_fts"].drop()
+    db.execute(
+        "CREATE VIRTUAL TABLE notes_fts USING fts5 (title, body, content=notes, "
+        "tokenize='unicode61 remove_diacritics 2', prefix='1 2')"
+    )
+    db.execute(_FTS_DELETE_TRIGGER)
+    db.execute("INSERT INTO notes_fts (notes_fts) VALUES ('rebuild')")
+
+
+_FTS_DELETE_TRIGGER = (
+    "CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN "
+    "INSERT INTO notes_fts (notes_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body); END"
+)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -78,9 +79,9 @@ class NoteDetail:
     problems: list[ProblemRow]
 
 
-@dataclass(frozen=True)
-class NoteRow:
-    """One note as a list shows it."""
+class NoteRow(NamedTuple):
+    """One note as a list shows it. A tuple of strings, which the garbage collector stops
+    tracking: the app holds 10,000 of them and replaces them on every change."""
 
     path: str
     title: str
@@ -131,31 +132,28 @@ def summary(db: sqlite_utils.Database) -> Summary:
 
 
 def fts_query(text: str) -> str | None:
-    """What a person types, as an FTS5 query: every word must appear; the last may be unfinished."""
+    """What a person types, as an FTS5 query: every word must begin a word of the note."""
     words = list(dict.fromkeys(word.lower() for word in re.findall(r"\w+", text)))
     if not words:
         return None
-    *whole, last = words
-    quoted = [f'"{word}"' for word in whole if not word.startswith(last)]  # "lead lea" needs only "lea"*
-    return " ".join(quoted + [f'"{last}"*'])
+    kept = [word for word in words if not any(other != word and other.startswith(word) for other in words)]
+    return " ".join(f'"{word}"*' for word in kept)  # "lea lead" needs only "lead"*
 
 
 def search(db: sqlite_utils.Database, text: str, limit: int = 20, highlight=HIGHLIGHT) -> list[Hit]:
     query = fts_query(text)
     if query is None:
         return []
-    # Rank first, then make snippets for the page of results only: a snippet re-reads the note.
+    # Ranking through FTS5's own `rank` lets it sort inside the module and make snippets for the
+    # page of results only (a snippet re-reads and re-tokenises the note).
     rows = db.execute(
         """
-        WITH top AS (
-            SELECT rowid, bm25(notes_fts, 10.0, 1.0) AS score FROM notes_fts
-            WHERE notes_fts MATCH :query ORDER BY score LIMIT :limit
-        )
-        SELECT n.path, n.title, n.type, snippet(notes_fts, -1, :start, :end, '\u2026', 14), top.score
-        FROM top
-        JOIN notes_fts ON notes_fts.rowid = top.rowid
+        SELECT n.path, n.title, n.type, top.snippet, top.score FROM (
+            SELECT rowid, rank AS score, snippet(notes_fts, -1, :start, :end, '\u2026', 14) AS snippet
+            FROM notes_fts WHERE notes_fts MATCH :query AND rank MATCH 'bm25(10.0, 1.0)'
+            ORDER BY rank LIMIT :limit
+        ) AS top
         JOIN notes n ON n.rowid = top.rowid
-        WHERE notes_fts MATCH :query
         ORDER BY top.score, n.path
         """,
         {"query": query, "limit": limit, "start": highlight[0], "end": highlight[1]},

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from multiprocessing import get_context
 
+from store import collector
 from store.index import Batch, Changes, Index, Loaded
 from store.note import parse
 from store.vault import Vault, read_note_file
@@ -94,22 +95,23 @@ def apply_files(index: Index, vault: Vault, to_read, removed, readers: Readers, 
     unsettled: list[str] = []
     changes = Changes()
     batch = Batch(removed=list(removed))
-    for done, item in enumerate(readers.load_all(str(vault.root), to_read), start=1):
-        if not item.file.settled:  # keep what the index had until the writer is done
-            unsettled.append(item.file.path)
-            continue
-        if item.file.path in is_new and item.file.sha256 in gone:
-            renames.append((gone.pop(item.file.sha256), item.file.path))
-        batch.loaded.append(item)
-        if len(batch.loaded) >= BATCH_SIZE:
-            changes = changes.merged(index.apply(batch, last=False))
-            batch = Batch()
-            if progress:
-                progress(done, total)
-    if batch.loaded or batch.removed:
-        changes = changes.merged(index.apply(batch))
-    elif changes:  # the last full batch left its link counts pending
-        index.settle_counts()
+    with collector.paused():  # parsed notes hold no cycles; collecting them froze the app's window
+        for done, item in enumerate(readers.load_all(str(vault.root), to_read), start=1):
+            if not item.file.settled:  # keep what the index had until the writer is done
+                unsettled.append(item.file.path)
+                continue
+            if item.file.path in is_new and item.file.sha256 in gone:
+                renames.append((gone.pop(item.file.sha256), item.file.path))
+            batch.loaded.append(item)
+            if len(batch.loaded) >= BATCH_SIZE:
+                changes = changes.merged(index.apply(batch, last=False))
+                batch = Batch()
+                if progress:
+                    progress(done, total)
+        if batch.loaded or batch.removed:
+            changes = changes.merged(index.apply(batch))
+        elif changes:  # the last full batch left its link counts pending
+            index.settle_counts()
     if progress:
         progress(total, total)
     return replace(_with_renames(changes, renames), unsettled=tuple(unsettled))

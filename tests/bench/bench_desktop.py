@@ -34,6 +34,7 @@ from desktop.main_window import MainWindow
 app = QApplication([])
 window = MainWindow(QSettings({settings!r}, QSettings.Format.IniFormat), db_path=Path({db!r}))
 window.show()
+from desktop.app import settle_memory; settle_memory()
 window.open_vault(Path({vault!r}))
 def check():
     if window.notes.rowCount() >= {n}:
@@ -43,6 +44,14 @@ def check():
         QTimer.singleShot(5, check)
 check()
 app.exec()
+'''
+
+
+BURST = r'''
+from pathlib import Path
+folder = Path({folder!r}); folder.mkdir()
+for i in range(2000):
+    (folder / f"Burst {{i}}.md").write_text(f"---\\ntype: process\\n---\\n# Burst {{i}}\\nLinks to [[Note {{i}}]].\\n", encoding="utf-8")
 '''
 
 
@@ -72,11 +81,24 @@ class StallMeter:
         return ordered[-1], ordered[int(len(ordered) * 0.99)]
 
 
+def children_rss_mb() -> float:
+    """Resident memory of this process's children now (the index's parse workers), from /proc."""
+    total = 0
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                total += int(Path(f"/proc/{child}/statm").read_text().split()[1]) * resource.getpagesize()
+            except (OSError, IndexError):
+                pass
+    return total / 1024 / 1024
+
+
 def main(n: int) -> None:
     from bench_index import build_vault
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from desktop.app import settle_memory
     from desktop.main_window import MainWindow
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -88,13 +110,19 @@ def main(n: int) -> None:
         window = MainWindow(QSettings(str(tmp / "bench.ini"), QSettings.Format.IniFormat), db_path=tmp / "index.sqlite")
         window.resize(1280, 800)
         window.show()
+        settle_memory()  # as the app does before it opens a vault
         meter = StallMeter()
 
+        workers_peak = 0.0
+
         def wait_until(condition, timeout: float) -> float:
+            nonlocal workers_peak
             started = time.perf_counter()
             while not condition():
                 app.processEvents()
                 time.sleep(0.002)
+                if int((time.perf_counter() - started) * 1000) % 500 < 3:
+                    workers_peak = max(workers_peak, children_rss_mb())
                 if time.perf_counter() - started > timeout:
                     raise TimeoutError
             return time.perf_counter() - started
@@ -104,15 +132,12 @@ def main(n: int) -> None:
         first_index = wait_until(lambda: window.session.live and window.notes.rowCount() == n, 600)
         index_stall = meter.stop()
 
-        burst_paths = [vault / "burst" / f"Burst {i}.md" for i in range(2000)]
+        # Another program writes the burst (an editor, git, a sync client): the app's UI thread only watches.
         meter.start()
         started = time.perf_counter()
-        for i, path in enumerate(burst_paths):
-            path.parent.mkdir(exist_ok=True)
-            path.write_text(f"---\ntype: process\n---\n# Burst {i}\nLinks to [[Note {i}]].\n", encoding="utf-8")
-            if i % 100 == 0:
-                app.processEvents()
-        burst = wait_until(lambda: window.notes.rowCount() == n + 2000, 120) + (time.perf_counter() - started) * 0
+        writer = subprocess.Popen([sys.executable, "-c", BURST.format(folder=str(vault / "burst"))])
+        burst = wait_until(lambda: window.notes.rowCount() == n + 2000, 120)
+        writer.wait()
         burst_stall = meter.stop()
 
         keystrokes = []
@@ -127,7 +152,6 @@ def main(n: int) -> None:
                 app.processEvents()
                 keystrokes.append((time.perf_counter() - started) * 1000)
         peak_main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        peak_workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         window.close()
 
         cold = []
@@ -145,7 +169,7 @@ def main(n: int) -> None:
           f"worst {max(keystrokes):.0f} ms ({len(keystrokes)} keystrokes, to results in the list)")
     print("cold start to a full list  " + ", ".join(f"{wall:.0f} ms (in-process {inner} ms)" for wall, inner in cold)
           + f"   ({n + 2000} notes, already indexed; wall time includes Python's own start)")
-    print(f"peak memory               {peak_main:.0f} MB app process, {peak_workers:.0f} MB largest reader process")
+    print(f"peak memory               {peak_main:.0f} MB app process; parse workers while indexing {workers_peak:.0f} MB in all")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from PySide6.QtGui import QDesktopServices, QTextDocument
 
 from desktop.app import choose_vault
 from desktop.main_window import MainWindow
+from desktop.models.notes import PATH_ROLE
 from tests.conftest import write
 from tests.desktop.conftest import open_and_wait, wait_for_note
 
@@ -80,6 +81,21 @@ def test_changes_on_disk_appear_without_restarting(qtbot, window, sample_vault):
     assert window.current_path() == SEAM
     (sample_vault / SEAM).unlink()
     qtbot.waitUntil(lambda: "was deleted or moved" in window.note_view.toPlainText(), timeout=10000)
+
+
+def test_a_burst_of_new_notes_keeps_the_chosen_note_selected_and_shown(qtbot, window, sample_vault):
+    open_and_wait(qtbot, window, sample_vault, notes=87)
+    window.navigate(SEAM)
+    wait_for_note(qtbot, window, SEAM)
+    assert window.note_list.currentIndex().data(PATH_ROLE) == SEAM
+    history = list(window.history)
+    window.notes.reset_threshold = 20  # the burst below replaces the list at once, as a big one does
+    for i in range(60):
+        write(sample_vault, f"burst/Aardvark {i:02}.md", f"---\ntype: process\n---\nStep {i}.\n")
+    qtbot.waitUntil(lambda: window.notes.rowCount() == 87 + 60, timeout=15000)
+    assert window.note_list.currentIndex().data(PATH_ROLE) == SEAM  # still selected, though 60 rows now sort above it
+    assert window.current_path() == SEAM and window.history == history  # nothing navigated
+    assert window.note_list.visualRect(window.note_list.currentIndex()).intersects(window.note_list.viewport().rect())
 
 
 def test_hostile_html_is_shown_as_text_and_nothing_leaves_the_machine(qtbot, window, tmp_path, monkeypatch):

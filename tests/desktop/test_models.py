@@ -43,6 +43,18 @@ def test_rows_stay_sorted_by_title_through_inserts_renames_and_removals(qtmodelt
     assert [model.row_of(f"n/{name}.md") for name in ("Aaron", "alpha", "Zulu")] == [0, 4, 5]
 
 
+def test_a_big_change_resets_the_model_once_and_stays_sorted(qtmodeltester, qtbot):
+    model = NotesModel()
+    model.reset_threshold = 5
+    model.set_rows([row("n/mike.md"), row("n/kilo.md")])
+    qtmodeltester.check(model)
+    with qtbot.waitSignal(model.modelReset, timeout=1000):
+        model.set_rows([row(f"n/{name}.md") for name in ("mike", "Juliet", "alpha", "Hotel", "echo", "golf", "Zulu")])  # 5 new, kilo gone
+    qtmodeltester.check(model)
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["alpha", "echo", "golf", "Hotel", "Juliet", "mike", "Zulu"]
+    assert model.row_of("n/mike.md") == 5 and model.row_of("n/kilo.md") is None
+
+
 def test_the_filter_shows_one_type_or_folder_sorted_by_title(qtmodeltester):
     model = NotesModel()
     model.set_rows([row("s/Zed.md"), row("s/alpha.md"), row("p/Dana.md", type_="person"), row("Top.md", type_=None)])

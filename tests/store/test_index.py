@@ -41,6 +41,14 @@ def test_full_text_search_ranks_title_matches_first_with_snippets(vault, brain):
     assert brain.search('"unbalanced (quote') == []
 
 
+def test_search_as_you_type_finds_words_at_every_letter(vault, brain):
+    write(vault, "Lead Routing.md", "Leads are routed by territory; the routing rules live in Marketo.\n")
+    brain.refresh()
+    for typed in ("r", "ro", "rout", "routi", "routin", "routing", "lead rou", "l r", "TERRIT", "marke"):
+        assert [h.path for h in brain.search(typed)] == ["Lead Routing.md"], typed
+    assert brain.search("routings") == [] and brain.search("xr") == []
+
+
 def test_wal_mode_schema_version_and_integrity(brain):
     db = brain.index.db
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -251,9 +259,10 @@ def test_parallel_reading_gives_the_same_index_as_reading_in_one_process(vault, 
 def test_search_query_forms():
     from store.query import fts_query
 
-    assert fts_query("Lead  routing!") == '"lead" "routing"*'
+    assert fts_query("Lead  routing!") == '"lead"* "routing"*'
     assert fts_query("lead lead") == '"lead"*'
-    assert fts_query('say "hi" OR NOT') == '"say" "hi" "or" "not"*'
+    assert fts_query("lea lead") == '"lead"*'
+    assert fts_query('say "hi" OR NOT') == '"say"* "hi"* "or"* "not"*'
     assert fts_query("  -- ") is None
 
 
@@ -276,6 +285,30 @@ def test_an_index_from_the_previous_version_is_upgraded_in_place_with_its_link_c
         assert brain.index.notices == []  # upgraded, not set aside
         assert rows(brain, "SELECT path, links_in, links_out FROM notes ORDER BY path") == [("a.md", 2, 4), ("b.md", 1, 1), ("c.md", 1, 1)]
         assert brain.coverage().orphans == ()
+
+
+def test_an_index_with_the_stemmed_full_text_is_upgraded_to_search_as_you_type(vault, tmp_path):
+    write(vault, "Lead Routing.md", "How leads are routed.\n")
+    db_path = tmp_path / "old.sqlite"
+    with Brain(vault, db_path) as brain:
+        brain.refresh()
+    db = sqlite3.connect(db_path)  # what schema 4 looked like: a Porter-stemmed full-text table
+    db.executescript(
+        "DROP TRIGGER notes_fts_delete; DROP TABLE notes_fts;"
+        "CREATE VIRTUAL TABLE notes_fts USING fts5 (title, body, content=notes, tokenize='porter unicode61 remove_diacritics 2');"
+        "INSERT INTO notes_fts (notes_fts) VALUES ('rebuild');"
+        "CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN "
+        "INSERT INTO notes_fts (notes_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body); END;"
+        "DELETE FROM _sqlite_migrations WHERE name = 'm005_search_as_you_type'; PRAGMA user_version = 4;"
+    )
+    assert db.execute("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH '\"routi\"*'").fetchone() == (0,)
+    db.close()
+    with Brain(vault, db_path) as brain:
+        assert brain.index.notices == []
+        assert [h.path for h in brain.search("routi")] == ["Lead Routing.md"]
+        (vault / "Lead Routing.md").unlink()
+        brain.refresh()
+        assert brain.search("rout") == []  # the delete trigger came back with the table
 
 
 def test_link_counts_are_settled_after_a_run_of_batches_and_after_an_interrupted_one(vault, tmp_path, monkeypatch):
