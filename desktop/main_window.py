@@ -12,7 +12,7 @@ from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettin
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QDockWidget, QFileDialog, QHeaderView, QLabel, QLineEdit, QMainWindow, QMessageBox,
-    QProgressBar, QSplitter, QStackedWidget, QTableView, QToolBar, QTreeView, QVBoxLayout, QWidget,
+    QProgressBar, QSplitter, QStackedWidget, QTableView, QTabWidget, QToolBar, QTreeView, QVBoxLayout, QWidget,
 )
 
 from desktop.errors import describe
@@ -20,11 +20,12 @@ from desktop.models.groups import GROUP_ROLE, GroupsModel
 from desktop.models.notes import PATH_ROLE, NotesFilter, NotesModel
 from desktop.models.problems import ProblemsModel
 from desktop.models.search import SearchModel
+from desktop.views.map_and_run import MapAndRun
 from desktop.views.message_bar import MessageBar
 from desktop.views.note_page import NotePage
 from desktop.views.note_view import NoteView
 from desktop.views.search_list import MARK_END, MARK_START, SearchList
-from desktop.workers import VaultSession, changed_paths
+from desktop.workers import VaultSession
 from store import query
 from store.coverage_facts import note_coverage
 from store.render import make_resolver, render_body
@@ -122,7 +123,13 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.message_bar)
-        layout.addWidget(self.splitter, 1)
+        self.map_and_run = MapAndRun(self.read)
+        self.map_and_run.noteRequested.connect(self._open_from_map)
+        self.pages = QTabWidget(objectName="pages", documentMode=True)
+        self.pages.addTab(self.splitter, "Notes")
+        self.pages.addTab(self.map_and_run, "Coverage map && run")
+        self.pages.currentChanged.connect(self._page_changed)
+        layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
         self.problem_list = QTableView(objectName="problems")
@@ -171,6 +178,11 @@ class MainWindow(QMainWindow):
         go.addAction(action("&Groups", self.group_view.setFocus, "Ctrl+1"))
         go.addAction(action("&Note", self.note_view.setFocus, "Ctrl+3"))
         view = self.menuBar().addMenu("&View")
+        self.notes_page_action = action("&Notes", lambda: self.pages.setCurrentIndex(0), "Ctrl+Shift+N")
+        self.map_page_action = action("Coverage &Map and Run", lambda: self.pages.setCurrentWidget(self.map_and_run), "Ctrl+Shift+M")
+        view.addAction(self.notes_page_action)
+        view.addAction(self.map_page_action)
+        view.addSeparator()
         view.addAction(self.problem_dock.toggleViewAction())
         self.menuBar().addMenu("&Help").addAction(action("&About Substrate", self.about))
 
@@ -207,6 +219,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.vault.name} — Substrate")
         self.history, self.position = [], -1
         self._update_navigation()
+        self.map_and_run.open_vault(self.vault)
         self.notes.set_rows([])
         self.groups.set_groups([])
         self.problems.set_problems([])
@@ -242,6 +255,7 @@ class MainWindow(QMainWindow):
         self._live_changed(session.live)
         self._first_note = self.settings.value(f"vaults/{self._vault_key()}/note", "", str)
         self.reload_lists()  # then opens the first note, once there are notes
+        self._page_changed()
 
     def _open_first(self) -> None:
         """The note the person last read here, else the vault's front page if it has one."""
@@ -261,7 +275,7 @@ class MainWindow(QMainWindow):
             return
         self.progress.setRange(0, total)
         self.progress.setValue(done)
-        self.progress.setFormat(f"Indexing %v of %m")
+        self.progress.setFormat("Indexing %v of %m")
         self.progress.show()
         self.reload_lists()  # what is indexed so far can be browsed already
 
@@ -270,7 +284,9 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.updated_label.setText(f"Updated {dt.datetime.now():%H:%M:%S}")
         self.reload_lists()
-        paths = changed_paths(changes)
+        paths = changes.paths()
+        self.map_and_run.changed(paths)
+        self._page_changed()
         current = self.current_path()
         renamed = dict(changes.renamed)
         if current in renamed:
@@ -397,6 +413,16 @@ class MainWindow(QMainWindow):
             self.note_list.selectionModel().setCurrentIndex(
                 proxy_index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
             self.note_list.scrollTo(proxy_index)
+
+    def _page_changed(self, _index: int | None = None) -> None:
+        """The map is read when it is shown, and again on each change while it is."""
+        session = self.session
+        if self.pages.currentWidget() is self.map_and_run and self.map_and_run.stale and session and session.readers:
+            self.map_and_run.refresh()
+
+    def _open_from_map(self, path: str) -> None:
+        self.pages.setCurrentIndex(0)
+        self.navigate(path)
 
     def _remember_list_place(self) -> None:
         """Before a reset of the list: the selected note and the note at the top of the view."""

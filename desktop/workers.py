@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from store.brain import Brain
 from store.errors import IndexBusy
-from store.index import Changes
 from store.watch import Applied, Watcher
 
 log = logging.getLogger(__name__)
@@ -182,10 +181,3 @@ class VaultSession(QObject):
             self.readers.close()
         if self.brain is not None:
             self.brain.close()
-
-
-def changed_paths(changes: Changes) -> set[str]:
-    """Every note a change may show differently: written, gone, renamed, or with links that moved."""
-    paths = set(changes.added) | set(changes.changed) | set(changes.removed) | set(changes.touched)
-    paths.update(path for pair in changes.renamed for path in pair)
-    return paths

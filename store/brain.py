@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 
 from store import blueprint as blueprints
-from store import collector, history, query
-from store.coverage import CoverageReport, CoverageState, Gap, gaps
-from store.coverage_facts import read_note_facts, read_unknown_links
+from store import history, query
+from store.coverage import CoverageReport, Gap, gaps
+from store.coverage_facts import CoverageKeeper
 from store.errors import IndexBusy, NoteNotFound
 from store.index import Changes, Index, connect
 from store.locations import default_index_path
@@ -23,15 +22,6 @@ from store.simulate import Scenario, Simulation
 from store.vault import Vault
 
 HISTORY_EVERY_SECONDS = 60
-
-
-@dataclass(frozen=True)
-class _CoverageCache:
-    blueprint: blueprints.Blueprint
-    day: dt.date
-    version: int  # SQLite's data_version: changes when another process writes
-    state: CoverageState
-    report: CoverageReport
 
 
 class Brain:
@@ -45,8 +35,7 @@ class Brain:
         self._history_due = False
         self._history_taken = float("-inf")
         self.defer_history = False  # the watcher records history when idle, not in the middle of a burst
-        self._coverage: _CoverageCache | None = None
-        self._dirty: set[str] = set()  # notes whose coverage facts changed since the last report
+        self._coverage = CoverageKeeper()
         self._blueprint: tuple[object, blueprints.Blueprint] | None = None
 
     @property
@@ -79,8 +68,7 @@ class Brain:
         return self._changed(reindex(self.index, self.vault, paths, self.readers))
 
     def _changed(self, changes: Changes) -> Changes:
-        self._dirty.update(changes.added, changes.changed, changes.removed, changes.touched)
-        self._dirty.update(path for pair in changes.renamed for path in pair)
+        self._coverage.changed(changes.paths())
         if changes:
             self._history_due = True
             if not self.defer_history:
@@ -109,23 +97,8 @@ class Brain:
     def coverage(self, today: dt.date | None = None, cached: bool = True) -> CoverageReport:
         """The coverage report. Kept until the index changes; after a change only the notes it
         touched are read and judged again (another process's writes mean a full recompute)."""
-        blueprint, day = self.blueprint(), today or dt.date.today()
-        version = self.index.db.execute("PRAGMA data_version").fetchone()[0]
-        cache, db = self._coverage, self.index.db
-        if cached and cache is not None and (cache.blueprint, cache.day, cache.version) == (blueprint, day, version):
-            if not self._dirty:
-                return cache.report
-            state, dirty = cache.state, sorted(self._dirty)
-            state.update(dirty, read_note_facts(db, blueprint, dirty), read_unknown_links(db, dirty))
-        else:
-            with collector.paused():
-                state = CoverageState(blueprint, day)
-                notes = read_note_facts(db, blueprint)
-                state.update([n.path for n in notes], notes, read_unknown_links(db))
-        self._dirty = set()
-        report = state.report()
-        self._coverage = _CoverageCache(blueprint, day, version, state, report)
-        return report
+        version = self.index.db.execute("PRAGMA data_version").fetchone()[0] if cached else object()
+        return self._coverage.report(self.index.db, self.blueprint(), today or dt.date.today(), version)
 
     def gaps(self, today: dt.date | None = None) -> tuple[Gap, ...]:
         return gaps(self.coverage(today))
@@ -136,9 +109,7 @@ class Brain:
 
     def simulation(self, program: str, today: dt.date | None = None) -> Simulation:
         """A program (by path, name, alias or title) and the context it runs on, ready to run."""
-        day = today or dt.date.today()
-        parsed = read_program(self.index.db, find_program(self.index.db, program), day)
-        return Simulation(parsed, read_context(self.index.db, self.blueprint(), parsed, day))
+        return open_simulation(self.index.db, self.blueprint(), program, today or dt.date.today())
 
     def scenario(self, simulation: Simulation, assume_fixed=(), absent=(), down=()) -> Scenario:
         """A what-if from names as a person types them: notes, people, systems."""
@@ -178,3 +149,9 @@ class Brain:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def open_simulation(db: sqlite_utils.Database, blueprint: blueprints.Blueprint, program: str, today: dt.date) -> Simulation:
+    """A program (by path, name, alias or title) and the context it runs on, read through `db`."""
+    parsed = read_program(db, find_program(db, program), today)
+    return Simulation(parsed, read_context(db, blueprint, parsed, today))

@@ -25,7 +25,7 @@ from store import query
 from store.brain import Brain
 from store.coverage import report_json
 from store.errors import IndexBusy, SubstrateError
-from store.simulate import FIX_FIRST, Run, Scenario, format_hours, run_json
+from store.simulate import FIX_FIRST, Run, Scenario, format_hours, gap_effect_words, outcome_words, run_json
 
 VERSION = "0.1.0"
 USER_ERROR = 2
@@ -340,7 +340,7 @@ def gaps(vault, db_path, as_json, today, program, limit):
     out = _stdout()
     for number, gap in enumerate(found, start=1):
         if program:
-            out.print(f"{number:>3}. [bold]{escape(gap.action)}[/]  [dim]{escape(_gap_effect(gap))}[/]")
+            out.print(f"{number:>3}. [bold]{escape(gap.action)}[/]  [dim]{escape(gap_effect_words(gap))}[/]")
             continue
         where = escape(gap.path) if gap.path else "not written yet"
         out.print(f"{number:>3}. [bold]{escape(gap.title)}[/] [dim]({escape(gap.type)} · {where})[/]  {escape(gap.what)}")
@@ -410,7 +410,7 @@ def _print_run(out: Console, run: Run, impact, chance, fixed_chance, what_if: tu
     if impact.gaps:
         out.print("\n[bold]Fix first[/]")
         for number, gap in enumerate(impact.gaps[:FIX_FIRST], start=1):
-            out.print(f"  {number}. {escape(gap.action)}  [dim]{escape(_gap_effect(gap))}[/]")
+            out.print(f"  {number}. {escape(gap.action)}  [dim]{escape(gap_effect_words(gap))}[/]")
         fixed = impact.fixed_run
         out.print(f"  With these fixed: {_run_outcome(fixed, short=True)}.")
     if chance is not None:
@@ -422,29 +422,12 @@ def _print_run(out: Console, run: Run, impact, chance, fixed_chance, what_if: tu
 
 
 def _run_outcome(run: Run, short: bool = False) -> str:
-    if run.finished:
-        text = f"finishes in {format_hours(run.hours)}, confidence {_percent(run.confidence)}"
-    elif not run.steps:
-        text = "nothing to run"
-    else:
-        text = f"never finishes: {run.blocked} of {len(run.steps)} steps blocked, confidence {_percent(run.confidence)}"
+    text = outcome_words(run)
     if short:
         return text
     kinds = [(d, n) for d, n in run.counts.items() if n]
     counts = f" [dim]({', '.join(f'{n} {d}' for d, n in kinds)})[/]" if len(kinds) > 1 else ""
     return f"{text[0].upper()}{text[1:]}{counts}"
-
-
-def _gap_effect(gap) -> str:
-    parts = []
-    if gap.unblocks:
-        parts.append(f"unblocks {gap.unblocks} step{'s' if gap.unblocks != 1 else ''}")
-    if gap.hours_saved:
-        parts.append(f"saves {format_hours(gap.hours_saved)}")
-    if gap.confidence_gain > 0:
-        parts.append(f"+{gap.confidence_gain * 100:.0f}% confidence")
-    steps = ", ".join(gap.steps)
-    return f"{'; '.join(parts) or 'held back'}: {steps}"
 
 
 def _chance_words(chance) -> str:

@@ -3,13 +3,17 @@ links that some slot of the blueprint asks about, so a 10,000-note vault reads i
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import threading
 from collections import defaultdict
+from collections.abc import Iterable
 
 import sqlite_utils
 
 from store.blueprint import Blueprint
-from store.coverage import Judge, LinkFact, NoteCoverage, NoteFacts, UnknownLink
+from store import collector
+from store.coverage import CoverageReport, CoverageState, Judge, LinkFact, NoteCoverage, NoteFacts, UnknownLink
 from store.note import normalise_relation
 
 # Keys kept as columns of `notes` that also fill a slot of the same name.
@@ -118,3 +122,38 @@ def note_coverage(db, blueprint: Blueprint, path: str, today) -> NoteCoverage | 
     if not facts or facts[0].type not in blueprint.types:
         return None
     return Judge(blueprint, today)(facts[0])
+
+
+class CoverageKeeper:
+    """A coverage report kept current: after a change only the notes it touched are read and
+    judged again (`changed`); a new blueprint, a new day or a new `version` means a full pass.
+    Safe to use from several threads, each passing its own connection."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._state: CoverageState | None = None
+        self._report: CoverageReport | None = None
+        self._dirty: set[str] = set()
+
+    def changed(self, paths: Iterable[str]) -> None:
+        with self._lock:
+            self._dirty.update(paths)
+
+    def report(self, db: sqlite_utils.Database, blueprint: Blueprint, day: dt.date, version: object = None) -> CoverageReport:
+        with self._lock:
+            key = (blueprint, day, version)
+            if self._state is not None and self._key == key:
+                if not self._dirty:
+                    return self._report
+                dirty = sorted(self._dirty)
+                self._state.update(dirty, read_note_facts(db, blueprint, dirty), read_unknown_links(db, dirty))
+            else:
+                with collector.paused():  # 100,000 small objects that stay alive and hold no cycles
+                    state = CoverageState(blueprint, day)
+                    notes = read_note_facts(db, blueprint)
+                    state.update([n.path for n in notes], notes, read_unknown_links(db))
+                self._state, self._key = state, key
+            self._dirty = set()
+            self._report = self._state.report()
+            return self._report

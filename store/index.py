@@ -166,6 +166,12 @@ class Changes:
     def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed or self.renamed or self.relinked)
 
+    def paths(self) -> set[str]:
+        """Every note this change may show differently: written, gone, renamed, or with links that moved."""
+        paths = {*self.added, *self.changed, *self.removed, *self.touched}
+        paths.update(path for pair in self.renamed for path in pair)
+        return paths
+
     def merged(self, other: "Changes") -> "Changes":
         return Changes(
             self.added + other.added, self.changed + other.changed, self.removed + other.removed,

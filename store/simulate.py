@@ -494,6 +494,27 @@ def format_hours(hours: float | None) -> str:
     return f"{days:.0f}d" if abs(days - round(days)) < 0.05 else f"{days:.1f}d"
 
 
+def outcome_words(run: Run) -> str:
+    """How the run ends, in a few words: "finishes in 11d, confidence 97%"."""
+    if run.finished:
+        return f"finishes in {format_hours(run.hours)}, confidence {run.confidence * 100:.0f}%"
+    if not run.steps:
+        return "nothing to run"
+    return f"never finishes: {run.blocked} of {len(run.steps)} steps blocked, confidence {run.confidence * 100:.0f}%"
+
+
+def gap_effect_words(gap: GapImpact) -> str:
+    """What fixing a gap does to the run: "unblocks 2 steps; saves 3d: Route launch leads to sales"."""
+    parts = []
+    if gap.unblocks:
+        parts.append(f"unblocks {gap.unblocks} step{'s' if gap.unblocks != 1 else ''}")
+    if gap.hours_saved:
+        parts.append(f"saves {format_hours(gap.hours_saved)}")
+    if gap.confidence_gain > 0:
+        parts.append(f"+{gap.confidence_gain * 100:.0f}% confidence")
+    return f"{'; '.join(parts) or 'held back'}: {', '.join(gap.steps)}"
+
+
 def run_json(run: Run, impact: Impact | None = None, monte_carlo: MonteCarlo | None = None, baseline: Run | None = None) -> dict:
     """The documented JSON form of a run (README, "Simulation as JSON")."""
     program = run.program

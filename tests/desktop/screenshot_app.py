@@ -25,27 +25,35 @@ def main(vault: Path, out: Path, sizes: list[str]) -> int:
     window = MainWindow(QSettings(str(out / "settings.ini"), QSettings.Format.IniFormat), db_path=out / "index.sqlite")
     window.show()
     window.open_vault(vault, "This is a sample brain: the marketing context of Harbor, a made-up company, with the gaps a real one has.")
-    pending = list(sizes)
+    pending = [(page, size) for page in ("main-window", "map-and-run") for size in sizes]
     failures = []
 
-    def ready() -> bool:
-        return window.session is not None and window.session.live and window.note_view.path == NOTE and window.notes.rowCount() > 0
+    def ready(page: str) -> bool:
+        if window.session is None or not window.session.live or window.notes.rowCount() == 0:
+            return False
+        if page == "main-window":
+            return window.note_view.path == NOTE
+        return window.map_and_run.run.result is not None and window.map_and_run.map.map_model.rowCount() > 0
 
     def step() -> None:
+        page, size = pending[0]
         if window.session is not None and window.session.live and window.current_path() != NOTE:
             window.navigate(NOTE)
-        if not ready():
+        window.pages.setCurrentIndex(0 if page == "main-window" else 1)
+        if not ready(page):
             QTimer.singleShot(100, step)
             return
-        size = pending.pop(0)
+        pending.pop(0)
+        if page == "map-and-run":
+            show_a_telling_moment(window.map_and_run.run)
         width, height = map(int, size.split("x"))
         window.resize(width, height)
-        QTimer.singleShot(600, lambda: shoot(size))
+        QTimer.singleShot(600, lambda: shoot(f"{page}-{size}"))
 
-    def shoot(size: str) -> None:
+    def shoot(name: str) -> None:
         image = window.screen().grabWindow(window.winId())
-        if not image.save(str(out / f"main-window-{size}.png")):
-            failures.append(size)
+        if not image.save(str(out / f"{name}.png")):
+            failures.append(name)
         if pending:
             QTimer.singleShot(0, step)
         else:
@@ -56,6 +64,13 @@ def main(vault: Path, out: Path, sizes: list[str]) -> int:
     QTimer.singleShot(60000, lambda: (failures.append("timeout"), app.quit()))
     app.exec()
     return 1 if failures else 0
+
+
+def show_a_telling_moment(panel) -> None:
+    """Step the run to the first time it stops to ask someone or blocks, so the map lights up."""
+    events = panel.result.run.events
+    panel.position = next((i for i, e in enumerate(events, start=1) if e.kind in ("escalate", "block") and e.notes), len(events))
+    panel._show_position()
 
 
 if __name__ == "__main__":

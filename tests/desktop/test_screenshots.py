@@ -38,7 +38,7 @@ def x_display(tmp_path):
     server.wait(10)
 
 
-def test_main_window_screenshots_at_laptop_and_desktop_sizes(x_display, sample_vault, tmp_path):
+def test_window_and_map_screenshots_at_laptop_and_desktop_sizes(x_display, sample_vault, tmp_path):
     OUTPUT.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "DISPLAY": x_display, "QT_QPA_PLATFORM": "xcb", "SUBSTRATE_DATA_DIR": str(tmp_path / "data")}
     work = tmp_path / "shots"
@@ -46,8 +46,8 @@ def test_main_window_screenshots_at_laptop_and_desktop_sizes(x_display, sample_v
     done = subprocess.run([sys.executable, str(Path(__file__).with_name("screenshot_app.py")), str(sample_vault), str(work), *SIZES],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    for size in SIZES:
-        shot = work / f"main-window-{size}.png"
+    for name, size in ((page, size) for page in ("main-window", "map-and-run") for size in SIZES):
+        shot = work / f"{name}-{size}.png"
         image = QImage(str(shot))
         width, height = map(int, size.split("x"))
         assert (image.width(), image.height()) == (width, height)

@@ -1,0 +1,190 @@
+"""The coverage map as Qt models: areas x motions as a heat map, and lists of judged notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from desktop.models.notes import PATH_ROLE
+from store.coverage import CoverageReport, NoteCoverage
+
+CELL_ROLE = Qt.ItemDataRole.UserRole + 10  # (type, motion) of a heat-map cell
+HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 11  # True where the run is reading context right now
+SCORE_ROLE = Qt.ItemDataRole.UserRole + 12
+
+MAP_COLUMNS = (("all", "All"), ("b2b", "B2B"), ("b2c", "B2C"), ("shared", "Shared"))
+STATE_WORDS = {"known_unknown": "known unknown", "stub": "stub", "partial": "partial", "stale": "stale", "covered": "covered"}
+_RED, _AMBER, _GREEN = QColor("#d64f4f"), QColor("#e8a33d"), QColor("#4caf6e")
+
+
+def score_color(score: float | None) -> QColor:
+    """Red below half, through amber, to green when complete: the map's one scale."""
+    if score is None:
+        return QColor(0, 0, 0, 0)
+    low, high, t = (_RED, _AMBER, score / 0.6) if score < 0.6 else (_AMBER, _GREEN, (score - 0.6) / 0.4)
+    t = max(0.0, min(1.0, t))
+    return QColor(*(round(a + (b - a) * t) for a, b in zip(low.getRgb()[:3], high.getRgb()[:3])))
+
+
+def in_cell(note: NoteCoverage, kind: str, motion: str) -> bool:
+    return note.type == kind and (motion == "all" or note.motion == motion)
+
+
+class CoverageMapModel(QAbstractTableModel):
+    """One row per area (note type) of the blueprint, one column per motion; a cell is the mean
+    score of its notes. Cells holding a note the run is reading are highlighted."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.report: CoverageReport | None = None
+        self._rows: list[tuple[str, str]] = []  # (type, label)
+        self._cells: dict[tuple[str, str], object] = {}  # (type, motion) -> AreaCoverage
+        self._notes: list[NoteCoverage] = []
+        self._lit: set[tuple[str, str]] = set()
+        self._highlight: frozenset[str] = frozenset()
+
+    def set_report(self, report: CoverageReport) -> None:
+        rows = list(dict.fromkeys((a.type, a.label) for a in report.areas))
+        if rows != self._rows:
+            self.beginResetModel()
+            self._apply(report, rows)
+            self.endResetModel()
+        else:
+            self._apply(report, rows)
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+        self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, max(0, self.rowCount() - 1))
+
+    def _apply(self, report: CoverageReport, rows: list[tuple[str, str]]) -> None:
+        self.report, self._rows = report, rows
+        self._cells = {(a.type, a.motion): a for a in report.areas}
+        self._notes = [*report.notes, *report.known_unknowns]
+        self._lit = self._cells_of(self._highlight)
+
+    def set_highlight(self, paths: Sequence[str]) -> None:
+        self._highlight = frozenset(paths)
+        lit = self._cells_of(self._highlight)
+        if lit != self._lit:
+            self._lit = lit
+            if self.rowCount():
+                self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1), [HIGHLIGHT_ROLE])
+
+    def highlighted_cells(self) -> set[tuple[str, str]]:
+        return set(self._lit)
+
+    def _cells_of(self, paths: frozenset[str]) -> set[tuple[str, str]]:
+        cells = set()
+        for note in self._notes:
+            if note.path in paths:
+                cells.update({(note.type, "all"), (note.type, note.motion)})
+        return cells
+
+    def notes_in(self, kind: str, motion: str) -> list[NoteCoverage]:
+        return sorted((n for n in self._notes if in_cell(n, kind, motion)), key=lambda n: (n.score, n.title.casefold()))
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(MAP_COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return MAP_COLUMNS[section][1] if 0 <= section < len(MAP_COLUMNS) else None
+        return self._rows[section][1] if 0 <= section < len(self._rows) else None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        kind = self._rows[index.row()][0]
+        motion = MAP_COLUMNS[index.column()][0]
+        area = self._cells.get((kind, motion))
+        if role == CELL_ROLE:
+            return (kind, motion)
+        if role == HIGHLIGHT_ROLE:
+            return (kind, motion) in self._lit
+        if area is None or not area.total:
+            return "—" if role == Qt.ItemDataRole.DisplayRole else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{area.score:.0%}\n{area.total} note{'s' if area.total != 1 else ''}"
+        if role == SCORE_ROLE:
+            return area.score
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return score_color(area.score)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            parts = [f"{n} {STATE_WORDS[state]}" for state, n in area.counts.items() if n]
+            return f"{self._rows[index.row()][1]} · {MAP_COLUMNS[index.column()][1]}: {area.score:.0%}\n" + ", ".join(parts)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        return None
+
+
+class Column:
+    """One column of a `RowsModel`: its header and how to read a row."""
+
+    def __init__(self, header: str, value: Callable[[object], object], tip: Callable[[object], str] | None = None):
+        self.header, self.value, self.tip = header, value, tip
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table of plain rows; `path_of(row)` gives the note a row opens."""
+
+    def __init__(self, columns: Sequence[Column], path_of: Callable[[object], str | None], parent=None):
+        super().__init__(parent)
+        self.columns, self.path_of = list(columns), path_of
+        self.rows: list = []
+        self._highlight: frozenset[str] = frozenset()
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_rows(self, rows: Sequence) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def set_highlight(self, paths: Sequence[str]) -> None:
+        self._highlight = frozenset(paths)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1))
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.columns):
+            return self.columns[section].header
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row, column = self.rows[index.row()], self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = column.value(row)
+            return "" if value is None else str(value)
+        if role == PATH_ROLE:
+            return self.path_of(row)
+        if role == HIGHLIGHT_ROLE:
+            return self.path_of(row) in self._highlight
+        if role == Qt.ItemDataRole.ToolTipRole and column.tip:
+            return column.tip(row)
+        if role == Qt.ItemDataRole.FontRole and self.path_of(row) in self._highlight:
+            return self._bold
+        return None
+
+
+def note_columns() -> list[Column]:
+    """Columns for a list of judged notes: what it is, how complete, what is missing, where it lives."""
+    return [
+        Column("Note", lambda n: n.title, lambda n: n.path or "not written yet"),
+        Column("State", lambda n: STATE_WORDS.get(n.state, n.state)),
+        Column("Score", lambda n: f"{n.score:.0%}"),
+        Column("Missing", lambda n: "; ".join(n.missing), lambda n: "\n".join(n.missing)),
+        Column("Lives in", lambda n: ", ".join(n.lives_in)),
+    ]

@@ -1,0 +1,88 @@
+"""The coverage map and the simulated run side by side, kept current with the vault."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QSplitter
+
+from desktop.views.map_page import MapPage
+from desktop.views.run_panel import RunPanel, load_run
+from store import blueprint as blueprints
+from store.coverage_facts import CoverageKeeper
+from store.program import list_programs
+from store.simulate import Scenario
+
+
+class MapAndRun(QSplitter):
+    """`read(work, on_done)` runs `work(db)` off the UI thread. Everything shown is read there:
+    the coverage report (kept by a `CoverageKeeper`, so after an edit only the touched notes are
+    judged again), the programs, and each run of the chosen program."""
+
+    noteRequested = Signal(str)
+
+    def __init__(self, read: Callable, parent=None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setObjectName("map-and-run")
+        self._read = read
+        self.vault: Path | None = None
+        self.keeper = CoverageKeeper()
+        self.today: dt.date | None = None  # None: the real today (tests pin a day)
+        self.stale = True  # something changed since the map was last read
+        self._serial = itertools.count(1)
+        self._latest_run = 0
+        self.map = MapPage(self)
+        self.run = RunPanel(self)
+        self.addWidget(self.map)
+        self.addWidget(self.run)
+        self.setStretchFactor(0, 1)
+        self.setStretchFactor(1, 1)
+        self.map.noteRequested.connect(self.noteRequested)
+        self.run.noteRequested.connect(self.noteRequested)
+        self.run.highlightChanged.connect(self.map.set_highlight)
+        self.run.runRequested.connect(self._run)
+
+    def open_vault(self, vault: Path) -> None:
+        self.vault, self.keeper, self.stale = vault, CoverageKeeper(), True
+        self.run.result = None
+
+    def changed(self, paths) -> None:
+        """Notes changed on disk: judge them again next time the map is read."""
+        self.keeper.changed(paths)
+        self.stale = True
+
+    def refresh(self) -> None:
+        """Read the map and the programs again, then the chosen program's run."""
+        if self.vault is None:
+            return
+        self.stale = False
+        vault, keeper, day = self.vault, self.keeper, self.today or dt.date.today()
+
+        def work(db):
+            # A program that runs B2B and B2C at once shows the most; it is the one chosen first.
+            both = {path for (path,) in db.execute("SELECT path FROM notes WHERE type = 'program' AND motion = 'shared'")}
+            return keeper.report(db, blueprints.load(vault), day), list_programs(db), both
+
+        def shown(result) -> None:
+            report, programs, both = result
+            self.map.set_report(report)
+            had = self.run.result is not None
+            self.run.set_programs(programs, preferred=next((path for path, _title in programs if path in both), None))
+            if had:
+                self.run.request()  # the notes it reads may have changed
+
+        self._read(work, shown)
+
+    def _run(self, program: str, scenario: Scenario) -> None:
+        serial = self._latest_run = next(self._serial)
+        vault, day = self.vault, self.today
+
+        def shown(result) -> None:
+            if serial == self._latest_run:
+                self.run.show_result(result)
+
+        self._read(lambda db: load_run(db, vault, program, scenario, day), shown)

@@ -1,0 +1,147 @@
+"""The coverage map: what the brain knows, area by area and motion by motion, and where the
+knowledge lives today. Beside it, the simulated run (`RunPanel`), lighting up what it reads."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHeaderView, QLabel, QStyledItemDelegate, QTableView, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from desktop.models.coverage import (
+    CELL_ROLE, HIGHLIGHT_ROLE, MAP_COLUMNS, SCORE_ROLE, STATE_WORDS, Column, CoverageMapModel, RowsModel, note_columns,
+)
+from desktop.views.tables import over_under, row_list
+from store.coverage import CoverageReport
+
+PLACES = ("note", "system", "doc", "dashboard", "email", "slack", "head")
+
+
+class HeatDelegate(QStyledItemDelegate):
+    """A cell filled with its score's color, dark text on it, and a thick frame while the run reads it."""
+
+    def paint(self, painter, option, index) -> None:
+        painter.save()
+        rect = option.rect.adjusted(2, 2, -2, -2)
+        color = index.data(Qt.ItemDataRole.BackgroundRole)
+        if isinstance(color, QColor):
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawRoundedRect(rect, 4, 4)
+        if option.state & option.state.State_Selected:
+            painter.setPen(QPen(option.palette.highlight().color(), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(rect).adjusted(1, 1, -1, -1), 4, 4)
+        if index.data(HIGHLIGHT_ROLE):
+            painter.setPen(QPen(QColor("#1f2a44") if index.data(SCORE_ROLE) is not None else option.palette.text().color(), 4))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(rect).adjusted(2, 2, -2, -2), 4, 4)
+        painter.setPen(QColor("#14171f") if isinstance(color, QColor) else option.palette.placeholderText().color())
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, index.data() or "")
+        painter.restore()
+
+
+class MapPage(QWidget):
+    noteRequested = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.report: CoverageReport | None = None
+        self.cell: tuple[str, str] | None = None
+        self._build()
+
+    def _build(self) -> None:
+        self.headline = QLabel(objectName="coverage-headline", wordWrap=True)
+        font = self.headline.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.subline = QLabel(objectName="coverage-subline", wordWrap=True)
+
+        self.map_model = CoverageMapModel(self)
+        self.map_view = QTableView(objectName="heat-map")
+        self.map_view.setModel(self.map_model)
+        self.map_view.setItemDelegate(HeatDelegate(self.map_view))
+        self.map_view.setShowGrid(False)
+        self.map_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.map_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.map_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.map_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.map_view.verticalHeader().setMinimumSectionSize(34)
+        self.map_view.selectionModel().currentChanged.connect(self._cell_chosen)
+        self.map_view.setToolTip("Each cell: how complete that area's notes are, for that motion. Click a cell to list its notes.")
+
+        self.cell_notes = RowsModel(note_columns(), lambda n: n.path, self)
+        self.unknowns = RowsModel([
+            Column("Not written yet", lambda n: n.title),
+            Column("Referred to by", lambda n: f"{n.referenced_by} notes"),
+            Column("Motion", lambda n: n.motion),
+        ], lambda n: None, self)
+        self.trapped = RowsModel(note_columns(), lambda n: n.path, self)
+        self.stale = RowsModel(note_columns(), lambda n: n.path, self)
+        self.bus = RowsModel([
+            Column("Person", lambda p: p.title),
+            Column("If away, orphans", lambda p: f"{p.orphaned} notes"),
+            Column("Sole owner of", lambda p: len(p.sole_owner_of), lambda p: "\n".join(p.sole_owner_of)),
+            Column("Knowledge in their head", lambda p: len(p.held_in_head), lambda p: "\n".join(p.held_in_head)),
+        ], lambda p: p.path, self)
+        self.places = RowsModel([Column("Area", lambda row: row[0])] + [
+            Column(place, lambda row, place=place: row[1].get(place) or "") for place in PLACES
+        ], lambda row: None, self)
+
+        self.lists = QTabWidget(objectName="coverage-lists")
+        self.cell_tab = row_list(self.cell_notes, "cell-notes", self.noteRequested.emit)
+        self.lists.addTab(self.cell_tab, "In this cell")
+        for model, name, title in ((self.unknowns, "unknowns", "Known unknowns"), (self.trapped, "trapped", "Trapped"),
+                                   (self.stale, "stale", "Stale"), (self.bus, "bus-factor", "Bus factor"),
+                                   (self.places, "where-it-lives", "Where it lives")):
+            self.lists.addTab(row_list(model, name, self.noteRequested.emit), title)
+
+        splitter = over_under([(self.headline, 0), (self.subline, 0), (self.map_view, 1)], self.lists, (3, 2))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(splitter)
+
+    def set_report(self, report: CoverageReport) -> None:
+        self.report = report
+        self.map_model.set_report(report)
+        counts = report.counts
+        notes = sum(n for state, n in counts.items() if state != "known_unknown")
+        self.headline.setText(f"The brain knows {report.overall:.0%} of what an orchestrator needs")
+        self.subline.setText(
+            f"{notes} notes judged against the blueprint on {report.today} · "
+            + " · ".join(f"{n} {STATE_WORDS.get(state, state)}" for state, n in counts.items() if n)
+            + f" · {len(report.trapped)} trapped in heads or chat · {len(report.orphans)} orphans"
+        )
+        self.unknowns.set_rows(report.known_unknowns)
+        self.trapped.set_rows(report.trapped)
+        self.stale.set_rows(report.stale)
+        self.bus.set_rows([p for p in report.bus_factor if p.orphaned])
+        labels = {a.type: a.label for a in report.areas}
+        self.places.set_rows([(labels.get(kind, kind), places) for kind, places in report.where_it_lives.items() if places])
+        if self.cell is None and self.map_model.rowCount():
+            self.map_view.setCurrentIndex(self.map_model.index(0, 0))
+        else:
+            self._show_cell()
+
+    def set_highlight(self, paths) -> None:
+        self.map_model.set_highlight(paths)
+        for model in (self.cell_notes, self.trapped, self.stale):
+            model.set_highlight(paths)
+
+    def _cell_chosen(self, current: QModelIndex, _previous=None) -> None:
+        self.cell = current.data(CELL_ROLE) if current.isValid() else None
+        self._show_cell()
+        self.lists.setCurrentWidget(self.cell_tab)
+
+    def _show_cell(self) -> None:
+        if self.cell is None:
+            self.cell_notes.set_rows([])
+            return
+        kind, motion = self.cell
+        self.cell_notes.set_rows(self.map_model.notes_in(kind, motion))
+        label = next((a.label for a in self.report.areas if a.type == kind), kind) if self.report else kind
+        motion_word = dict(MAP_COLUMNS)[motion]
+        self.lists.setTabText(self.lists.indexOf(self.cell_tab), f"{label} · {motion_word} ({self.cell_notes.rowCount()})")
+

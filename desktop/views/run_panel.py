@@ -1,0 +1,334 @@
+"""The simulated run beside the map: choose a program, play or step through what the conductor
+does, see why each step proceeds, assumes, escalates or blocks, and what to write first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QToolButton, QVBoxLayout, QWidget
+
+from desktop.models.coverage import Column, RowsModel
+from desktop.views.tables import over_under, row_list
+from desktop.views.timeline import TimelineView
+from store import blueprint as blueprints
+from store.brain import open_simulation
+from store.simulate import Event, GapImpact, Impact, Run, Scenario, Simulation, format_hours, gap_effect_words, outcome_words
+
+SPEEDS = (("½×", 900), ("1×", 450), ("2×", 220), ("4×", 110))  # milliseconds between events
+EVENT_WORDS = {"start": "starts", "escalate": "asks a person", "assume": "assumes", "resume": "resumes", "finish": "finishes", "block": "blocked"}
+NOBODY = ""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    program: str  # path
+    scenario: Scenario
+    simulation: Simulation
+    run: Run
+    baseline: Run | None  # the run as things stand, when `scenario` asks "what if"
+    impact: Impact
+    people: tuple[tuple[str, str], ...]  # (path, title) of everyone the run may ask
+    systems: tuple[tuple[str, str], ...]
+
+
+def load_run(db, vault: Path, program: str, scenario: Scenario, today: dt.date | None = None) -> RunResult:
+    """Everything the panel shows for one program and what-if; runs off the UI thread."""
+    simulation = open_simulation(db, blueprints.load(vault), program, today or dt.date.today())
+    run = simulation.run(scenario)
+    baseline = simulation.run() if scenario != Scenario() else None
+    titles = simulation.context.titles
+    people = tuple(sorted(((p, titles.get(p, p)) for p in simulation.context.responders), key=lambda pair: pair[1].casefold()))
+    systems = {ref.path: ref.target for step in simulation.program.steps for ref in step.uses if ref.path}
+    return RunResult(program, scenario, simulation, run, baseline, simulation.impact(scenario), people,
+                     tuple(sorted(systems.items(), key=lambda pair: pair[1].casefold())))
+
+
+class GapsModel(RowsModel):
+    """The gap-impact list, most valuable first; the first column's box assumes the gap fixed."""
+
+    fixedChanged = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__([
+            Column("Assume fixed", lambda g: ""),
+            Column("Fix", lambda g: g.action, lambda g: gap_effect_words(g)),
+            Column("Unblocks", lambda g: g.unblocks or ""),
+            Column("Saves", lambda g: format_hours(g.hours_saved) if g.hours_saved else ""),
+            Column("Confidence", lambda g: f"+{g.confidence_gain * 100:.0f}%" if g.confidence_gain > 0 else ""),
+        ], lambda g: g.path, parent)
+        self.fixed: set[str] = set()
+
+    def flags(self, index):
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsUserCheckable if index.column() == 0 else flags
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.CheckStateRole and index.isValid() and index.column() == 0:
+            return Qt.CheckState.Checked if self.rows[index.row()].key in self.fixed else Qt.CheckState.Unchecked
+        return super().data(index, role)
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or index.column() != 0:
+            return False
+        key = self.rows[index.row()].key
+        if Qt.CheckState(value) == Qt.CheckState.Checked:
+            self.fixed.add(key)
+        else:
+            self.fixed.discard(key)
+        self.dataChanged.emit(index, index, [role])
+        self.fixedChanged.emit()
+        return True
+
+
+class RunPanel(QWidget):
+    runRequested = Signal(str, object)  # program path, Scenario
+    noteRequested = Signal(str)
+    highlightChanged = Signal(tuple)  # paths of the notes the current event reads
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.result: RunResult | None = None
+        self.position = 0  # events shown so far
+        self._timer = QTimer(self, timeout=self.step)
+        self._build()
+
+    # --- building ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.program_box = QComboBox(objectName="program")
+        self.program_box.setToolTip("The program the conductor runs on the brain's context")
+        self.program_box.currentIndexChanged.connect(lambda _i: self.request())
+        self.play_button = self._button("▶ Play", self.toggle_play, "Play the run event by event (Space)", checkable=True)
+        self.step_button = self._button("Step ›", self.step, "Show the next event (→)")
+        self.reset_button = self._button("↺ Reset", self.reset, "Back to the start of the run")
+        self.speed_box = QComboBox(objectName="speed")
+        for label, _ms in SPEEDS:
+            self.speed_box.addItem(label)
+        self.speed_box.setCurrentIndex(1)
+        self.speed_box.currentIndexChanged.connect(self._speed_changed)
+        self.speed_box.setToolTip("How fast the run plays")
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Program"))
+        controls.addWidget(self.program_box, 1)
+        for widget in (self.play_button, self.step_button, self.reset_button, self.speed_box):
+            controls.addWidget(widget)
+
+        self.summary = QLabel(objectName="run-summary", wordWrap=True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.clock_label = QLabel(objectName="run-clock", wordWrap=True)
+        self.clock_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.timeline = TimelineView()
+        self.timeline.setObjectName("timeline")
+        self.timeline.setMinimumHeight(140)
+        self.timeline.stepClicked.connect(self._step_clicked)
+
+        self.events = RowsModel([
+            Column("Time", lambda e: format_hours(e.hours)),
+            Column("Step", lambda e: e.step),
+            Column("What", lambda e: EVENT_WORDS.get(e.kind, e.kind)),
+            Column("Why", lambda e: e.text, lambda e: e.text),
+        ], lambda e: e.notes[0] if e.notes else None, self)
+        self.event_list = row_list(self.events, "events", self.noteRequested.emit)
+        self.gaps = GapsModel(self)
+        self.gaps.fixedChanged.connect(self.request)
+        self.gap_list = row_list(self.gaps, "gaps", self.noteRequested.emit)
+
+        self.absent_box = QComboBox(objectName="absent")
+        self.down_box = QComboBox(objectName="down")
+        for box in (self.absent_box, self.down_box):
+            box.currentIndexChanged.connect(lambda _i: self.request())
+        self.what_if = QLabel(objectName="what-if", wordWrap=True)
+        self.what_if.setTextFormat(Qt.TextFormat.PlainText)
+        toggles = QHBoxLayout()
+        toggles.addWidget(QLabel("Away"))
+        toggles.addWidget(self.absent_box, 1)
+        toggles.addWidget(QLabel("Down"))
+        toggles.addWidget(self.down_box, 1)
+        fixes = QWidget()
+        fixes_layout = QVBoxLayout(fixes)
+        fixes_layout.setContentsMargins(0, 4, 0, 0)
+        fixes_layout.addLayout(toggles)
+        fixes_layout.addWidget(self.what_if)
+        fixes_layout.addWidget(self.gap_list, 1)
+
+        self.tabs = QTabWidget(objectName="run-tabs")
+        self.tabs.addTab(fixes, "Fix first · what if")
+        self.tabs.addTab(self.event_list, "Event log")
+
+        splitter = over_under([(self.summary, 0), (self.timeline, 1), (self.clock_label, 0)], self.tabs)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(controls)
+        layout.addWidget(splitter, 1)
+        self._set_enabled(False)
+
+    def _button(self, text: str, slot, tip: str, checkable: bool = False) -> QToolButton:
+        button = QToolButton(text=text, checkable=checkable, toolTip=tip)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        (button.toggled if checkable else button.clicked).connect(lambda *_: slot())
+        return button
+
+    def set_programs(self, programs: list[tuple[str, str]], preferred: str | None = None) -> None:
+        """(path, title) of every program; keeps the chosen one when it is still there, else `preferred`."""
+        chosen = self.program_box.currentData() or preferred
+        if [(self.program_box.itemData(i), self.program_box.itemText(i)) for i in range(self.program_box.count())] == programs:
+            return
+        self.program_box.blockSignals(True)
+        self.program_box.clear()
+        for path, title in programs:
+            self.program_box.addItem(title, path)
+        at = self.program_box.findData(chosen)
+        self.program_box.setCurrentIndex(at if at >= 0 else (0 if programs else -1))
+        self.program_box.blockSignals(False)
+        if self.result is None or self.result.program != self.program_box.currentData():
+            self.request()
+
+    def scenario(self) -> Scenario:
+        absent, down = self.absent_box.currentData(), self.down_box.currentData()
+        return Scenario(frozenset(self.gaps.fixed), frozenset({absent} if absent else ()), frozenset({down} if down else ()))
+
+    def request(self) -> None:
+        """Ask for the chosen program to be run again (on a change of program, what-if or notes)."""
+        program = self.program_box.currentData()
+        if program:
+            self.runRequested.emit(program, self.scenario())
+
+    def show_result(self, result: RunResult) -> None:
+        if result.program != self.program_box.currentData():
+            return  # an answer for a program no longer chosen
+        same_run = self.result is not None and self.result.program == result.program and self.result.run.events == result.run.events
+        self.result = result
+        self._fill_choices(self.absent_box, result.people, "nobody")
+        self._fill_choices(self.down_box, result.systems, "none")
+        self.gaps.fixed &= {g.key for g in result.impact.gaps} | set(result.scenario.assume_fixed)
+        self.gaps.set_rows(_with_assumed(result.impact.gaps, result.scenario, {g.key: g for g in self.gaps.rows}))
+        self.timeline.set_run(result.run)
+        self.summary.setText(_summary(result))
+        self.what_if.setText(_what_if(result))
+        self._set_enabled(True)
+        self.position = min(self.position, len(result.run.events)) if same_run else 0
+        self._show_position()
+
+    # --- playing -----------------------------------------------------------------------------
+
+    def toggle_play(self) -> None:
+        if self.play_button.isChecked():
+            if self.result and self.position >= len(self.result.run.events):
+                self.position = 0
+            self._timer.start(SPEEDS[self.speed_box.currentIndex()][1])
+            self.play_button.setText("⏸ Pause")
+        else:
+            self._timer.stop()
+            self.play_button.setText("▶ Play")
+
+    def step(self) -> None:
+        if not self.result:
+            return
+        if self.position < len(self.result.run.events):
+            self.position += 1
+            self._show_position()
+        if self.position >= len(self.result.run.events) and self.play_button.isChecked():
+            self.play_button.setChecked(False)
+
+    def reset(self) -> None:
+        if self.play_button.isChecked():
+            self.play_button.setChecked(False)
+        self.position = 0
+        self._show_position()
+
+    def current_event(self) -> Event | None:
+        return self.result.run.events[self.position - 1] if self.result and self.position > 0 else None
+
+    def _show_position(self) -> None:
+        run = self.result.run if self.result else None
+        event = self.current_event()
+        self.events.set_rows(run.events[: self.position] if run else [])
+        if self.position:
+            self.event_list.scrollToBottom()
+        self.timeline.set_clock(event.hours if event else None, event.step if event else None)
+        touched = event.notes if event else ()
+        self.events.set_highlight(touched)
+        self.clock_label.setText(_clock_words(event, self.position, len(run.events) if run else 0))
+        self.step_button.setEnabled(bool(run) and self.position < len(run.events))
+        self.highlightChanged.emit(tuple(touched))
+
+    def _speed_changed(self, index: int) -> None:
+        if self._timer.isActive():
+            self._timer.start(SPEEDS[index][1])
+
+    def _step_clicked(self, name: str) -> None:
+        """Jump to where that step starts, so the map shows what it reads."""
+        if not self.result:
+            return
+        events = self.result.run.events
+        numbers = [i for i, event in enumerate(events, start=1) if event.step == name]
+        telling = [i for i in numbers if events[i - 1].kind != "start"]  # where it decides, not just starts
+        if numbers:
+            self.position = (telling or numbers)[0]
+            self._show_position()
+
+    def _fill_choices(self, box: QComboBox, choices, none_word: str) -> None:
+        wanted = [(NOBODY, f"— {none_word} —"), *choices]
+        if [(box.itemData(i), box.itemText(i)) for i in range(box.count())] == wanted:
+            return
+        chosen = box.currentData()
+        box.blockSignals(True)
+        box.clear()
+        for data, text in wanted:
+            box.addItem(text, data)
+        box.setCurrentIndex(max(0, box.findData(chosen)))
+        box.blockSignals(False)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in (self.play_button, self.step_button, self.reset_button, self.speed_box, self.absent_box, self.down_box):
+            widget.setEnabled(enabled)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space:
+            self.play_button.toggle()
+        elif event.key() == Qt.Key.Key_Right:
+            self.step()
+        else:
+            super().keyPressEvent(event)
+
+
+def _with_assumed(gaps: tuple[GapImpact, ...], scenario: Scenario, shown: dict[str, GapImpact]) -> list[GapImpact]:
+    """The gaps assumed fixed first (ticked, so they can be unticked, as they were listed), then
+    the gaps still holding the run back, most valuable first."""
+    assumed = [shown.get(key) or GapImpact(key, key.removeprefix("unwritten:"), None if key.startswith("unwritten:") else key,
+                                          "assumed fixed", f"Fix {key.removeprefix('unwritten:')}", (), 0, 0.0, 0.0)
+               for key in sorted(scenario.assume_fixed)]
+    return assumed + [g for g in gaps if g.key not in scenario.assume_fixed]
+
+
+def _summary(result: RunResult) -> str:
+    run = result.run
+    program = result.simulation.program
+    lanes = sorted({s.lane for s in run.steps})
+    counts = ", ".join(f"{n} {word}" for word, n in run.counts.items() if n)
+    deadline = f" · deadline {format_hours(program.deadline_hours)}" if program.deadline_hours else ""
+    text = f"{program.title}: {len(run.steps)} steps in {' and '.join(lanes) or 'no lane'}{deadline}\n"
+    outcome = outcome_words(run)
+    text += f"{outcome[0].upper()}{outcome[1:]} ({counts})."
+    fixed = result.impact.fixed_run
+    if result.impact.fix_first and fixed is not run:
+        text += f"\nWith the first {len(result.impact.fix_first)} fixes: {outcome_words(fixed)}."
+    if program.problems:
+        text += "\nProblems: " + "; ".join(program.problems)
+    return text
+
+
+def _what_if(result: RunResult) -> str:
+    if result.baseline is None:
+        return "Tick a gap to assume it fixed, or make someone away or a system down: the run is played again at once."
+    return (f"What if {result.simulation.describe(result.scenario)}: {outcome_words(result.run)}.\n"
+            f"As things stand: {outcome_words(result.baseline)}.")
+
+
+def _clock_words(event: Event | None, position: int, total: int) -> str:
+    if event is None:
+        return f"Ready: {total} events. Press Play or Step."
+    return f"{format_hours(event.hours)} · {event.step}: {event.text}  ({position}/{total})"
