@@ -136,6 +136,7 @@ class RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self.columns, self.path_of = list(columns), path_of
         self.rows: list = []
+        self._rows_of: dict[str, list[int]] = {}
         self._highlight: frozenset[str] = frozenset()
         self._bold = QFont()
         self._bold.setBold(True)
@@ -143,12 +144,31 @@ class RowsModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self._rows_of: dict[str, list[int]] = {}
+        for number, row in enumerate(self.rows):
+            self._rows_of.setdefault(self.path_of(row), []).append(number)
         self.endResetModel()
 
+    def show_first(self, rows: Sequence, count: int) -> None:
+        """Show the first `count` of `rows`: appended when they continue what is shown (a run
+        stepping forward), replaced otherwise."""
+        shown = len(self.rows)
+        if count > shown and list(rows[:shown]) == self.rows:
+            self.beginInsertRows(QModelIndex(), shown, count - 1)
+            for number, row in enumerate(rows[shown:count], start=shown):
+                self.rows.append(row)
+                self._rows_of.setdefault(self.path_of(row), []).append(number)
+            self.endInsertRows()
+        elif count != shown or list(rows[:count]) != self.rows:
+            self.set_rows(rows[:count])
+
     def set_highlight(self, paths: Sequence[str]) -> None:
-        self._highlight = frozenset(paths)
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1))
+        """Bold the rows of these notes; only rows that change are repainted (lists run to thousands)."""
+        fresh = frozenset(paths)
+        changed, self._highlight = fresh ^ self._highlight, fresh
+        for path in changed:
+            for number in self._rows_of.get(path, ()):
+                self.dataChanged.emit(self.index(number, 0), self.index(number, len(self.columns) - 1))
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)

@@ -84,5 +84,6 @@ class MapAndRun(QSplitter):
         def shown(result) -> None:
             if serial == self._latest_run:
                 self.run.show_result(result)
+                self._read(lambda _db: result.simulation.impact(scenario), lambda impact: self.run.show_impact(result, impact))
 
         self._read(lambda db: load_run(db, vault, program, scenario, day), shown)

@@ -29,21 +29,20 @@ class RunResult:
     simulation: Simulation
     run: Run
     baseline: Run | None  # the run as things stand, when `scenario` asks "what if"
-    impact: Impact
     people: tuple[tuple[str, str], ...]  # (path, title) of everyone the run may ask
     systems: tuple[tuple[str, str], ...]
 
 
 def load_run(db, vault: Path, program: str, scenario: Scenario, today: dt.date | None = None) -> RunResult:
-    """Everything the panel shows for one program and what-if; runs off the UI thread."""
+    """The run of one program and what-if, off the UI thread. What to fix first comes after
+    (`RunResult.simulation.impact`): it runs the program once per gap and takes far longer."""
     simulation = open_simulation(db, blueprints.load(vault), program, today or dt.date.today())
     run = simulation.run(scenario)
     baseline = simulation.run() if scenario != Scenario() else None
     titles = simulation.context.titles
     people = tuple(sorted(((p, titles.get(p, p)) for p in simulation.context.responders), key=lambda pair: pair[1].casefold()))
     systems = {ref.path: ref.target for step in simulation.program.steps for ref in step.uses if ref.path}
-    return RunResult(program, scenario, simulation, run, baseline, simulation.impact(scenario), people,
-                     tuple(sorted(systems.items(), key=lambda pair: pair[1].casefold())))
+    return RunResult(program, scenario, simulation, run, baseline, people, tuple(sorted(systems.items(), key=lambda pair: pair[1].casefold())))
 
 
 class GapsModel(RowsModel):
@@ -91,6 +90,7 @@ class RunPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.result: RunResult | None = None
+        self.impact: Impact | None = None  # what to fix first, for `result`
         self.position = 0  # events shown so far
         self._timer = QTimer(self, timeout=self.step)
         self._build()
@@ -203,14 +203,22 @@ class RunPanel(QWidget):
         self.result = result
         self._fill_choices(self.absent_box, result.people, "nobody")
         self._fill_choices(self.down_box, result.systems, "none")
-        self.gaps.fixed &= {g.key for g in result.impact.gaps} | set(result.scenario.assume_fixed)
-        self.gaps.set_rows(_with_assumed(result.impact.gaps, result.scenario, {g.key: g for g in self.gaps.rows}))
+        self.impact = None
         self.timeline.set_run(result.run)
-        self.summary.setText(_summary(result))
+        self.summary.setText(_summary(result, None))
         self.what_if.setText(_what_if(result))
         self._set_enabled(True)
         self.position = min(self.position, len(result.run.events)) if same_run else 0
         self._show_position()
+
+    def show_impact(self, result: RunResult, impact: Impact) -> None:
+        """What to fix first, once worked out for the run on show."""
+        if result is not self.result:
+            return
+        self.impact = impact
+        self.gaps.fixed &= {g.key for g in impact.gaps} | set(result.scenario.assume_fixed)
+        self.gaps.set_rows(_with_assumed(impact.gaps, result.scenario, {g.key: g for g in self.gaps.rows}))
+        self.summary.setText(_summary(result, impact))
 
     # --- playing -----------------------------------------------------------------------------
 
@@ -245,7 +253,7 @@ class RunPanel(QWidget):
     def _show_position(self) -> None:
         run = self.result.run if self.result else None
         event = self.current_event()
-        self.events.set_rows(run.events[: self.position] if run else [])
+        self.events.show_first(run.events if run else (), self.position)
         if self.position:
             self.event_list.scrollToBottom()
         self.timeline.set_clock(event.hours if event else None, event.step if event else None)
@@ -304,7 +312,7 @@ def _with_assumed(gaps: tuple[GapImpact, ...], scenario: Scenario, shown: dict[s
     return assumed + [g for g in gaps if g.key not in scenario.assume_fixed]
 
 
-def _summary(result: RunResult) -> str:
+def _summary(result: RunResult, impact: Impact | None) -> str:
     run = result.run
     program = result.simulation.program
     lanes = sorted({s.lane for s in run.steps})
@@ -313,9 +321,10 @@ def _summary(result: RunResult) -> str:
     text = f"{program.title}: {len(run.steps)} steps in {' and '.join(lanes) or 'no lane'}{deadline}\n"
     outcome = outcome_words(run)
     text += f"{outcome[0].upper()}{outcome[1:]} ({counts})."
-    fixed = result.impact.fixed_run
-    if result.impact.fix_first and fixed is not run:
-        text += f"\nWith the first {len(result.impact.fix_first)} fixes: {outcome_words(fixed)}."
+    if impact is None:
+        text += "\nWorking out what to fix first…"
+    elif impact.fix_first and impact.fixed_run is not run:
+        text += f"\nWith the first {len(impact.fix_first)} fixes: {outcome_words(impact.fixed_run)}."
     if program.problems:
         text += "\nProblems: " + "; ".join(program.problems)
     return text

@@ -4,22 +4,44 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from desktop.models.notes import PATH_ROLE
 
 
+class RowList(QTableView):
+    """Columns fit their contents when the rows are replaced, not on every change of a row, and
+    only once the list is on screen: measuring a hidden list reads every row (30,000 calls into
+    Python for the map's lists) and ResizeToContents re-measures on each change."""
+
+    def __init__(self, model, name: str):
+        super().__init__(objectName=name)
+        self.setModel(model)
+        self._fit_pending = True
+        # After the reset is laid out: before, the view cannot tell which rows are on screen.
+        model.modelReset.connect(lambda: QTimer.singleShot(0, self, self._fit))
+
+    def _fit(self) -> None:
+        self._fit_pending = not self.isVisible()
+        if not self._fit_pending:
+            self.resizeColumnsToContents()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._fit_pending:
+            self._fit()
+
+
 def row_list(model, name: str, open_note: Callable[[str], None]) -> QTableView:
     """A table of whole rows, one selected at a time; Enter or a double-click opens the row's note."""
-    view = QTableView(objectName=name)
-    view.setModel(model)
+    view = RowList(model, name)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.verticalHeader().hide()
     view.setShowGrid(False)
     view.setWordWrap(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
 
     def opened(index: QModelIndex) -> None:

@@ -33,7 +33,7 @@ def main(vault: Path, out: Path, sizes: list[str]) -> int:
             return False
         if page == "main-window":
             return window.note_view.path == NOTE
-        return window.map_and_run.run.result is not None and window.map_and_run.map.map_model.rowCount() > 0
+        return window.map_and_run.run.impact is not None and window.map_and_run.map.map_model.rowCount() > 0
 
     def step() -> None:
         page, size = pending[0]

@@ -17,6 +17,7 @@ def open_map(qtbot, window, vault) -> None:
     window.map_page_action.trigger()
     qtbot.waitUntil(lambda: window.map_and_run.map.map_model.rowCount() > 0, timeout=10000)
     qtbot.waitUntil(lambda: window.map_and_run.run.result is not None and window.map_and_run.run.result.program == LAUNCH, timeout=10000)
+    qtbot.waitUntil(lambda: window.map_and_run.run.impact is not None, timeout=10000)  # what to fix first comes a little later
 
 
 def cells(model) -> dict[tuple[str, str], tuple[float | None, str]]:
@@ -85,7 +86,7 @@ def test_assuming_a_gap_fixed_or_a_person_away_runs_again_and_shows_the_differen
     first = panel.gaps.index(0, 0)
     assert panel.gaps.setData(first, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
     key = panel.gaps.rows[0].key
-    qtbot.waitUntil(lambda: key in panel.result.scenario.assume_fixed, timeout=10000)
+    qtbot.waitUntil(lambda: key in panel.result.scenario.assume_fixed and panel.impact is not None, timeout=10000)
     assert panel.result.run.steps != before.steps and panel.result.baseline.steps == before.steps
     assert panel.what_if.text().startswith("What if ") and "As things stand: never finishes" in panel.what_if.text()
     assert panel.gaps.index(0, 0).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
