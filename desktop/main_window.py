@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import describe
+from desktop.export import FORMATS, export_widget
 from desktop.models.groups import GROUP_ROLE, GroupsModel
 from desktop.models.notes import PATH_ROLE, NotesFilter, NotesModel
 from desktop.models.problems import ProblemsModel
@@ -28,6 +29,7 @@ from desktop.views.search_list import MARK_END, MARK_START, SearchList
 from desktop.workers import VaultSession
 from store import query
 from store.coverage_facts import note_coverage
+from store.locations import documents_dir
 from store.render import make_resolver, render_body
 
 RECENT_MAX = 8
@@ -54,6 +56,7 @@ class MainWindow(QMainWindow):
         self._first_note = ""
         self._quiet_selection = False
         self._list_place: tuple[str | None, str | None] = (None, None)
+        self._problems_shown: bool | None = None  # while the map page hides the problems panel
         self._search_serial = itertools.count(1)
         self._latest_search = 0
         self._reload_pending = False
@@ -168,6 +171,10 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.editor_action)
         menu.addAction(self.reveal_action)
+        menu.addSeparator()
+        export = menu.addMenu("&Export")
+        for label, part in (("Coverage Map &and Run…", "map-and-run"), ("Coverage &Map…", "map"), ("&Run…", "run")):
+            export.addAction(action(label, lambda part=part: self.export_view(part)))
         menu.addSeparator()
         menu.addAction(action("&Quit", self.close, QKeySequence.StandardKey.Quit))
         go = self.menuBar().addMenu("&Go")
@@ -415,7 +422,15 @@ class MainWindow(QMainWindow):
             self.note_list.scrollTo(proxy_index)
 
     def _page_changed(self, _index: int | None = None) -> None:
-        """The map is read when it is shown, and again on each change while it is."""
+        """The map is read when it is shown, and again on each change while it is. The problems
+        panel belongs to the notes page: the map and the run need the room (on a projector too)."""
+        on_map = self.pages.currentWidget() is self.map_and_run
+        if on_map and self._problems_shown is None:
+            self._problems_shown = self.problem_dock.isVisible()
+            self.problem_dock.hide()
+        elif not on_map and self._problems_shown is not None:
+            self.problem_dock.setVisible(self._problems_shown)
+            self._problems_shown = None
         session = self.session
         if self.pages.currentWidget() is self.map_and_run and self.map_and_run.stale and session and session.readers:
             self.map_and_run.refresh()
@@ -549,6 +564,24 @@ class MainWindow(QMainWindow):
             "computer and are never changed by reading them.</p>",
         )
 
+    def export_view(self, part: str, path: Path | None = None) -> Path | None:
+        """Save the map, the run or both as PNG, SVG or PDF (asked for when `path` is None)."""
+        widget = {"map-and-run": self.map_and_run, "map": self.map_and_run.map, "run": self.map_and_run.run}[part]
+        self.pages.setCurrentWidget(self.map_and_run)
+        if path is None:
+            name = f"{self.vault.name if self.vault else 'Substrate'} {part.replace('-', ' ')} {dt.date.today()}.png"
+            chosen, _filter = QFileDialog.getSaveFileName(self, "Export", str(documents_dir() / name), ";;".join(FORMATS.values()))
+            if not chosen:
+                return None
+            path = Path(chosen)
+        try:
+            saved = export_widget(widget, path, f"Substrate — {part.replace('-', ' ')}")
+        except Exception as exc:  # a full disk or a folder one may not write to: said in words
+            self.show_error(exc, "exporting")
+            return None
+        self.message_bar.show_message(f"Saved {saved.name} in {saved.parent}.", "info")
+        return saved
+
     def show_error(self, exc: BaseException, doing: str = "") -> None:
         self.message_bar.show_message(describe(exc, doing), "error")
 
@@ -570,6 +603,8 @@ class MainWindow(QMainWindow):
                 restore(value)
 
     def closeEvent(self, event) -> None:
+        if self._problems_shown is not None:  # remember the panel as the notes page has it
+            self.problem_dock.setVisible(self._problems_shown)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())

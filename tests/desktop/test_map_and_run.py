@@ -43,6 +43,7 @@ def test_the_map_shows_the_coverage_engines_numbers_for_every_area_and_motion(qt
 
 def test_clicking_a_cell_lists_its_notes_and_a_row_opens_the_note(qtbot, window, sample_vault):
     open_map(qtbot, window, sample_vault)
+    assert not window.problem_dock.isVisible()  # the map and the run take the room
     page = window.map_and_run.map
     model = page.map_model
     row = next(r for r in range(model.rowCount()) if model.index(r, 0).data(CELL_ROLE) == ("seam", "all"))
@@ -51,7 +52,7 @@ def test_clicking_a_cell_lists_its_notes_and_a_row_opens_the_note(qtbot, window,
     assert titles and all(n.motion == "b2c" and n.type == "seam" for n in page.cell_notes.rows)
     page.cell_tab.activated.emit(page.cell_notes.index(0, 0))
     qtbot.waitUntil(lambda: window.note_view.path == page.cell_notes.rows[0].path, timeout=10000)
-    assert window.pages.currentIndex() == 0  # back on the notes page, reading it
+    assert window.pages.currentIndex() == 0 and window.problem_dock.isVisible()  # back on the notes page, reading it
 
 
 def test_stepping_the_run_lights_up_exactly_the_notes_each_event_reads(qtbot, window, sample_vault):
@@ -103,3 +104,23 @@ def test_a_note_written_on_disk_changes_the_map(qtbot, window, sample_vault):
     write(sample_vault, "data/Account.md", "---\ntype: data_object\nmotion: b2b\n---\nThe account record.\n")
     qtbot.waitUntil(lambda: shown()[1] == "1 note" or shown()[1].endswith("\n1 note"), timeout=10000)
     assert shown()[0] < 0.5  # a stub, far from complete
+
+
+def test_the_map_and_run_export_as_png_svg_and_pdf(qtbot, window, sample_vault, tmp_path):
+    from xml.etree import ElementTree
+
+    from PySide6.QtGui import QImage
+
+    open_map(qtbot, window, sample_vault)
+    size = (window.map_and_run.width(), window.map_and_run.height())
+    png = window.export_view("map-and-run", tmp_path / "both.png")
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == size  # as the view was on screen
+    assert "Saved both.png" in window.message_bar.text()
+    svg = window.export_view("map", tmp_path / "map.svg")
+    root = ElementTree.parse(svg).getroot()
+    assert root.tag.endswith("svg") and "The brain knows" in "".join(root.itertext())
+    pdf = window.export_view("run", tmp_path / "run.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
+    assert window.export_view("map", tmp_path / "map.docx") is None
+    assert "PNG, SVG or PDF" in window.message_bar.text() and window.message_bar.kind == "error"

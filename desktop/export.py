@@ -1,0 +1,75 @@
+"""Saving what a view shows as PNG, SVG or PDF: for a slide, a wiki page or a printed handout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPoint, QRect, QSizeF
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QWidget
+
+from store.errors import SubstrateError
+
+FORMATS = {".png": "PNG image (*.png)", ".svg": "SVG drawing (*.svg)", ".pdf": "PDF document (*.pdf)"}
+
+
+class ExportError(SubstrateError):
+    pass
+
+
+def export_widget(widget: QWidget, path: Path, title: str = "Substrate") -> Path:
+    """Draw `widget` as it is on screen into `path`; the format follows the file's suffix."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ExportError(f"Substrate can save a view as PNG, SVG or PDF, not as “{path.suffix or 'no suffix'}”.")
+    if suffix == ".png":
+        saved = widget.grab().save(str(path), "PNG")
+    elif suffix == ".svg":
+        saved = _svg(widget, path, title)
+    else:
+        saved = _pdf(widget, path, title)
+    if not saved or not path.exists():
+        raise ExportError(f"Could not write {path}: check that the folder exists and you may write to it.")
+    return path
+
+
+def _svg(widget: QWidget, path: Path, title: str) -> bool:
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(widget.size())
+    generator.setViewBox(QRect(0, 0, widget.width(), widget.height()))
+    generator.setTitle(title)
+    generator.setDescription("Exported from Substrate")
+    return _paint(generator, lambda painter: widget.render(painter, QPoint(0, 0)))
+
+
+def _pdf(widget: QWidget, path: Path, title: str) -> bool:
+    """One page the shape of the view (landscape for a wide one), the view scaled to fill it."""
+    writer = QPdfWriter(str(path))
+    writer.setTitle(title)
+    writer.setCreator("Substrate")
+    writer.setResolution(96)
+    writer.setPageLayout(QPageLayout(QPageSize(QSizeF(widget.width(), widget.height()), QPageSize.Unit.Point),
+                                     QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    page = writer.pageLayout().paintRectPixels(writer.resolution())
+    scale = min(page.width() / max(1, widget.width()), page.height() / max(1, widget.height()))
+
+    def draw(painter: QPainter) -> None:
+        painter.scale(scale, scale)
+        widget.render(painter, QPoint(0, 0))
+
+    return _paint(writer, draw)
+
+
+def _paint(device, draw) -> bool:
+    """Begin, draw, and always end: a painter left open on a device crashes Qt when it goes."""
+    painter = QPainter()
+    if not painter.begin(device):
+        return False
+    try:
+        draw(painter)
+    finally:
+        ended = painter.end()
+    return ended
