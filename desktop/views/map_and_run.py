@@ -8,12 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
 
 from desktop.views.map_page import MapPage
 from desktop.views.run_panel import RunPanel, load_run
 from store import blueprint as blueprints
 from store.coverage_facts import CoverageKeeper
+from store.graph import layout, read_graph
 from store.program import list_programs
 from store.simulate import Scenario
 
@@ -36,24 +37,32 @@ class MapAndRun(QSplitter):
         self._serial = itertools.count(1)
         self._latest_run = 0
         self.map = MapPage(self)
+        self.graph = None  # the graph view, made when first shown (it brings pyqtgraph and numpy)
+        self.graph_stale = True
+        self._positions: dict[str, tuple[float, float]] = {}  # the graph's picture, kept across changes
+        self.left = QTabWidget(objectName="map-tabs", documentMode=True)
+        self.left.addTab(self.map, "Coverage map")
+        self.left.addTab(QWidget(), "Brain graph")
+        self.left.currentChanged.connect(lambda _i: self._show_graph_if_chosen())
         self.run = RunPanel(self)
-        self.addWidget(self.map)
+        self.addWidget(self.left)
         self.addWidget(self.run)
         self.setStretchFactor(0, 1)
         self.setStretchFactor(1, 1)
         self.map.noteRequested.connect(self.noteRequested)
         self.run.noteRequested.connect(self.noteRequested)
-        self.run.highlightChanged.connect(self.map.set_highlight)
+        self.run.highlightChanged.connect(self._highlight)
         self.run.runRequested.connect(self._run)
 
     def open_vault(self, vault: Path) -> None:
-        self.vault, self.keeper, self.stale = vault, CoverageKeeper(), True
+        self.vault, self.keeper, self.stale, self.graph_stale = vault, CoverageKeeper(), True, True
         self.run.result = None
+        self._positions = {}
 
     def changed(self, paths) -> None:
         """Notes changed on disk: judge them again next time the map is read."""
         self.keeper.changed(paths)
-        self.stale = True
+        self.stale = self.graph_stale = True
 
     def refresh(self) -> None:
         """Read the map and the programs again, then the chosen program's run."""
@@ -74,6 +83,52 @@ class MapAndRun(QSplitter):
             self.run.set_programs(programs, preferred=next((path for path, _title in programs if path in both), None))
             if had:
                 self.run.request()  # the notes it reads may have changed
+
+        self._read(work, shown)
+        self._show_graph_if_chosen()
+
+    def _highlight(self, paths) -> None:
+        self.map.set_highlight(paths)
+        if self.graph is not None:
+            self.graph.set_highlight(paths)
+
+    def _show_graph_if_chosen(self) -> None:
+        if self.left.currentIndex() != 1 or self.vault is None:
+            return
+        if self.graph is None:
+            from desktop.views.graph_view import GraphView
+
+            self.graph = GraphView()
+            self.graph.noteRequested.connect(self.noteRequested)
+            self.left.blockSignals(True)
+            self.left.removeTab(1)
+            self.left.addTab(self.graph, "Brain graph")
+            self.left.setCurrentIndex(1)
+            self.left.blockSignals(False)
+            if self.run.current_event():
+                self.graph.set_highlight(self.run.current_event().notes)
+        if self.graph_stale:
+            self.refresh_graph()
+
+    def refresh_graph(self) -> None:
+        """Read the graph and lay it out off the UI thread; notes keep their places across changes."""
+        self.graph_stale = False
+        vault, keeper, day, known = self.vault, self.keeper, self.today or dt.date.today(), dict(self._positions)
+        drawn = self.graph.graph
+
+        def work(db):
+            graph = read_graph(db, keeper.report(db, blueprints.load(vault), day))
+            if drawn is not None and (drawn.keys, drawn.edges) == (graph.keys, graph.edges):
+                return graph, None  # the same picture: a note's text changed, not its links
+            start = {i: known[key] for i, key in enumerate(graph.keys) if key in known}
+            return graph, layout(len(graph.keys), [(a, b) for a, b, _rel in graph.edges], start)
+
+        def shown(result) -> None:
+            graph, positions = result
+            if positions is None:
+                positions = self.graph.positions
+            self._positions = {key: tuple(xy) for key, xy in zip(graph.keys, positions)}
+            self.graph.set_graph(graph, positions)
 
         self._read(work, shown)
 

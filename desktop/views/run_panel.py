@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from desktop.models.coverage import Column, RowsModel
-from desktop.views.tables import over_under, row_list
+from desktop.views.tables import fill_choices, over_under, row_list
 from desktop.views.timeline import TimelineView
 from store import blueprint as blueprints
 from store.brain import open_simulation
@@ -201,8 +201,8 @@ class RunPanel(QWidget):
             return  # an answer for a program no longer chosen
         same_run = self.result is not None and self.result.program == result.program and self.result.run.events == result.run.events
         self.result = result
-        self._fill_choices(self.absent_box, result.people, "nobody")
-        self._fill_choices(self.down_box, result.systems, "none")
+        fill_choices(self.absent_box, [(NOBODY, "— nobody —"), *result.people])
+        fill_choices(self.down_box, [(NOBODY, "— none —"), *result.systems])
         self.impact = None
         self.timeline.set_run(result.run)
         self.summary.setText(_summary(result, None))
@@ -277,18 +277,6 @@ class RunPanel(QWidget):
         if numbers:
             self.position = (telling or numbers)[0]
             self._show_position()
-
-    def _fill_choices(self, box: QComboBox, choices, none_word: str) -> None:
-        wanted = [(NOBODY, f"— {none_word} —"), *choices]
-        if [(box.itemData(i), box.itemText(i)) for i in range(box.count())] == wanted:
-            return
-        chosen = box.currentData()
-        box.blockSignals(True)
-        box.clear()
-        for data, text in wanted:
-            box.addItem(text, data)
-        box.setCurrentIndex(max(0, box.findData(chosen)))
-        box.blockSignals(False)
 
     def _set_enabled(self, enabled: bool) -> None:
         for widget in (self.play_button, self.step_button, self.reset_button, self.speed_box, self.absent_box, self.down_box):

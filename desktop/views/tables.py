@@ -1,11 +1,11 @@
-"""Read-only lists of rows, and how the coverage map and the run stack them."""
+"""Read-only lists of rows, the choices beside them, and how the coverage map and the run stack them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSplitter, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from desktop.models.notes import PATH_ROLE
 
@@ -67,3 +67,17 @@ def over_under(top: list[tuple[QWidget, int]], bottom: QWidget, ratio: tuple[int
     splitter.setStretchFactor(0, ratio[0])
     splitter.setStretchFactor(1, ratio[1])
     return splitter
+
+
+def fill_choices(box: QComboBox, wanted: list[tuple[str, str]]) -> None:
+    """Offer (data, text) choices, keeping the chosen one when it is still offered; quietly, so a
+    refresh is not taken for the person choosing."""
+    if [(box.itemData(i), box.itemText(i)) for i in range(box.count())] == wanted:
+        return
+    chosen = box.currentData()
+    box.blockSignals(True)
+    box.clear()
+    for data, text in wanted:
+        box.addItem(text, data)
+    box.setCurrentIndex(max(0, box.findData(chosen)))
+    box.blockSignals(False)

@@ -5,6 +5,8 @@
 1. Ready: from opening an already indexed N-note vault on the map page to the heat map and the
    run's timeline on screen (and, later, the fix-first list).
 2. One step of the run: the click to the map, timeline and event log repainted.
+3. The brain graph: read and laid out in the background, then the paint time of one frame while
+   panning, with every note in view and zoomed in.
 """
 
 from __future__ import annotations
@@ -76,6 +78,25 @@ def main(n: int, steps: int) -> None:
             app.processEvents()  # the map, timeline and log repaint
             step_ms.append((time.perf_counter() - begun) * 1000)
         run = panel.result.run
+
+        started = time.perf_counter()
+        window.map_and_run.left.setCurrentIndex(1)
+        graph_ready = wait_until(lambda: window.map_and_run.graph is not None and window.map_and_run.graph.graph is not None)
+        view = window.map_and_run.graph
+        frames = {}
+        for zoom in ("every note", "zoomed in"):
+            box = view.plot.getViewBox()
+            if zoom == "zoomed in":
+                box.scaleBy((0.08, 0.08))
+            app.processEvents()
+            took = []
+            for k in range(40):
+                box.translateBy(x=(box.viewRange()[0][1] - box.viewRange()[0][0]) * 0.01 * (1 if k % 20 < 10 else -1))
+                begun = time.perf_counter()
+                view.plot.viewport().repaint()
+                took.append((time.perf_counter() - begun) * 1000)
+            frames[zoom] = sorted(took)
+        nodes, links = len(view.graph.keys), len(view.graph.edges)
         window.close_session()
 
     ordered = sorted(step_ms)
@@ -85,6 +106,10 @@ def main(n: int, steps: int) -> None:
     print(f"run on screen            {run_ready:.0f} ms (painted {painted:.0f} ms); fix-first list {fix_first:.0f} ms")
     print(f"one step of the run      p50 {statistics.median(step_ms):.1f} ms, p95 {ordered[int(len(ordered) * 0.95)]:.1f} ms, "
           f"worst {ordered[-1]:.1f} ms (click to map, timeline and log repainted)")
+    print(f"brain graph              {nodes:,} notes and ghosts, {links:,} links: read and laid out in the background in {graph_ready / 1000:.1f} s")
+    for zoom, took in frames.items():
+        print(f"  one frame while panning, {zoom:10}  p50 {statistics.median(took):.1f} ms, p95 {took[int(len(took) * 0.95)]:.1f} ms"
+              f"  (~{1000 / max(0.1, statistics.median(took)):.0f} frames/s)")
 
 
 if __name__ == "__main__":

@@ -124,3 +124,47 @@ def test_the_map_and_run_export_as_png_svg_and_pdf(qtbot, window, sample_vault, 
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
     assert window.export_view("map", tmp_path / "map.docx") is None
     assert "PNG, SVG or PDF" in window.message_bar.text() and window.message_bar.kind == "error"
+
+
+def open_graph(qtbot, window, vault):
+    open_map(qtbot, window, vault)
+    window.map_and_run.left.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: window.map_and_run.graph is not None and window.map_and_run.graph.graph is not None, timeout=15000)
+    return window.map_and_run.graph
+
+
+def test_the_brain_graph_draws_every_note_and_ghost_and_filters_them(qtbot, window, sample_vault):
+    view = open_graph(qtbot, window, sample_vault)
+    graph = view.graph
+    report = window.map_and_run.map.report
+    assert len(view.visible_keys()) == 87 + len(report.known_unknowns) == len(graph.keys)
+    assert sum(1 for k in graph.keys if k.startswith("unwritten:")) == len(report.known_unknowns)
+    assert view.positions.shape == (len(graph.keys), 2) and len({tuple(xy) for xy in view.positions}) == len(graph.keys)
+    view.type_box.setCurrentIndex(view.type_box.findData("seam"))
+    assert len(view.visible_keys()) == 10 and all(k.startswith("seams/") for k in view.visible_keys())
+    view.type_box.setCurrentIndex(0)
+    view.state_box.setCurrentIndex(view.state_box.findData("known_unknown"))
+    assert {k for k in view.visible_keys()} == {k for k in graph.keys if k.startswith("unwritten:")}
+    view.state_box.setCurrentIndex(0)
+    view.select("seams/Marketo to Salesforce Lead Sync.md")
+    view.scope_box.setCurrentText("Around the selected note")
+    expected = {"seams/Marketo to Salesforce Lead Sync.md", "systems/Marketo.md", "systems/Salesforce.md", "people/Priya Shah.md"}
+    assert expected <= set(view.visible_keys()) and len(view.visible_keys()) < len(graph.keys)
+    around = {graph.keys[i] for i in graph.neighbourhood("seams/Marketo to Salesforce Lead Sync.md", 1)}
+    assert set(view.visible_keys()) == around
+    view.depth_box.setValue(2)
+    assert len(view.visible_keys()) > len(around)
+    with qtbot.waitSignal(view.noteRequested, timeout=1000) as opened:
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert opened.args == ["seams/Marketo to Salesforce Lead Sync.md"]
+
+
+def test_the_graph_rings_the_notes_the_run_reads(qtbot, window, sample_vault):
+    view = open_graph(qtbot, window, sample_vault)
+    panel = window.map_and_run.run
+    event = next(e for e in panel.result.run.events if e.notes)
+    while panel.current_event() != event:
+        panel.step()
+    ringed = {tuple(spot.pos()) for spot in view.rings.points()}
+    index = view.graph.index_of()
+    assert ringed == {tuple(view.positions[index[p]]) for p in event.notes if p in index}
