@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -226,7 +227,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.vault.name} — Substrate")
         self.history, self.position = [], -1
         self._update_navigation()
-        self.map_and_run.open_vault(self.vault)
+        saved = self.settings.value(f"vaults/{self._vault_key()}/graph", "", str)
+        self.map_and_run.open_vault(self.vault, json.loads(saved) if saved else {})
         self.notes.set_rows([])
         self.groups.set_groups([])
         self.problems.set_problems([])
@@ -593,6 +595,8 @@ class MainWindow(QMainWindow):
     def _save_position(self) -> None:
         if getattr(self, "vault", None) and self.current_path():
             self.settings.setValue(f"vaults/{self._vault_key()}/note", self.current_path())
+        if getattr(self, "vault", None) and self.map_and_run.graph is not None:
+            self.settings.setValue(f"vaults/{self._vault_key()}/graph", json.dumps(self.map_and_run.graph.filters()))
 
     def _restore_layout(self) -> None:
         if self.settings.value("window/state") is None:  # first start: a short problems panel

@@ -39,6 +39,7 @@ class MapAndRun(QSplitter):
         self.map = MapPage(self)
         self.graph = None  # the graph view, made when first shown (it brings pyqtgraph and numpy)
         self.graph_stale = True
+        self.graph_filters: dict = {}
         self._positions: dict[str, tuple[float, float]] = {}  # the graph's picture, kept across changes
         self.left = QTabWidget(objectName="map-tabs", documentMode=True)
         self.left.addTab(self.map, "Coverage map")
@@ -54,10 +55,14 @@ class MapAndRun(QSplitter):
         self.run.highlightChanged.connect(self._highlight)
         self.run.runRequested.connect(self._run)
 
-    def open_vault(self, vault: Path) -> None:
+    def open_vault(self, vault: Path, graph_filters: dict | None = None) -> None:
+        """`graph_filters`: the graph's filters as this vault last had them."""
         self.vault, self.keeper, self.stale, self.graph_stale = vault, CoverageKeeper(), True, True
         self.run.result = None
         self._positions = {}
+        self.graph_filters = graph_filters or {}
+        if self.graph is not None:
+            self.graph.graph = None
 
     def changed(self, paths) -> None:
         """Notes changed on disk: judge them again next time the map is read."""
@@ -125,10 +130,13 @@ class MapAndRun(QSplitter):
 
         def shown(result) -> None:
             graph, positions = result
+            first = self.graph.graph is None
             if positions is None:
                 positions = self.graph.positions
             self._positions = {key: tuple(xy) for key, xy in zip(graph.keys, positions)}
             self.graph.set_graph(graph, positions)
+            if first and self.graph_filters:
+                self.graph.set_filters(self.graph_filters)
 
         self._read(work, shown)
 

@@ -168,3 +168,24 @@ def test_the_graph_rings_the_notes_the_run_reads(qtbot, window, sample_vault):
     ringed = {tuple(spot.pos()) for spot in view.rings.points()}
     index = view.graph.index_of()
     assert ringed == {tuple(view.positions[index[p]]) for p in event.notes if p in index}
+
+
+def test_the_graphs_filters_are_remembered_per_vault(qtbot, tmp_path, sample_vault):
+    from PySide6.QtCore import QSettings
+
+    from desktop.main_window import MainWindow
+
+    def window_on(settings_file):
+        made = MainWindow(QSettings(str(settings_file), QSettings.Format.IniFormat), db_path=tmp_path / "index.sqlite")
+        qtbot.addWidget(made)
+        made.show()
+        return made
+
+    first = window_on(tmp_path / "graph.ini")
+    view = open_graph(qtbot, first, sample_vault)
+    view.type_box.setCurrentIndex(view.type_box.findData("person"))
+    first.close()
+    second = window_on(tmp_path / "graph.ini")
+    again = open_graph(qtbot, second, sample_vault)
+    assert again.filters()["type"] == "person" and len(again.visible_keys()) == 12
+    second.close()
