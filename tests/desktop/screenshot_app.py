@@ -25,7 +25,7 @@ def main(vault: Path, out: Path, sizes: list[str]) -> int:
     window = MainWindow(QSettings(str(out / "settings.ini"), QSettings.Format.IniFormat), db_path=out / "index.sqlite")
     window.show()
     window.open_vault(vault, "This is a sample brain: the marketing context of Harbor, a made-up company, with the gaps a real one has.")
-    pending = [(page, size) for page in ("main-window", "map-and-run") for size in sizes]
+    pending = [(page, size) for page in ("main-window", "map-and-run", "brain-graph") for size in sizes]
     failures = []
 
     def ready(page: str) -> bool:
@@ -33,6 +33,8 @@ def main(vault: Path, out: Path, sizes: list[str]) -> int:
             return False
         if page == "main-window":
             return window.note_view.path == NOTE
+        if page == "brain-graph":
+            return window.map_and_run.graph is not None and window.map_and_run.graph.graph is not None
         return window.map_and_run.run.impact is not None and window.map_and_run.map.map_model.rowCount() > 0
 
     def step() -> None:
@@ -40,11 +42,12 @@ def main(vault: Path, out: Path, sizes: list[str]) -> int:
         if window.session is not None and window.session.live and window.current_path() != NOTE:
             window.navigate(NOTE)
         window.pages.setCurrentIndex(0 if page == "main-window" else 1)
+        window.map_and_run.left.setCurrentIndex(1 if page == "brain-graph" else 0)
         if not ready(page):
             QTimer.singleShot(100, step)
             return
         pending.pop(0)
-        if page == "map-and-run":
+        if page != "main-window":
             show_a_telling_moment(window.map_and_run.run)
         width, height = map(int, size.split("x"))
         window.resize(width, height)

@@ -46,7 +46,7 @@ def test_window_and_map_screenshots_at_laptop_and_desktop_sizes(x_display, sampl
     done = subprocess.run([sys.executable, str(Path(__file__).with_name("screenshot_app.py")), str(sample_vault), str(work), *SIZES],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    for name, size in ((page, size) for page in ("main-window", "map-and-run") for size in SIZES):
+    for name, size in ((page, size) for page in ("main-window", "map-and-run", "brain-graph") for size in SIZES):
         shot = work / f"{name}-{size}.png"
         image = QImage(str(shot))
         width, height = map(int, size.split("x"))
