@@ -7,12 +7,13 @@ import itertools
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
 
 from desktop.views.map_page import MapPage
-from desktop.views.run_panel import RunPanel, load_run
+from desktop.views.run_panel import RunPanel, chances, load_run
 from store import blueprint as blueprints
+from store import history
 from store.coverage_facts import CoverageKeeper
 from store.graph import layout, read_graph
 from store.program import list_programs
@@ -54,6 +55,8 @@ class MapAndRun(QSplitter):
         self.run.noteRequested.connect(self.noteRequested)
         self.run.highlightChanged.connect(self._highlight)
         self.run.runRequested.connect(self._run)
+        self.map.lists.currentChanged.connect(self._read_history_if_shown)
+        self._history_timer = QTimer(self, interval=3000, timeout=lambda: self._read_history_if_shown(self.map.lists.currentIndex()))
 
     def open_vault(self, vault: Path, graph_filters: dict | None = None) -> None:
         """`graph_filters`: the graph's filters as this vault last had them."""
@@ -79,11 +82,12 @@ class MapAndRun(QSplitter):
         def work(db):
             # A program that runs B2B and B2C at once shows the most; it is the one chosen first.
             both = {path for (path,) in db.execute("SELECT path FROM notes WHERE type = 'program' AND motion = 'shared'")}
-            return keeper.report(db, blueprints.load(vault), day), list_programs(db), both
+            return keeper.report(db, blueprints.load(vault), day), list_programs(db), both, history.read(db)
 
         def shown(result) -> None:
-            report, programs, both = result
+            report, programs, both, points = result
             self.map.set_report(report)
+            self.map.set_history(points)
             had = self.run.result is not None
             self.run.set_programs(programs, preferred=next((path for path, _title in programs if path in both), None))
             if had:
@@ -91,6 +95,16 @@ class MapAndRun(QSplitter):
 
         self._read(work, shown)
         self._show_graph_if_chosen()
+
+    def _read_history_if_shown(self, index: int) -> None:
+        """The watcher takes coverage snapshots when the vault goes quiet (at most one a minute),
+        without a change to announce: while the trend is on screen, it is read every few seconds."""
+        shown = self.map.lists.tabText(index) == "Trend" and self.vault is not None and self.isVisible()
+        if not shown:
+            self._history_timer.stop()
+            return
+        self._history_timer.start()
+        self._read(lambda db: history.read(db), self.map.set_history)
 
     def _highlight(self, paths) -> None:
         self.map.set_highlight(paths)
@@ -140,6 +154,10 @@ class MapAndRun(QSplitter):
 
         self._read(work, shown)
 
+    def _impact_shown(self, result, impact) -> None:
+        self.run.show_impact(result, impact)
+        self._read(lambda _db: chances(result, impact), lambda found: self.run.show_chances(result, *found))
+
     def _run(self, program: str, scenario: Scenario) -> None:
         serial = self._latest_run = next(self._serial)
         vault, day = self.vault, self.today
@@ -147,6 +165,6 @@ class MapAndRun(QSplitter):
         def shown(result) -> None:
             if serial == self._latest_run:
                 self.run.show_result(result)
-                self._read(lambda _db: result.simulation.impact(scenario), lambda impact: self.run.show_impact(result, impact))
+                self._read(lambda _db: result.simulation.impact(scenario), lambda impact: self._impact_shown(result, impact))
 
         self._read(lambda db: load_run(db, vault, program, scenario, day), shown)

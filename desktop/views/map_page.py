@@ -15,7 +15,7 @@ from desktop.models.coverage import (
 from desktop.views.tables import over_under, row_list
 from store.coverage import CoverageReport
 
-PLACES = ("note", "system", "doc", "dashboard", "email", "slack", "head")
+CHART_TABS = ("Where it lives", "Trend")  # made when first shown: charts bring pyqtgraph
 
 
 class HeatDelegate(QStyledItemDelegate):
@@ -86,17 +86,18 @@ class MapPage(QWidget):
             Column("Sole owner of", lambda p: len(p.sole_owner_of), lambda p: "\n".join(p.sole_owner_of)),
             Column("Knowledge in their head", lambda p: len(p.held_in_head), lambda p: "\n".join(p.held_in_head)),
         ], lambda p: p.path, self)
-        self.places = RowsModel([Column("Area", lambda row: row[0])] + [
-            Column(place, lambda row, place=place: row[1].get(place) or "") for place in PLACES
-        ], lambda row: None, self)
 
         self.lists = QTabWidget(objectName="coverage-lists")
         self.cell_tab = row_list(self.cell_notes, "cell-notes", self.noteRequested.emit)
         self.lists.addTab(self.cell_tab, "In this cell")
         for model, name, title in ((self.unknowns, "unknowns", "Known unknowns"), (self.trapped, "trapped", "Trapped"),
-                                   (self.stale, "stale", "Stale"), (self.bus, "bus-factor", "Bus factor"),
-                                   (self.places, "where-it-lives", "Where it lives")):
+                                   (self.stale, "stale", "Stale"), (self.bus, "bus-factor", "Bus factor")):
             self.lists.addTab(row_list(model, name, self.noteRequested.emit), title)
+        self.charts: dict[str, QWidget] = {}
+        self.history: list = []
+        for title in CHART_TABS:
+            self.lists.addTab(QWidget(), title)
+        self.lists.currentChanged.connect(self._make_chart_if_chosen)
 
         splitter = over_under([(self.headline, 0), (self.subline, 0), (self.map_view, 1)], self.lists, (3, 2))
         layout = QVBoxLayout(self)
@@ -118,12 +119,34 @@ class MapPage(QWidget):
         self.trapped.set_rows(report.trapped)
         self.stale.set_rows(report.stale)
         self.bus.set_rows([p for p in report.bus_factor if p.orphaned])
-        labels = {a.type: a.label for a in report.areas}
-        self.places.set_rows([(labels.get(kind, kind), places) for kind, places in report.where_it_lives.items() if places])
+        if "Where it lives" in self.charts:
+            self.charts["Where it lives"].set_report(report)
         if self.cell is None and self.map_model.rowCount():
             self.map_view.setCurrentIndex(self.map_model.index(0, 0))
         else:
             self._show_cell()
+
+    def set_history(self, points) -> None:
+        self.history = list(points)
+        if "Trend" in self.charts:
+            self.charts["Trend"].set_history(self.history)
+
+    def _make_chart_if_chosen(self, index: int) -> None:
+        title = self.lists.tabText(index)
+        if title not in CHART_TABS or title in self.charts:
+            return
+        from desktop.views.charts import PlacesChart, TrendChart
+
+        chart = self.charts[title] = PlacesChart() if title == "Where it lives" else TrendChart()
+        self.lists.blockSignals(True)
+        self.lists.removeTab(index)
+        self.lists.insertTab(index, chart, title)
+        self.lists.setCurrentIndex(index)
+        self.lists.blockSignals(False)
+        if title == "Trend":
+            chart.set_history(self.history)
+        elif self.report is not None:
+            chart.set_report(self.report)
 
     def set_highlight(self, paths) -> None:
         self.map_model.set_highlight(paths)

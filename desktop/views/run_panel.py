@@ -15,7 +15,9 @@ from desktop.views.tables import fill_choices, over_under, row_list
 from desktop.views.timeline import TimelineView
 from store import blueprint as blueprints
 from store.brain import open_simulation
-from store.simulate import Event, GapImpact, Impact, Run, Scenario, Simulation, format_hours, gap_effect_words, outcome_words
+from store.simulate import (
+    Event, GapImpact, Impact, MonteCarlo, Run, Scenario, Simulation, format_hours, gap_effect_words, outcome_words,
+)
 
 SPEEDS = (("½×", 900), ("1×", 450), ("2×", 220), ("4×", 110))  # milliseconds between events
 EVENT_WORDS = {"start": "starts", "escalate": "asks a person", "assume": "assumes", "resume": "resumes", "finish": "finishes", "block": "blocked"}
@@ -43,6 +45,16 @@ def load_run(db, vault: Path, program: str, scenario: Scenario, today: dt.date |
     people = tuple(sorted(((p, titles.get(p, p)) for p in simulation.context.responders), key=lambda pair: pair[1].casefold()))
     systems = {ref.path: ref.target for step in simulation.program.steps for ref in step.uses if ref.path}
     return RunResult(program, scenario, simulation, run, baseline, people, tuple(sorted(systems.items(), key=lambda pair: pair[1].casefold())))
+
+
+def chances(result: RunResult, impact: Impact, runs: int = 1000) -> tuple[MonteCarlo, str]:
+    """The Monte Carlo of the run as shown; when it never finishes, of the run with the first
+    fixes made, so the chart says what those fixes buy."""
+    found = result.simulation.monte_carlo(runs, seed=0, scenario=result.scenario)
+    if found.finished or not impact.fix_first:
+        return found, "As shown"
+    fixed = result.scenario.fixing(*impact.fix_first)
+    return result.simulation.monte_carlo(runs, seed=0, scenario=fixed), f"Once the first {len(impact.fix_first)} fixes are made"
 
 
 class GapsModel(RowsModel):
@@ -157,6 +169,10 @@ class RunPanel(QWidget):
         self.tabs = QTabWidget(objectName="run-tabs")
         self.tabs.addTab(fixes, "Fix first · what if")
         self.tabs.addTab(self.event_list, "Event log")
+        self.chances: tuple[MonteCarlo, str] | None = None
+        self.chances_chart = None  # made when its tab is first shown (pyqtgraph)
+        self.tabs.addTab(QWidget(), "Chances")
+        self.tabs.currentChanged.connect(self._make_chart_if_chosen)
 
         splitter = over_under([(self.summary, 0), (self.timeline, 1), (self.clock_label, 0)], self.tabs)
         layout = QVBoxLayout(self)
@@ -203,7 +219,7 @@ class RunPanel(QWidget):
         self.result = result
         fill_choices(self.absent_box, [(NOBODY, "— nobody —"), *result.people])
         fill_choices(self.down_box, [(NOBODY, "— none —"), *result.systems])
-        self.impact = None
+        self.impact, self.chances = None, None
         self.timeline.set_run(result.run)
         self.summary.setText(_summary(result, None))
         self.what_if.setText(_what_if(result))
@@ -219,6 +235,27 @@ class RunPanel(QWidget):
         self.gaps.fixed &= {g.key for g in impact.gaps} | set(result.scenario.assume_fixed)
         self.gaps.set_rows(_with_assumed(impact.gaps, result.scenario, {g.key: g for g in self.gaps.rows}))
         self.summary.setText(_summary(result, impact))
+
+    def show_chances(self, result: RunResult, found: MonteCarlo, label: str) -> None:
+        if result is not self.result:
+            return
+        self.chances = (found, label)
+        if self.chances_chart is not None:
+            self.chances_chart.set_chances(found, label)
+
+    def _make_chart_if_chosen(self, index: int) -> None:
+        if self.tabs.tabText(index) != "Chances" or self.chances_chart is not None:
+            return
+        from desktop.views.charts import ChancesChart
+
+        self.chances_chart = ChancesChart()
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, self.chances_chart, "Chances")
+        self.tabs.setCurrentIndex(index)
+        self.tabs.blockSignals(False)
+        if self.chances:
+            self.chances_chart.set_chances(*self.chances)
 
     # --- playing -----------------------------------------------------------------------------
 

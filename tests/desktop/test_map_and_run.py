@@ -189,3 +189,25 @@ def test_the_graphs_filters_are_remembered_per_vault(qtbot, tmp_path, sample_vau
     again = open_graph(qtbot, second, sample_vault)
     assert again.filters()["type"] == "person" and len(again.visible_keys()) == 12
     second.close()
+
+
+def test_charts_show_where_knowledge_lives_the_trend_and_the_runs_chances(qtbot, window, sample_vault):
+    open_map(qtbot, window, sample_vault)
+    page, panel = window.map_and_run.map, window.map_and_run.run
+    titles = [page.lists.tabText(i) for i in range(page.lists.count())]
+    page.lists.setCurrentIndex(titles.index("Where it lives"))
+    places = page.charts["Where it lives"]
+    report = page.report
+    for place, widths in places.bars.items():
+        assert sum(widths) == sum(p.get(place, 0) for p in report.where_it_lives.values())
+    assert "head" in places.bars and "Slack or email" in places.caption.text()
+    page.lists.setCurrentIndex(titles.index("Trend"))
+    trend = page.charts["Trend"]
+    qtbot.waitUntil(lambda: len(trend.points) >= 1, timeout=10000)  # the first index took a snapshot
+    assert trend.caption.text().startswith("The substrate compounds: 76%")
+    qtbot.waitUntil(lambda: panel.chances is not None, timeout=15000)
+    panel.tabs.setCurrentIndex([panel.tabs.tabText(i) for i in range(panel.tabs.count())].index("Chances"))
+    chart = panel.chances_chart
+    found, label = panel.chances
+    assert label == "Once the first 5 fixes are made" and found.finished == found.runs == 1000  # as is, it never finishes
+    assert chart.chances is found and "finishes in 100% of 1,000 runs" in chart.caption.text()
