@@ -7,6 +7,7 @@ import itertools
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, QUrl, Slot
@@ -28,9 +29,11 @@ from desktop.views.note_page import NotePage
 from desktop.views.note_view import NoteView
 from desktop.views.search_list import MARK_END, MARK_START, SearchList
 from desktop.workers import VaultSession
+from store import blueprint as blueprints
 from store import query
 from store.coverage_facts import note_coverage
 from store.locations import documents_dir
+from store.new_note import NoteExists, create_note, file_name, note_text
 from store.render import make_resolver, render_body
 
 RECENT_MAX = 8
@@ -57,6 +60,7 @@ class MainWindow(QMainWindow):
         self._first_note = ""
         self._quiet_selection = False
         self._list_place: tuple[str | None, str | None] = (None, None)
+        self._open_when_indexed: str | None = None
         self._problems_shown: bool | None = None  # while the map page hides the problems panel
         self._search_serial = itertools.count(1)
         self._latest_search = 0
@@ -129,6 +133,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.message_bar)
         self.map_and_run = MapAndRun(self.read)
         self.map_and_run.noteRequested.connect(self._open_from_map)
+        self.map_and_run.writeRequested.connect(self.write_note)
         self.pages = QTabWidget(objectName="pages", documentMode=True)
         self.pages.addTab(self.splitter, "Notes")
         self.pages.addTab(self.map_and_run, "Coverage map && run")
@@ -294,6 +299,9 @@ class MainWindow(QMainWindow):
         self.updated_label.setText(f"Updated {dt.datetime.now():%H:%M:%S}")
         self.reload_lists()
         paths = changes.paths()
+        if self._open_when_indexed in paths:  # a note just written from the fix-first list
+            self.navigate(self._open_when_indexed)
+            self._open_when_indexed = None
         self.map_and_run.changed(paths)
         self._page_changed()
         current = self.current_path()
@@ -436,6 +444,38 @@ class MainWindow(QMainWindow):
         session = self.session
         if self.pages.currentWidget() is self.map_and_run and self.map_and_run.stale and session and session.readers:
             self.map_and_run.refresh()
+
+    def write_note(self, title: str, why: str = "") -> None:
+        """Write a new note for something the brain links to but nobody has written, in the
+        folder where notes of its type live, from the blueprint's slots; then open it."""
+        vault, report = self.vault, self.map_and_run.map.report
+        unknown = next((n for n in (report.known_unknowns if report else ()) if n.title.casefold() == title.casefold()), None)
+        kind = unknown.type if unknown and unknown.type != "unknown" else None
+
+        def work(db):
+            blueprint = blueprints.load(vault)
+            kind_known = kind if kind in blueprint.types else None
+            row = db.execute("SELECT path FROM notes WHERE type = ? LIMIT 200", [kind_known]).fetchall() if kind_known else []
+            folders = Counter(path.rpartition("/")[0] for (path,) in row)
+            folder = folders.most_common(1)[0][0] if folders else ""
+            try:
+                written = create_note(vault, folder, title, note_text(blueprint, kind_known, title, dt.date.today(), why))
+            except NoteExists:
+                return None, f"{folder}/{file_name(title)}".lstrip("/")
+            return written.relative_to(vault).as_posix(), None
+
+        def done(result) -> None:
+            written, existing = result
+            path = written or existing
+            self._open_when_indexed = path
+            self.pages.setCurrentIndex(0)
+            if written:
+                self.message_bar.show_message(f"Wrote {written}: fill in its blanks in your editor (File ▸ Open Note in Editor, Ctrl+E).", "info")
+            if self.notes.row_of(path) is not None:
+                self._open_when_indexed = None
+                self.navigate(path)
+
+        self.read(work, done)
 
     def _open_from_map(self, path: str) -> None:
         self.pages.setCurrentIndex(0)

@@ -26,6 +26,7 @@ class MapAndRun(QSplitter):
     judged again), the programs, and each run of the chosen program."""
 
     noteRequested = Signal(str)
+    writeRequested = Signal(str, str)  # title, why: a note nobody has written yet
 
     def __init__(self, read: Callable, parent=None):
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -53,6 +54,7 @@ class MapAndRun(QSplitter):
         self.setStretchFactor(1, 1)
         self.map.noteRequested.connect(self.noteRequested)
         self.run.noteRequested.connect(self.noteRequested)
+        self.run.writeRequested.connect(self.writeRequested)
         self.run.highlightChanged.connect(self._highlight)
         self.run.runRequested.connect(self._run)
         self.map.lists.currentChanged.connect(self._read_history_if_shown)

@@ -69,7 +69,7 @@ class GapsModel(RowsModel):
             Column("Unblocks", lambda g: g.unblocks or ""),
             Column("Saves", lambda g: format_hours(g.hours_saved) if g.hours_saved else ""),
             Column("Confidence", lambda g: f"+{g.confidence_gain * 100:.0f}%" if g.confidence_gain > 0 else ""),
-        ], lambda g: g.path, parent)
+        ], lambda g: g.path or g.key, parent)  # "unwritten:<name>" for a note nobody has written
         self.fixed: set[str] = set()
 
     def flags(self, index):
@@ -97,6 +97,7 @@ class GapsModel(RowsModel):
 class RunPanel(QWidget):
     runRequested = Signal(str, object)  # program path, Scenario
     noteRequested = Signal(str)
+    writeRequested = Signal(str, str)  # the title of a note nobody has written yet, why it is needed
     highlightChanged = Signal(tuple)  # paths of the notes the current event reads
 
     def __init__(self, parent=None):
@@ -146,7 +147,7 @@ class RunPanel(QWidget):
         self.event_list = row_list(self.events, "events", self.noteRequested.emit)
         self.gaps = GapsModel(self)
         self.gaps.fixedChanged.connect(self.request)
-        self.gap_list = row_list(self.gaps, "gaps", self.noteRequested.emit)
+        self.gap_list = row_list(self.gaps, "gaps", self._gap_chosen)
 
         self.absent_box = QComboBox(objectName="absent")
         self.down_box = QComboBox(objectName="down")
@@ -235,6 +236,16 @@ class RunPanel(QWidget):
         self.gaps.fixed &= {g.key for g in impact.gaps} | set(result.scenario.assume_fixed)
         self.gaps.set_rows(_with_assumed(impact.gaps, result.scenario, {g.key: g for g in self.gaps.rows}))
         self.summary.setText(_summary(result, impact))
+
+    def _gap_chosen(self, key: str) -> None:
+        """Open the gap's note, or have it written when nobody has yet."""
+        if not key.startswith("unwritten:"):
+            self.noteRequested.emit(key)
+            return
+        gap = next((g for g in self.gaps.rows if g.key == key), None)
+        if gap is not None:
+            steps = ", ".join(gap.steps)
+            self.writeRequested.emit(gap.title, f"Needed by {steps} ({self.result.simulation.program.title})." if steps else "")
 
     def show_chances(self, result: RunResult, found: MonteCarlo, label: str) -> None:
         if result is not self.result:
@@ -357,7 +368,8 @@ def _summary(result: RunResult, impact: Impact | None) -> str:
 
 def _what_if(result: RunResult) -> str:
     if result.baseline is None:
-        return "Tick a gap to assume it fixed, or make someone away or a system down: the run is played again at once."
+        return ("Tick a gap to assume it fixed, or make someone away or a system down: the run is played again at once. "
+                "Double-click a gap to open its note, or to write it when nobody has yet.")
     return (f"What if {result.simulation.describe(result.scenario)}: {outcome_words(result.run)}.\n"
             f"As things stand: {outcome_words(result.baseline)}.")
 

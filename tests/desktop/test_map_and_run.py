@@ -211,3 +211,20 @@ def test_charts_show_where_knowledge_lives_the_trend_and_the_runs_chances(qtbot,
     found, label = panel.chances
     assert label == "Once the first 5 fixes are made" and found.finished == found.runs == 1000  # as is, it never finishes
     assert chart.chances is found and "finishes in 100% of 1,000 runs" in chart.caption.text()
+
+
+def test_a_gap_nobody_has_written_is_written_from_the_fix_first_list_and_opened(qtbot, window, sample_vault):
+    open_map(qtbot, window, sample_vault)
+    panel = window.map_and_run.run
+    row = next(r for r, gap in enumerate(panel.gaps.rows) if gap.key.startswith("unwritten:") and gap.title == "Territory Rules")
+    panel.gap_list.doubleClicked.emit(panel.gaps.index(row, 1))
+    qtbot.waitUntil(lambda: window.current_path() is not None and window.current_path().endswith("Territory Rules.md"), timeout=10000)
+    written = sample_vault / window.current_path()
+    text = written.read_text(encoding="utf-8")
+    assert text.startswith("---\n") and "# Territory Rules" in text and "Needed by Route launch leads to sales" in text
+    assert window.pages.currentIndex() == 0 and "Wrote " in window.message_bar.text()
+    before = written.read_text(encoding="utf-8") + "My own words.\n"
+    written.write_text(before, encoding="utf-8")
+    window.write_note("Territory Rules")  # again: the note is there now, so it is opened, never written over
+    qtbot.wait(300)
+    assert written.read_text(encoding="utf-8") == before
