@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.reveal_action)
         menu.addSeparator()
         export = menu.addMenu("&Export")
-        for label, part in (("Coverage Map &and Run…", "map-and-run"), ("Coverage &Map…", "map"), ("&Run…", "run")):
+        for label, part in (("Map, Graph &and Run…", "map-and-run"), ("Coverage &Map or Brain Graph…", "map"), ("&Run…", "run")):
             export.addAction(action(label, lambda part=part: self.export_view(part)))
         menu.addSeparator()
         menu.addAction(action("&Quit", self.close, QKeySequence.StandardKey.Quit))
@@ -608,7 +608,7 @@ class MainWindow(QMainWindow):
 
     def export_view(self, part: str, path: Path | None = None) -> Path | None:
         """Save the map, the run or both as PNG, SVG or PDF (asked for when `path` is None)."""
-        widget = {"map-and-run": self.map_and_run, "map": self.map_and_run.map, "run": self.map_and_run.run}[part]
+        widget = {"map-and-run": self.map_and_run, "map": self.map_and_run.left.currentWidget(), "run": self.map_and_run.run}[part]
         self.pages.setCurrentWidget(self.map_and_run)
         if path is None:
             name = f"{self.vault.name if self.vault else 'Substrate'} {part.replace('-', ' ')} {dt.date.today()}.png"

@@ -133,6 +133,14 @@ def open_graph(qtbot, window, vault):
     return window.map_and_run.graph
 
 
+def test_the_brain_graph_exports_too(qtbot, window, sample_vault, tmp_path):
+    from xml.etree import ElementTree
+
+    open_graph(qtbot, window, sample_vault)
+    svg = window.export_view("map", tmp_path / "graph.svg")
+    assert ElementTree.parse(svg).getroot().tag.endswith("svg") and svg.stat().st_size > 20000  # the dots and lines are in it
+
+
 def test_the_brain_graph_draws_every_note_and_ghost_and_filters_them(qtbot, window, sample_vault):
     view = open_graph(qtbot, window, sample_vault)
     graph = view.graph
