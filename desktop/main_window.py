@@ -268,8 +268,10 @@ class MainWindow(QMainWindow):
         session.start_checking()
         self._live_changed(session.live)
         self._first_note = self.settings.value(f"vaults/{self._vault_key()}/note", "", str)
-        self.reload_lists()  # then opens the first note, once there are notes
-        self._page_changed()
+        if self.pages.currentWidget() is self.map_and_run:  # what is on screen first, the lists after
+            self.map_and_run.refresh(then=self.reload_lists)
+        else:
+            self.reload_lists()  # then opens the first note, once there are notes
 
     def _open_first(self) -> None:
         """The note the person last read here, else the vault's front page if it has one."""

@@ -42,6 +42,7 @@ class CoverageMapModel(QAbstractTableModel):
         self._rows: list[tuple[str, str]] = []  # (type, label)
         self._cells: dict[tuple[str, str], object] = {}  # (type, motion) -> AreaCoverage
         self._notes: list[NoteCoverage] = []
+        self._cells_by_path: dict[str, set[tuple[str, str]]] = {}
         self._lit: set[tuple[str, str]] = set()
         self._highlight: frozenset[str] = frozenset()
 
@@ -60,6 +61,7 @@ class CoverageMapModel(QAbstractTableModel):
         self.report, self._rows = report, rows
         self._cells = {(a.type, a.motion): a for a in report.areas}
         self._notes = [*report.notes, *report.known_unknowns]
+        self._cells_by_path = {n.path: {(n.type, "all"), (n.type, n.motion)} for n in self._notes if n.path}
         self._lit = self._cells_of(self._highlight)
 
     def set_highlight(self, paths: Sequence[str]) -> None:
@@ -74,11 +76,7 @@ class CoverageMapModel(QAbstractTableModel):
         return set(self._lit)
 
     def _cells_of(self, paths: frozenset[str]) -> set[tuple[str, str]]:
-        cells = set()
-        for note in self._notes:
-            if note.path in paths:
-                cells.update({(note.type, "all"), (note.type, note.motion)})
-        return cells
+        return set().union(*(self._cells_by_path.get(path, ()) for path in paths))
 
     def notes_in(self, kind: str, motion: str) -> list[NoteCoverage]:
         return sorted((n for n in self._notes if in_cell(n, kind, motion)), key=lambda n: (n.score, n.title.casefold()))

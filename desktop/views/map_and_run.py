@@ -38,6 +38,7 @@ class MapAndRun(QSplitter):
         self.stale = True  # something changed since the map was last read
         self._serial = itertools.count(1)
         self._latest_run = 0
+        self._after_run: Callable[[], None] | None = None  # what waits for the first run on screen
         self.map = MapPage(self)
         self.graph = None  # the graph view, made when first shown (it brings pyqtgraph and numpy)
         self.graph_stale = True
@@ -74,8 +75,9 @@ class MapAndRun(QSplitter):
         self.keeper.changed(paths)
         self.stale = self.graph_stale = True
 
-    def refresh(self) -> None:
-        """Read the map and the programs again, then the chosen program's run."""
+    def refresh(self, then: Callable[[], None] | None = None) -> None:
+        """Read the map and the programs again, then the chosen program's run; `then` once both are
+        shown. One thing at a time: on two cores, reads side by side only slow each other."""
         if self.vault is None:
             return
         self.stale = False
@@ -94,7 +96,13 @@ class MapAndRun(QSplitter):
             self.run.set_programs(programs, preferred=next((path for path, _title in programs if path in both), None))
             if had:
                 self.run.request()  # the notes it reads may have changed
+            if then and self._latest_run == requested:  # no run asked for (no programs): go on now
+                then()
+            elif then:
+                self._after_run = then
+                QTimer.singleShot(2000, self, self._flush_after_run)  # a run that fails must not hold the lists back
 
+        requested = self._latest_run
         self._read(work, shown)
         self._show_graph_if_chosen()
 
@@ -156,6 +164,11 @@ class MapAndRun(QSplitter):
 
         self._read(work, shown)
 
+    def _flush_after_run(self) -> None:
+        if self._after_run:
+            after, self._after_run = self._after_run, None
+            after()
+
     def _impact_shown(self, result, impact) -> None:
         self.run.show_impact(result, impact)
         self._read(lambda _db: chances(result, impact), lambda found: self.run.show_chances(result, *found))
@@ -167,6 +180,7 @@ class MapAndRun(QSplitter):
         def shown(result) -> None:
             if serial == self._latest_run:
                 self.run.show_result(result)
+                self._flush_after_run()
                 self._read(lambda _db: result.simulation.impact(scenario), lambda impact: self._impact_shown(result, impact))
 
         self._read(lambda db: load_run(db, vault, program, scenario, day), shown)

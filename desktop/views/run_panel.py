@@ -133,6 +133,9 @@ class RunPanel(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.clock_label = QLabel(objectName="run-clock", wordWrap=True)
         self.clock_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.clock_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Two lines whatever each event says: a label that grows would re-lay the timeline out on every step.
+        self.clock_label.setFixedHeight(self.clock_label.fontMetrics().lineSpacing() * 2 + 4)
         self.timeline = TimelineView()
         self.timeline.setObjectName("timeline")
         self.timeline.setMinimumHeight(140)

@@ -236,3 +236,10 @@ def test_a_gap_nobody_has_written_is_written_from_the_fix_first_list_and_opened(
     window.write_note("Territory Rules")  # again: the note is there now, so it is opened, never written over
     qtbot.wait(300)
     assert written.read_text(encoding="utf-8") == before
+
+
+def test_opening_a_vault_on_the_map_shows_the_map_the_run_and_the_lists(qtbot, window, sample_vault):
+    window.map_page_action.trigger()  # the map is read first, the notes lists after it and the run
+    open_and_wait(qtbot, window, sample_vault, notes=87)
+    qtbot.waitUntil(lambda: window.map_and_run.run.result is not None, timeout=10000)
+    assert window.map_and_run.map.map_model.rowCount() > 0 and window.count_label.text().startswith("87 notes")
