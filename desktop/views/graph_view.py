@@ -59,11 +59,14 @@ class GraphView(QWidget):
         self.plot.hideAxis("bottom")
         self.plot.setAspectLocked(True)
         self.plot.setMenuEnabled(False)
-        self.edges = pyqtgraph.PlotCurveItem(connect="pairs", pen=pyqtgraph.mkPen(color=(120, 128, 140, 70), width=1), antialias=False)
+        # Typed links (owner, feeds, from…) drawn darker than plain mentions in a note's text.
+        self.edges = pyqtgraph.PlotCurveItem(connect="pairs", pen=pyqtgraph.mkPen(color=(70, 80, 100, 150), width=1.2), antialias=False)
+        self.mentions = pyqtgraph.PlotCurveItem(connect="pairs", pen=pyqtgraph.mkPen(color=(140, 146, 156, 55), width=1), antialias=False)
         self._segments = numpy.zeros((0, 2, 2))  # the shown links' ends, most telling first
+        self._typed = numpy.zeros(0, dtype=bool)  # which of them are typed links
         self.nodes = pyqtgraph.ScatterPlotItem(hoverable=True, tip=self._tip, hoverSize=14)
         self.rings = pyqtgraph.ScatterPlotItem(pen=pyqtgraph.mkPen("#1f6feb", width=3), brush=None, size=20, symbol="o")
-        for item in (self.edges, self.nodes, self.rings):
+        for item in (self.mentions, self.edges, self.nodes, self.rings):
             self.plot.addItem(item)
         self.nodes.sigClicked.connect(self._clicked)
         self.plot.getViewBox().sigRangeChanged.connect(lambda *_: self._detail_timer.start())
@@ -145,6 +148,7 @@ class GraphView(QWidget):
         typed = sorted(range(len(edges)), key=lambda k: graph_rel_rank(relations[k]))
         ends = numpy.asarray(edges, dtype=int).reshape(-1, 2)[typed] if edges else numpy.zeros((0, 2), dtype=int)
         self._segments = self.positions[ends] if len(ends) else numpy.zeros((0, 2, 2))
+        self._typed = numpy.fromiter((graph_rel_rank(relations[k]) == 0 for k in typed), dtype=bool, count=len(typed))
         index = numpy.flatnonzero(shown)
         self.nodes.setData(
             pos=self.positions[index], data=index, size=[9 if graph.states[i] != GHOST else 7 for i in index],
@@ -162,14 +166,15 @@ class GraphView(QWidget):
         """Level of detail for what is in view: the links with an end in view (a budget of them,
         typed links first) and, once few notes are in view, their names."""
         (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
-        segments = self._segments
+        segments, typed = self._segments, self._typed
         if len(segments):
             mx, my = (x1 - x0) * 0.25, (y1 - y0) * 0.25
             xs, ys = segments[:, :, 0], segments[:, :, 1]
             near = ((xs >= x0 - mx) & (xs <= x1 + mx) & (ys >= y0 - my) & (ys <= y1 + my)).any(axis=1)
-            segments = segments[near][:EDGE_BUDGET]
-        flat = segments.reshape(-1, 2)
-        self.edges.setData(flat[:, 0], flat[:, 1]) if len(flat) else self.edges.setData([], [])
+            segments, typed = segments[near][:EDGE_BUDGET], typed[near][:EDGE_BUDGET]
+        for curve, part in ((self.edges, segments[typed]), (self.mentions, segments[~typed])):
+            flat = part.reshape(-1, 2)
+            curve.setData(flat[:, 0], flat[:, 1]) if len(flat) else curve.setData([], [])
         self._place_labels()
 
     def _draw_rings(self) -> None:

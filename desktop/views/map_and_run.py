@@ -54,6 +54,7 @@ class MapAndRun(QSplitter):
         self.setStretchFactor(0, 1)
         self.setStretchFactor(1, 1)
         self.map.noteRequested.connect(self.noteRequested)
+        self.map.writeRequested.connect(self.writeRequested)
         self.run.noteRequested.connect(self.noteRequested)
         self.run.writeRequested.connect(self.writeRequested)
         self.run.highlightChanged.connect(self._highlight)

@@ -44,6 +44,7 @@ class HeatDelegate(QStyledItemDelegate):
 
 class MapPage(QWidget):
     noteRequested = Signal(str)
+    writeRequested = Signal(str, str)  # title, why: a known unknown to write
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -77,7 +78,7 @@ class MapPage(QWidget):
             Column("Not written yet", lambda n: n.title),
             Column("Referred to by", lambda n: f"{n.referenced_by} notes"),
             Column("Motion", lambda n: n.motion),
-        ], lambda n: None, self)
+        ], lambda n: f"unwritten:{n.title}", self)
         self.trapped = RowsModel(note_columns(), lambda n: n.path, self)
         self.stale = RowsModel(note_columns(), lambda n: n.path, self)
         self.bus = RowsModel([
@@ -90,7 +91,8 @@ class MapPage(QWidget):
         self.lists = QTabWidget(objectName="coverage-lists")
         self.cell_tab = row_list(self.cell_notes, "cell-notes", self.noteRequested.emit)
         self.lists.addTab(self.cell_tab, "In this cell")
-        for model, name, title in ((self.unknowns, "unknowns", "Known unknowns"), (self.trapped, "trapped", "Trapped"),
+        self.lists.addTab(row_list(self.unknowns, "unknowns", self._unknown_chosen), "Known unknowns")
+        for model, name, title in ((self.trapped, "trapped", "Trapped"),
                                    (self.stale, "stale", "Stale"), (self.bus, "bus-factor", "Bus factor")):
             self.lists.addTab(row_list(model, name, self.noteRequested.emit), title)
         self.charts: dict[str, QWidget] = {}
@@ -125,6 +127,12 @@ class MapPage(QWidget):
             self.map_view.setCurrentIndex(self.map_model.index(0, 0))
         else:
             self._show_cell()
+
+    def _unknown_chosen(self, key: str) -> None:
+        """A known unknown, double-clicked: write it (Substrate never writes over a note)."""
+        note = next((n for n in self.unknowns.rows if f"unwritten:{n.title}" == key), None)
+        if note is not None:
+            self.writeRequested.emit(note.title, f"Linked to by {note.referenced_by} notes before anyone wrote it.")
 
     def set_history(self, points) -> None:
         self.history = list(points)

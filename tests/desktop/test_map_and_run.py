@@ -243,3 +243,13 @@ def test_opening_a_vault_on_the_map_shows_the_map_the_run_and_the_lists(qtbot, w
     open_and_wait(qtbot, window, sample_vault, notes=87)
     qtbot.waitUntil(lambda: window.map_and_run.run.result is not None, timeout=10000)
     assert window.map_and_run.map.map_model.rowCount() > 0 and window.count_label.text().startswith("87 notes")
+
+
+def test_a_known_unknown_on_the_map_can_be_written(qtbot, window, sample_vault):
+    open_map(qtbot, window, sample_vault)
+    page = window.map_and_run.map
+    row = next(r for r, n in enumerate(page.unknowns.rows) if n.title == "Churn Model")
+    view = page.lists.widget([page.lists.tabText(i) for i in range(page.lists.count())].index("Known unknowns"))
+    view.doubleClicked.emit(page.unknowns.index(row, 0))
+    qtbot.waitUntil(lambda: (window.current_path() or "").endswith("Churn Model.md"), timeout=10000)
+    assert "Linked to by 4 notes" in (sample_vault / window.current_path()).read_text(encoding="utf-8")
