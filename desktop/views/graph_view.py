@@ -60,7 +60,7 @@ class GraphView(QWidget):
         self.plot.setAspectLocked(True)
         self.plot.setMenuEnabled(False)
         # Typed links (owner, feeds, from…) drawn darker than plain mentions in a note's text.
-        self.edges = pyqtgraph.PlotCurveItem(connect="pairs", pen=pyqtgraph.mkPen(color=(70, 80, 100, 150), width=1.2), antialias=False)
+        self.edges = pyqtgraph.PlotCurveItem(connect="pairs", pen=pyqtgraph.mkPen(color=(70, 80, 100, 150), width=1), antialias=False)
         self.mentions = pyqtgraph.PlotCurveItem(connect="pairs", pen=pyqtgraph.mkPen(color=(140, 146, 156, 55), width=1), antialias=False)
         self._segments = numpy.zeros((0, 2, 2))  # the shown links' ends, most telling first
         self._typed = numpy.zeros(0, dtype=bool)  # which of them are typed links
