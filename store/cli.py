@@ -495,6 +495,9 @@ def _print_history(points, as_json: bool) -> None:
         out.print("No coverage history in that period yet: it is recorded as the vault changes.")
 
 
+from store import cli_bundles  # noqa: E402,F401  (registers export and import on `cli`)
+
+
 def main(argv=None) -> None:
     cli.main(args=argv, prog_name="substrate")
 

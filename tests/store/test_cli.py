@@ -161,3 +161,24 @@ def test_watch_prints_json_lines_per_batch_and_stops_cleanly(small_vault, tmp_pa
     reader.join(5)
     assert proc.returncode == 0
     assert "Stopped." in "".join(errors) and "Traceback" not in "".join(errors)
+
+
+def test_export_stops_on_secrets_then_import_plans_and_writes(small_vault, tmp_path):
+    write(small_vault, "people/Dana Ruiz.md", "---\ntype: person\n---\nRuns marketing ops. password: hunter2hunter2\n")
+    bundle = tmp_path / "out.zip"
+    stopped = run("export", small_vault, "--scope", "type:person", "--out", bundle, env_dir=tmp_path / "data")
+    assert stopped.returncode == 2 and "password or secret" in stopped.stderr and "hunter2hunter2" not in stopped.stderr
+    assert not bundle.exists()
+    done = run("export", small_vault, "--scope", "note:Salesforce:1", "--out", bundle, "--exclude", "people/Dana Ruiz.md", env_dir=tmp_path / "data")
+    assert done.returncode == 0, done.stderr
+    assert "Wrote" in done.stdout and "2 notes" in done.stdout
+    team = tmp_path / "team"
+    team.mkdir()
+    plan = run("import", bundle, team, "--dry-run", "--json", env_dir=tmp_path / "data")
+    assert json.loads(plan.stdout) == {"new": ["seams/HubSpot to Salesforce.md", "systems/Salesforce.md"], "identical": [], "conflicts": []}
+    assert not (team / "systems").exists()
+    imported = run("import", bundle, team, env_dir=tmp_path / "data")
+    assert imported.returncode == 0 and "2 new notes" in imported.stdout
+    assert (team / "systems/Salesforce.md").read_bytes() == (small_vault / "systems/Salesforce.md").read_bytes()
+    refused = run("import", write(tmp_path, "fake.zip", b"no"), team, env_dir=tmp_path / "data")
+    assert refused.returncode == 2 and "not a bundle" in refused.stderr

@@ -1,0 +1,242 @@
+"""Context bundles: a scope of the brain in one .zip, for a team or an agent.
+
+    notes/…          the notes, byte for byte, at their paths in the vault
+    manifest.json    what is in it (checked against resources/bundle-manifest.schema.json)
+    context.md       every note in reading order, to paste into an LLM or feed an agent
+    report.html      the same, readable by anyone in a browser, self-contained (see bundle_report)
+
+Before anything is written the notes are scanned for secrets and personal data; the export
+stops and lists what it found, redacted, unless those notes are left out or the person insists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import sqlite_utils
+
+from store.blueprint import Blueprint
+from store.coverage import CoverageReport
+from store.errors import SubstrateError
+from store.locations import resources_dir
+
+FORMAT, VERSION = "substrate.bundle", 1
+SCOPE_KINDS = ("vault", "type", "motion", "tag", "program", "note")
+
+
+class BundleError(SubstrateError):
+    pass
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # one of SCOPE_KINDS
+    value: str = ""
+    depth: int = 1  # for a program or a note: how many links out to follow
+
+    @classmethod
+    def parse(cls, text: str) -> "Scope":
+        """`vault`, `type:seam`, `motion:b2b`, `tag:incident`, `program:NAME[:DEPTH]`, `note:NAME[:DEPTH]`."""
+        kind, _, rest = text.strip().partition(":")
+        kind = kind.strip().lower()
+        if kind not in SCOPE_KINDS:
+            raise BundleError(f"“{text}” is not a scope: use vault, type:T, motion:M, tag:T, program:NAME[:DEPTH] or note:NAME[:DEPTH].")
+        value, depth = rest.strip(), 1
+        if kind in ("program", "note") and re.search(r":\d+$", value):
+            value, _, number = value.rpartition(":")
+            depth = int(number)
+        if kind != "vault" and not value:
+            raise BundleError(f"The scope “{kind}” needs a value, e.g. {kind}:{'seam' if kind == 'type' else 'NAME'}.")
+        if not 0 <= depth <= 3:
+            raise BundleError("A scope's depth is 0 to 3 links.")
+        return cls(kind, value, depth if kind in ("program", "note") else 0)
+
+    def words(self) -> str:
+        if self.kind == "vault":
+            return "the whole vault"
+        depth = f", {self.depth} link{'s' if self.depth != 1 else ''} out" if self.kind in ("program", "note") else ""
+        return f"{self.kind} {self.value}{depth}"
+
+
+def scope_paths(db: sqlite_utils.Database, blueprint: Blueprint, scope: Scope, today: dt.date) -> list[str]:
+    """The notes a scope takes in, sorted."""
+    if scope.kind == "vault":
+        return [p for (p,) in db.execute("SELECT path FROM notes ORDER BY path")]
+    if scope.kind == "type":
+        return [p for (p,) in db.execute("SELECT path FROM notes WHERE type = ? ORDER BY path", [scope.value])]
+    if scope.kind == "motion":
+        return [p for (p,) in db.execute("SELECT path FROM notes WHERE motion = ? ORDER BY path", [scope.value.lower()])]
+    if scope.kind == "tag":
+        tag = scope.value.lstrip("#")
+        return [p for (p,) in db.execute("SELECT DISTINCT path FROM tags WHERE tag = ? OR tag LIKE ? ORDER BY path", [tag, f"{tag}/%"])]
+    if scope.kind == "program":
+        from store.brain import open_simulation
+
+        simulation = open_simulation(db, blueprint, scope.value, today)
+        context = simulation.context
+        start = {simulation.program.path, *context.notes, *context.agents, *context.seams, *context.responders}
+        return sorted(_around(db, start, scope.depth - 1))
+    from store.query import find_note
+
+    return sorted(_around(db, {find_note(db, scope.value)}, scope.depth))
+
+
+def _around(db, start: set[str], depth: int) -> set[str]:
+    """`start` and the notes within `depth` links of it, either way."""
+    seen, frontier = set(start), set(start)
+    for _ in range(max(0, depth)):
+        marks = ",".join("?" * len(frontier))
+        rows = db.execute(
+            f"SELECT target_path FROM links WHERE source IN ({marks}) AND target_path IS NOT NULL "
+            f"UNION SELECT source FROM links WHERE target_path IN ({marks})", [*frontier, *frontier]
+        ) if frontier else []
+        frontier = {p for (p,) in rows} - seen
+        seen |= frontier
+    return seen
+
+
+# --- secrets and personal data ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    kind: str
+    excerpt: str  # redacted
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.kind}: {self.excerpt}"
+
+
+_SECRETS = [
+    ("private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
+    ("AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
+    ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
+    ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("Stripe key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}\b")),
+    ("password or secret", re.compile(r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)\b\s*[:=]+\s*\S{4,}")),
+    ("environment file line", re.compile(r"^(?:export\s+)?[A-Z][A-Z0-9_]*(?:KEY|SECRET|TOKEN|PASSWORD)[A-Z0-9_]*=\S+", re.M)),
+]
+_PERSONAL = [
+    ("email address", re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")),
+    ("phone number", re.compile(r"(?<![\w-])\+?\d[\d\s().-]{8,}\d(?![\w-])")),
+]
+
+
+def scan(path: str, text: str) -> list[Finding]:
+    """Secrets and personal data in one note, each redacted to its first characters."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for kind, pattern in (*_SECRETS, *_PERSONAL):
+            for match in pattern.finditer(line):
+                if kind == "phone number" and sum(c.isdigit() for c in match.group()) < 9:
+                    continue
+                found.append(Finding(path, number, kind, _redact(match.group())))
+    return found
+
+
+def _redact(secret: str) -> str:
+    keep = 3 if len(secret) > 8 else 1
+    return secret[:keep] + "•" * min(12, len(secret) - keep)
+
+
+# --- export ------------------------------------------------------------------------------------
+
+@dataclass
+class ExportResult:
+    path: Path
+    notes: int
+    size: int
+    findings: list[Finding] = field(default_factory=list)
+
+
+def generator() -> str:
+    try:
+        return f"Substrate {version('substrate')}"
+    except PackageNotFoundError:
+        return "Substrate"
+
+
+@lru_cache(maxsize=1)
+def manifest_schema() -> dict:
+    return json.loads((resources_dir() / "bundle-manifest.schema.json").read_text(encoding="utf-8"))
+
+
+def check_manifest(manifest: object) -> None:
+    """BundleError, in words, when the manifest does not follow the schema."""
+    import jsonschema
+
+    try:
+        jsonschema.validate(manifest, manifest_schema())
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "the top"
+        raise BundleError(f"The bundle's manifest is not valid at {where}: {exc.message[:200]}") from None
+
+
+def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, scope: Scope, paths: list[str], out: Path,
+           allow_secrets: bool = False, exclude: set[str] = frozenset(), run: dict | None = None,
+           progress=None) -> ExportResult:
+    """Write the bundle for `paths` to `out` (atomically: a half-written bundle never exists)."""
+    from store.bundle_report import context_markdown, report_html
+
+    vault_root = Path(vault_root)
+    chosen = [p for p in paths if p not in exclude and not any(part.startswith(".") for part in p.split("/"))]
+    if not chosen:
+        raise BundleError("The scope holds no notes to export.")
+    contents: dict[str, bytes] = {}
+    findings: list[Finding] = []
+    for done, path in enumerate(chosen, start=1):
+        data = (vault_root / path).read_bytes()
+        contents[path] = data
+        findings += scan(path, data.decode("utf-8", errors="replace"))
+        if progress and done % 200 == 0:
+            progress(done, len(chosen) * 2)
+    if findings and not allow_secrets:
+        return ExportResult(out, 0, 0, findings)
+    manifest = _manifest(db, vault_root, report, scope, contents, run)
+    check_manifest(manifest)
+    out = Path(out)
+    partial = out.with_name(out.name + ".partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as bundle:
+        for done, (path, data) in enumerate(contents.items(), start=1):
+            bundle.writestr(f"notes/{path}", data)
+            if progress and done % 200 == 0:
+                progress(len(chosen) + done, len(chosen) * 2)
+        bundle.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        bundle.writestr("context.md", context_markdown(db, report, manifest))
+        bundle.writestr("report.html", report_html(db, report, manifest, contents))
+    partial.replace(out)
+    return ExportResult(out, len(contents), out.stat().st_size, findings)
+
+
+def _manifest(db, vault_root: Path, report: CoverageReport, scope: Scope, contents: dict[str, bytes], run: dict | None) -> dict:
+    titles = {}
+    marks_paths = list(contents)
+    for start in range(0, len(marks_paths), 500):
+        chunk = marks_paths[start : start + 500]
+        rows = db.execute(f"SELECT path, title, type FROM notes WHERE path IN ({','.join('?' * len(chunk))})", chunk)
+        titles.update({path: (title, type_) for path, title, type_ in rows})
+    inside = set(contents)
+    links = sorted({(s, r or "links_to", t) for s, r, t in db.execute("SELECT source, rel, target_path FROM links WHERE target_path IS NOT NULL")
+                    if s in inside and t in inside and s != t})
+    manifest = {
+        "format": FORMAT, "version": VERSION, "generator": generator(),
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "vault": Path(vault_root).name, "scope": {"kind": scope.kind, "value": scope.value, "depth": scope.depth},
+        "notes": [{"path": p, "title": titles.get(p, (Path(p).stem, None))[0], "type": titles.get(p, (None, None))[1],
+                   "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)} for p, data in contents.items()],
+        "links": [{"source": s, "rel": r, "target": t} for s, r, t in links],
+        "coverage": {"overall": report.overall, "counts": dict(report.counts)},
+    }
+    if run is not None:
+        manifest["run"] = run
+    return manifest

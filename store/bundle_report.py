@@ -1,0 +1,153 @@
+"""What a bundle says to people and to agents: `context.md` (every note in reading order) and
+`report.html` (self-contained: inline CSS and SVG, no script, nothing fetched, all text escaped)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from urllib.parse import unquote
+
+import sqlite_utils
+
+from store.coverage import STATES, CoverageReport
+from store.render import make_resolver, render_body
+
+READING_ORDER = ("goal", "program", "process", "audience", "metric", "system", "seam", "data_object", "source", "policy",
+                 "decision", "agent", "team", "person")
+STATE_COLORS = {"covered": "#4caf6e", "stale": "#c9b458", "partial": "#e8a33d", "stub": "#d64f4f", "known_unknown": "#9aa0a6"}
+
+
+def _meta(db: sqlite_utils.Database, paths: list[str]) -> dict[str, dict]:
+    found = {}
+    for start in range(0, len(paths), 500):
+        chunk = paths[start : start + 500]
+        rows = db.execute(f"SELECT path, title, type, owner, reviewed, lives_in, body FROM notes WHERE path IN ({','.join('?' * len(chunk))})", chunk)
+        for path, title, type_, owner, reviewed, lives_in, body in rows:
+            found[path] = {"title": title, "type": type_ or "", "owner": owner or "", "reviewed": reviewed or "",
+                           "lives_in": json.loads(lives_in or "[]"), "body": body or ""}
+    return found
+
+
+def _ordered(meta: dict[str, dict]) -> list[str]:
+    rank = {kind: i for i, kind in enumerate(READING_ORDER)}
+    return sorted(meta, key=lambda p: (rank.get(meta[p]["type"], len(rank)), meta[p]["title"].casefold(), p))
+
+
+def _facts(note: dict, report: CoverageReport, path: str) -> str:
+    judged = report.note(path)
+    parts = [note["type"] or "no type", f"owner {_plain(note['owner']) or 'nobody'}",
+             f"reviewed {note['reviewed']}" if note["reviewed"] else "never reviewed",
+             f"lives in {', '.join(note['lives_in'])}" if note["lives_in"] else "where it lives: not said"]
+    if judged:
+        parts.append(f"coverage {judged.state.replace('_', ' ')} {judged.score:.0%}")
+    return " · ".join(parts)
+
+
+def _plain(owner: str) -> str:
+    return owner.replace("[[", "").replace("]]", "").strip().strip('"')
+
+
+def context_markdown(db: sqlite_utils.Database, report: CoverageReport, manifest: dict) -> str:
+    """Every note, in reading order (goals and programs first, people last), each with its facts."""
+    meta = _meta(db, [n["path"] for n in manifest["notes"]])
+    scope = manifest["scope"]
+    lines = [f"# Context from {manifest['vault']} ({scope['kind']}{': ' + scope['value'] if scope['value'] else ''})", "",
+             f"{len(meta)} notes, exported {manifest['created']} by {manifest['generator']}. "
+             f"The whole brain's coverage: {report.overall:.0%}.", ""]
+    for path in _ordered(meta):
+        note = meta[path]
+        lines += ["---", "", f"## {note['title']}", "", f"*{_facts(note, report, path)}* — `{path}`", "", note["body"].strip(), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+_NOTE_HREF = re.compile(r'href="note:([^"]*)"')
+_UNWRITTEN_HREF = re.compile(r'\shref="unwritten:[^"]*"')
+_VAULT_IMAGE = re.compile(r'<img src="vault:[^"]*" alt="([^"]*)">')
+CSS = """
+body{font:15px/1.5 -apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
+main{max-width:980px;margin:0 auto;padding:24px 32px;background:#fff}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:28px 0 6px;border-top:1px solid #e3e6ea;padding-top:18px}
+.facts{color:#5b6472;font-size:13px}.path{color:#8a929e;font-size:12px}
+a.note{color:#1f6feb;text-decoration:none}a.unwritten{color:#b04a4a;text-decoration:underline dotted}
+a.outside{color:#1f6feb}table{border-collapse:collapse}td,th{border:1px solid #e3e6ea;padding:3px 8px;text-align:left}
+.toc{columns:2;font-size:14px}.toc a{color:#1d2330}.blocked{color:#8a929e;font-style:italic}
+code,pre{background:#f2f4f7;border-radius:3px}pre{padding:8px;overflow:auto}
+"""
+
+
+def report_html(db: sqlite_utils.Database, report: CoverageReport, manifest: dict, contents: dict[str, bytes]) -> str:
+    meta = _meta(db, list(contents))
+    order = _ordered(meta)
+    anchors = {path: f"n{i}" for i, path in enumerate(order)}
+    scope = manifest["scope"]
+    esc = html.escape
+    parts = [
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        # No request may leave the page: no scripts, no remote images, fonts or styles.
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">",
+        f"<title>{esc(manifest['vault'])} — context bundle</title><style>{CSS}</style></head><body><main>",
+        f"<h1>{esc(manifest['vault'])}: context bundle</h1>",
+        f"<p class=\"facts\">{esc(scope['kind'])}{': ' + esc(scope['value']) if scope['value'] else ''} · {len(order)} notes · "
+        f"exported {esc(manifest['created'])} by {esc(manifest['generator'])}</p>",
+        f"<h2>What the brain knows: {report.overall:.0%}</h2>", _coverage_svg(report), _risks(report, anchors),
+    ]
+    if manifest.get("run"):
+        parts.append(_run_section(manifest["run"]))
+    parts.append("<h2>Notes</h2><div class=\"toc\">" + "".join(
+        f"<div><a href=\"#{anchors[p]}\">{esc(meta[p]['title'])}</a> <span class=\"facts\">{esc(meta[p]['type'])}</span></div>" for p in order) + "</div>")
+    links = {}
+    for source, target, target_path in db.execute("SELECT source, target, target_path FROM links"):
+        if source in anchors:
+            links.setdefault(source, []).append((target, target_path))
+    for path in order:
+        note = meta[path]
+        body = render_body(note["body"], make_resolver(path, links.get(path, [])), note["title"])
+        body = _NOTE_HREF.sub(lambda m: f'href="#{anchors[unquote(m.group(1))]}"' if unquote(m.group(1)) in anchors else "", body)
+        body = _UNWRITTEN_HREF.sub("", body)
+        body = _VAULT_IMAGE.sub(lambda m: f'<span class="blocked">[image not in the bundle: {m.group(1)}]</span>', body)
+        parts.append(f"<h2 id=\"{anchors[path]}\">{esc(note['title'])}</h2><p class=\"facts\">{esc(_facts(note, report, path))}</p>"
+                     f"{body}<p class=\"path\">{esc(path)}</p>")
+    parts.append("</main></body></html>")
+    return "\n".join(parts)
+
+
+def _coverage_svg(report: CoverageReport) -> str:
+    """One stacked bar of the notes by coverage state, drawn inline."""
+    total = sum(report.counts.values()) or 1
+    x, rects, legend = 0.0, [], []
+    for state in STATES:
+        n = report.counts.get(state, 0)
+        if not n:
+            continue
+        width = 900 * n / total
+        rects.append(f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="22" fill="{STATE_COLORS[state]}"><title>{n} {state.replace("_", " ")}</title></rect>')
+        legend.append(f"{n} {state.replace('_', ' ')}")
+        x += width
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="900" height="22" role="img" aria-label="coverage">{"".join(rects)}</svg>'
+            f'<p class="facts">{html.escape(" · ".join(legend))}</p>')
+
+
+def _risks(report: CoverageReport, anchors: dict[str, str]) -> str:
+    def item(note) -> str:
+        title = html.escape(note.title)
+        name = f'<a class="note" href="#{anchors[note.path]}">{title}</a>' if note.path in anchors else title
+        return f"<li>{name}: {html.escape('; '.join(note.missing) or note.state.replace('_', ' '))}</li>"
+
+    trapped = [n for n in report.trapped if n.path in anchors][:15]
+    unknown = list(report.known_unknowns)[:15]
+    out = []
+    if trapped:
+        out.append("<h2>Trapped knowledge</h2><p>Only in a head, Slack or email: an orchestrator cannot read it.</p><ul>" + "".join(map(item, trapped)) + "</ul>")
+    if unknown:
+        out.append("<h2>Known unknowns</h2><p>Linked to, never written.</p><ul>" + "".join(map(item, unknown)) + "</ul>")
+    return "".join(out)
+
+
+def _run_section(run: dict) -> str:
+    esc = html.escape
+    rows = "".join(f"<tr><td>{esc(str(s.get('lane', '')))}</td><td>{esc(str(s.get('name', '')))}</td><td>{esc(str(s.get('decision', '')))}</td>"
+                   f"<td>{esc('; '.join(map(str, s.get('reasons', []))))}</td></tr>" for s in run.get("steps", []))
+    title = esc(str(run.get("program", {}).get("title", "")))
+    words = esc(str(run.get("outcome", "")))
+    return f"<h2>The simulated run: {title}</h2><p>{words}</p><table><tr><th>Lane</th><th>Step</th><th>Decision</th><th>Why</th></tr>{rows}</table>"

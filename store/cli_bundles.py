@@ -1,0 +1,72 @@
+"""`substrate export` and `substrate import`: context bundles from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.markup import escape
+
+from store.bundle import Scope
+from store.bundle_import import apply, read_plan
+from store.cli import _open, _print_json, _stderr, _stdout, cli, db_option, json_option, vault_argument
+
+
+@cli.command()
+@vault_argument
+@click.option("--scope", "scope_text", default="vault", show_default=True, metavar="SCOPE",
+              help="vault, type:T, motion:M, tag:T, program:NAME[:DEPTH] or note:NAME[:DEPTH].")
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The bundle to write (a .zip).")
+@click.option("--exclude", multiple=True, metavar="NOTE", help="Leave this note out (a path; repeatable).")
+@click.option("--allow-secrets", is_flag=True, help="Export even if secrets or personal data were found.")
+@db_option
+def export(vault, scope_text, out, exclude, allow_secrets, db_path):
+    """Write a context bundle of VAULT: the notes, a manifest, context.md and report.html."""
+    scope = Scope.parse(scope_text)
+    brain, _ = _open(vault, db_path, may_read_only=True)
+    with brain:
+        result = brain.export_bundle(scope, out, allow_secrets=allow_secrets, exclude=set(exclude))
+    if result.findings and not allow_secrets:
+        err = _stderr()
+        err.print(f"[bold red]Not exported:[/] {len(result.findings)} possible secrets or personal data found (shown redacted):")
+        for finding in result.findings[:50]:
+            err.print(f"  {escape(str(finding))}")
+        if len(result.findings) > 50:
+            err.print(f"  … and {len(result.findings) - 50} more")
+        err.print("Leave those notes out with --exclude NOTE, or export anyway with --allow-secrets.")
+        click.get_current_context().exit(2)
+    _stdout().print(f"Wrote {escape(str(result.path))}: {result.notes} notes ({scope.words()}), {result.size / 1024:.0f} KB.")
+
+
+@cli.command(name="import")
+@click.argument("bundle", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@vault_argument
+@click.option("--dry-run", is_flag=True, help="Check the bundle and show the plan; write nothing.")
+@click.option("--conflicts", type=click.Choice(["beside", "skip"]), default="beside", show_default=True,
+              help="A note that differs from the vault's: land it beside (\"NOTE (from BUNDLE).md\") or skip it. Never overwrite.")
+@json_option
+def import_(bundle, vault, dry_run, conflicts, as_json):
+    """Bring the notes of BUNDLE into VAULT; nothing is ever overwritten."""
+    if not vault.is_dir():
+        raise click.BadParameter(f"{vault} is not a folder", param_hint="VAULT")
+    plan = read_plan(bundle, vault)
+    if dry_run:
+        if as_json:
+            _print_json({"new": plan.new, "identical": plan.identical, "conflicts": plan.conflicts})
+            return
+        out = _stdout()
+        out.print(f"{bundle.name}: {len(plan.new)} new, {len(plan.identical)} identical, {len(plan.conflicts)} conflicting (nothing written).")
+        for path in plan.conflicts:
+            out.print(f"  conflict: {escape(path)} — would land {'beside it' if conflicts == 'beside' else 'nowhere (skipped)'}")
+        return
+    done = apply(plan, vault, conflicts)
+    if as_json:
+        _print_json({"written": done.written, "beside": [list(p) for p in done.beside], "skipped": done.skipped,
+                     "identical": done.identical, "summary": str(done.summary_path)})
+        return
+    out = _stdout()
+    out.print(f"Imported {bundle.name}: {len(done.written)} new notes, {len(done.beside)} beside a different note, "
+              f"{len(done.skipped)} skipped, {len(done.identical)} already identical.")
+    for mine, incoming in done.beside:
+        out.print(f"  {escape(incoming)} (your {escape(mine)} is untouched)")
+    out.print(f"[dim]Kept a record in {escape(str(done.summary_path))}[/]")
