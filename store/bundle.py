@@ -29,6 +29,7 @@ from store.errors import SubstrateError
 from store.locations import resources_dir
 
 FORMAT, VERSION = "substrate.bundle", 1
+COMPRESS_LEVEL = 3  # a quarter faster than the default for 5% more bytes
 SCOPE_KINDS = ("vault", "type", "motion", "tag", "program", "note")
 
 
@@ -223,16 +224,23 @@ def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, 
     check_manifest(manifest)
     out = Path(out)
     partial = out.with_name(out.name + ".partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as bundle:
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as bundle:
         for done, (path, data) in enumerate(contents.items(), start=1):
-            bundle.writestr(f"notes/{path}", data)
+            _put(bundle, f"notes/{path}", data)
             if progress and done % 200 == 0:
                 progress(len(chosen) + done, len(chosen) * 2)
-        bundle.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-        bundle.writestr("context.md", context_markdown(db, report, manifest))
-        bundle.writestr("report.html", report_html(db, report, manifest, contents))
+        _put(bundle, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        _put(bundle, "context.md", context_markdown(db, report, manifest))
+        _put(bundle, "report.html", report_html(db, report, manifest, contents))
     partial.replace(out)
     return ExportResult(out, len(contents), out.stat().st_size, findings)
+
+
+def _put(bundle: zipfile.ZipFile, name: str, data) -> None:
+    """An entry any unzip tool extracts as an ordinary readable file (rw-r--r--), compressed."""
+    info = zipfile.ZipInfo(name, date_time=dt.datetime.now().timetuple()[:6])
+    info.external_attr = 0o100644 << 16
+    bundle.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL)
 
 
 def _manifest(db, vault_root: Path, report: CoverageReport, scope: Scope, contents: dict[str, bytes], run: dict | None) -> dict:

@@ -193,6 +193,7 @@ def _write_new(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".substrate-import-", suffix=".tmp")
     try:
+        os.chmod(temporary, 0o666 & ~_umask())  # a note as the person's editor would make it, not mkstemp's 0600
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
@@ -209,6 +210,12 @@ def _write_new(target: Path, data: bytes) -> None:
             os.unlink(temporary)
         except OSError:
             pass
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _write_beside(vault_root: Path, path: str, label: str, data: bytes) -> str:

@@ -77,6 +77,7 @@ a.note{color:#1f6feb;text-decoration:none}a.unwritten{color:#b04a4a;text-decorat
 a.outside{color:#1f6feb}table{border-collapse:collapse}td,th{border:1px solid #e3e6ea;padding:3px 8px;text-align:left}
 .toc{columns:2;font-size:14px}.toc a{color:#1d2330}.blocked{color:#8a929e;font-style:italic}
 code,pre{background:#f2f4f7;border-radius:3px}pre{padding:8px;overflow:auto}
+.body h1,.body h2,.body h3,.body h4{font-size:16px;border:0;margin:14px 0 4px;padding:0}
 """
 
 
@@ -112,7 +113,7 @@ def report_html(db: sqlite_utils.Database, report: CoverageReport, manifest: dic
         body = _UNWRITTEN_HREF.sub("", body)
         body = _VAULT_IMAGE.sub(lambda m: f'<span class="blocked">[image not in the bundle: {m.group(1)}]</span>', body)
         parts.append(f"<h2 id=\"{anchors[path]}\">{esc(note['title'])}</h2><p class=\"facts\">{esc(_facts(note, judged, path))}</p>"
-                     f"{body}<p class=\"path\">{esc(path)}</p>")
+                     f"<div class=\"body\">{body}</div><p class=\"path\">{esc(path)}</p>")
     parts.append("</main></body></html>")
     return "\n".join(parts)
 

@@ -209,3 +209,14 @@ def test_a_zip_bomb_is_refused_by_the_bytes_it_would_read(tmp_path):
         read_plan(path, tmp_path)
     with pytest.raises(BundleError, match="not a bundle"):
         read_plan(write(tmp_path, "not.zip", b"plain text"), tmp_path)
+
+
+def test_bundle_entries_and_imported_notes_are_ordinary_readable_files(sample, tmp_path):
+    result, _ = export(sample, tmp_path, "type:seam")
+    with zipfile.ZipFile(result.path) as bundle:
+        assert {stat.S_IMODE(info.external_attr >> 16) for info in bundle.infolist()} == {0o644}
+    target = tmp_path / "Team"
+    target.mkdir()
+    apply(read_plan(result.path, target), target)
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in target.rglob("*.md")}
+    assert modes and all(mode & 0o044 for mode in modes)  # readable by the group and others, as under the usual umask
