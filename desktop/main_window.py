@@ -23,6 +23,7 @@ from desktop.models.groups import GROUP_ROLE, GroupsModel
 from desktop.models.notes import PATH_ROLE, NotesFilter, NotesModel
 from desktop.models.problems import ProblemsModel
 from desktop.models.search import SearchModel
+from desktop.views.bundle_dialogs import ExportDialog, ImportDialog
 from desktop.views.map_and_run import MapAndRun
 from desktop.views.message_bar import MessageBar
 from desktop.views.note_page import NotePage
@@ -178,6 +179,8 @@ class MainWindow(QMainWindow):
         menu.addAction(self.editor_action)
         menu.addAction(self.reveal_action)
         menu.addSeparator()
+        menu.addAction(action("Export &Bundle…", self.export_bundle, "Ctrl+Shift+E"))
+        menu.addAction(action("&Import Bundle…", self.import_bundle))
         export = menu.addMenu("&Export")
         for label, part in (("Map, Graph &and Run…", "map-and-run"), ("Coverage &Map or Brain Graph…", "map"), ("&Run…", "run")):
             export.addAction(action(label, lambda part=part: self.export_view(part)))
@@ -358,10 +361,10 @@ class MainWindow(QMainWindow):
 
     # --- reading notes -------------------------------------------------------------------------
 
-    def read(self, work, on_done) -> None:
-        """Run `work(db)` off the UI thread against the open vault; errors go to the message bar."""
+    def read(self, work, on_done, on_failed=None) -> None:
+        """Run `work(db)` off the UI thread against the open vault; errors go to `on_failed`, else the message bar."""
         if self.session is not None:
-            self.session.read(work, on_done, lambda exc: self.show_error(exc, "reading the index"))
+            self.session.read(work, on_done, on_failed or (lambda exc: self.show_error(exc, "reading the index")))
 
     def current_path(self) -> str | None:
         return self.history[self.position] if 0 <= self.position < len(self.history) else None
@@ -607,6 +610,27 @@ class MainWindow(QMainWindow):
             "the business works, kept as markdown notes in a folder you own.</p><p>It works offline; your notes stay on this "
             "computer and are never changed by reading them.</p>",
         )
+
+    def export_bundle(self) -> ExportDialog | None:
+        """The export dialog: a scope, its notes, the secret scan, then the bundle."""
+        if self.session is None or self.vault is None:
+            return None
+        dialog = ExportDialog(self.read, self.vault, self.map_and_run.keeper, self)
+        dialog.open()
+        return dialog
+
+    def import_bundle(self, bundle: Path | None = None) -> ImportDialog | None:
+        """Check a bundle, show what it would bring, and bring it in without overwriting a note."""
+        if self.session is None or self.vault is None:
+            return None
+        if bundle is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, "Import a context bundle", str(documents_dir()), "Context bundle (*.zip)")
+            if not chosen:
+                return None
+            bundle = Path(chosen)
+        dialog = ImportDialog(self.read, bundle, self.vault, self)
+        dialog.open()
+        return dialog
 
     def export_view(self, part: str, path: Path | None = None) -> Path | None:
         """Save the map, the run or both as PNG, SVG or PDF (asked for when `path` is None)."""

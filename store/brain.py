@@ -10,7 +10,7 @@ import sqlite_utils
 
 from store import blueprint as blueprints
 from store import history, query
-from store.bundle import ExportResult, Scope, export, scope_paths
+from store.bundle import ExportResult, Scope, export_scope, scope_paths
 from store.coverage import CoverageReport, Gap, gaps
 from store.coverage_facts import CoverageKeeper
 from store.errors import IndexBusy, NoteNotFound
@@ -19,7 +19,7 @@ from store.locations import default_index_path
 from store.program import find_program, list_programs, read_context, read_program
 from store.resolve import lookup_key
 from store.rescan import Progress, Readers, reindex, rescan
-from store.simulate import Scenario, Simulation, outcome_words, run_json
+from store.simulate import Scenario, Simulation
 from store.vault import Vault
 
 HISTORY_EVERY_SECONDS = 60
@@ -147,13 +147,8 @@ class Brain:
     def export_bundle(self, scope: Scope, out: Path, allow_secrets: bool = False, exclude=frozenset(), progress=None) -> ExportResult:
         """Write a context bundle of `scope` to `out`; stops (returns the findings) on secrets unless allowed."""
         day = dt.date.today()
-        run = None
-        if scope.kind == "program":
-            simulation = open_simulation(self.index.db, self.blueprint(), scope.value, day)
-            played = simulation.run()
-            run = run_json(played) | {"outcome": outcome_words(played)}
-        return export(self.index.db, self.vault.root, self.coverage(day), scope, self.bundle_paths(scope, day), Path(out),
-                      allow_secrets, set(exclude), run, progress)
+        return export_scope(self.index.db, self.vault.root, self.blueprint(), self.coverage(day), scope, Path(out),
+                            day, allow_secrets, set(exclude), progress)
 
     def close(self) -> None:
         self.readers.close()

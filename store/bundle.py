@@ -200,6 +200,19 @@ def check_manifest(manifest: object) -> None:
         raise BundleError(f"The bundle's manifest is not valid at {where}: {exc.message[:200]}") from None
 
 
+def export_scope(db: sqlite_utils.Database, vault_root: Path, blueprint: Blueprint, report: CoverageReport, scope: Scope, out: Path,
+                 today: dt.date, allow_secrets: bool = False, exclude: set[str] = frozenset(), progress=None) -> ExportResult:
+    """The notes of `scope` (and, for a program, its simulated run) as a bundle at `out`."""
+    run = None
+    if scope.kind == "program":
+        from store.brain import open_simulation
+        from store.simulate import outcome_words, run_json
+
+        played = open_simulation(db, blueprint, scope.value, today).run()
+        run = run_json(played) | {"outcome": outcome_words(played)}
+    return export(db, vault_root, report, scope, scope_paths(db, blueprint, scope, today), out, allow_secrets, exclude, run, progress)
+
+
 def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, scope: Scope, paths: list[str], out: Path,
            allow_secrets: bool = False, exclude: set[str] = frozenset(), run: dict | None = None,
            progress=None) -> ExportResult:

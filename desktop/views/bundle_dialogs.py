@@ -1,0 +1,243 @@
+"""Export a scope of the brain as a context bundle, and import one, from the app. The work runs
+off the UI thread through `read(work, on_done)`; the dialogs only show and ask."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QStringListModel
+from PySide6.QtWidgets import (
+    QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QListView,
+    QProgressBar, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
+)
+
+from store import blueprint as blueprints
+from store.bundle import Scope, export_scope, scan, scope_paths
+from store.bundle_import import apply, read_plan
+from store.coverage_facts import CoverageKeeper
+from store.locations import documents_dir
+from store.program import list_programs
+
+KINDS = (("vault", "The whole vault"), ("program", "A program's context"), ("type", "Notes of a type"),
+         ("motion", "Notes of a motion"), ("tag", "Notes with a tag"), ("note", "A note and its neighbours"))
+
+
+def _choices(db) -> dict[str, list[tuple[str, str]]]:
+    """What each kind of scope can be: (value, label)."""
+    column = lambda sql: [(v, v) for (v,) in db.execute(sql) if v]  # noqa: E731
+    return {
+        "program": [(title, title) for _path, title in list_programs(db)],
+        "type": column("SELECT DISTINCT type FROM notes ORDER BY type"),
+        "motion": column("SELECT DISTINCT motion FROM notes ORDER BY motion"),
+        "tag": column("SELECT DISTINCT tag FROM tags ORDER BY tag"),
+        "note": [(path, title) for path, title in db.execute("SELECT path, title FROM notes ORDER BY title COLLATE NOCASE")],
+    }
+
+
+class ExportDialog(QDialog):
+    """Scope, a preview of its notes, what the secret scan found, then the bundle."""
+
+    def __init__(self, read: Callable, vault: Path, keeper: CoverageKeeper, parent=None):
+        super().__init__(parent, windowTitle="Export a context bundle")
+        self.read, self.vault, self.keeper = read, vault, keeper
+        self.paths: list[str] = []
+        self.findings: list = []
+        self.choices: dict[str, list[tuple[str, str]]] = {}  # read in the background
+        self.result = None
+        self._serial = itertools.count(1)
+        self._latest = 0
+        self._build()
+        self.read(_choices, self._choices_read)
+
+    def _build(self) -> None:
+        self.kind_box = QComboBox(objectName="bundle-kind")
+        for kind, label in KINDS:
+            self.kind_box.addItem(label, kind)
+        self.value_box = QComboBox(objectName="bundle-value")
+        self.depth_box = QSpinBox(objectName="bundle-depth", minimum=0, maximum=3, value=1, suffix=" links out")
+        self.kind_box.currentIndexChanged.connect(self._kind_changed)
+        self.value_box.currentIndexChanged.connect(lambda _i: self.preview())
+        self.depth_box.valueChanged.connect(lambda v: self.depth_box.setSuffix(" link out" if v == 1 else " links out"))
+        self.depth_box.valueChanged.connect(lambda _v: self.preview())
+        self.depth_box.setSuffix(" link out")
+        form = QFormLayout()
+        form.addRow("Scope", self.kind_box)
+        form.addRow("Which", self.value_box)
+        form.addRow("Reach", self.depth_box)
+        self.count_label = QLabel(objectName="bundle-count")
+        self.notes_model = QStringListModel(self)
+        notes = QListView(objectName="bundle-notes")
+        notes.setModel(self.notes_model)
+        self.scan_label = QLabel(objectName="bundle-scan", wordWrap=True)
+        self.findings_model = QStringListModel(self)
+        self.findings_view = QListView(objectName="bundle-findings")
+        self.findings_view.setModel(self.findings_model)
+        self.leave_out = QCheckBox("Leave the notes with findings out of the bundle", checked=True)
+        self.anyway = QCheckBox("Export them anyway: I have checked, nothing here must stay private")
+        self.anyway.toggled.connect(lambda on: self.leave_out.setEnabled(not on))
+        self.progress = QProgressBar(objectName="bundle-progress", textVisible=False)
+        self.progress.setRange(0, 0)
+        self.progress.hide()
+        self.status = QLabel(objectName="bundle-status", wordWrap=True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.export_button = QPushButton("Export…", default=True)
+        self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button.clicked.connect(lambda: self.export_to(None))
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        for widget in (self.count_label, notes, self.scan_label, self.findings_view, self.leave_out, self.anyway, self.progress,
+                       self.status, self.buttons):
+            layout.addWidget(widget)
+        self.resize(640, 620)
+        self._kind_changed()
+
+    def _choices_read(self, choices) -> None:
+        self.choices = choices
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        kind = self.kind_box.currentData()
+        self.value_box.blockSignals(True)
+        self.value_box.clear()
+        for value, label in self.choices.get(kind, []):
+            self.value_box.addItem(label, value)
+        self.value_box.blockSignals(False)
+        self.value_box.setEnabled(kind != "vault")
+        self.depth_box.setEnabled(kind in ("program", "note"))
+        self.preview()
+
+    def scope(self) -> Scope | None:
+        kind = self.kind_box.currentData()
+        if kind == "vault":
+            return Scope("vault", "", 0)
+        value = self.value_box.currentData()
+        if not value:
+            return None
+        return Scope(kind, value, self.depth_box.value() if kind in ("program", "note") else 0)
+
+    def preview(self) -> None:
+        """The notes the scope takes in and what the scan finds in them, read in the background."""
+        scope = self.scope()
+        self.export_button.setEnabled(False)
+        if scope is None:
+            self.count_label.setText("Choose what to export.")
+            return
+        serial = self._latest = next(self._serial)
+        vault = self.vault
+
+        def work(db):
+            paths = scope_paths(db, blueprints.load(vault), scope, dt.date.today())
+            found = [f for path in paths for f in scan(path, (vault / path).read_text(encoding="utf-8", errors="replace"))]
+            return paths, found
+
+        def shown(result) -> None:
+            if serial != self._latest:
+                return
+            self.paths, self.findings = result
+            self.notes_model.setStringList(self.paths)
+            self.count_label.setText(f"{len(self.paths):,} notes: {scope.words()}")
+            self.findings_model.setStringList([str(f) for f in self.findings])
+            noted = len({f.path for f in self.findings})
+            self.scan_label.setText(
+                "No secrets or personal data found." if not self.findings else
+                f"Found {len(self.findings)} possible secret{'s' if len(self.findings) != 1 else ''} or personal data in "
+                f"{noted} note{'s' if noted != 1 else ''} (shown redacted). "
+                "Leave those notes out, or export them anyway.")
+            for widget in (self.findings_view, self.leave_out, self.anyway):
+                widget.setVisible(bool(self.findings))
+            self.export_button.setEnabled(bool(self.paths))
+
+        self.count_label.setText("Reading…")
+        self.read(work, shown)
+
+    def export_to(self, out: Path | None) -> None:
+        scope = self.scope()
+        if scope is None:
+            return
+        if out is None:
+            name = f"{self.vault.name} {scope.words()} {dt.date.today()}.zip".replace("/", "-").replace(":", "-")
+            chosen, _ = QFileDialog.getSaveFileName(self, "Save the bundle", str(documents_dir() / name), "Context bundle (*.zip)")
+            if not chosen:
+                return
+            out = Path(chosen)
+        anyway = self.anyway.isChecked()
+        exclude = {f.path for f in self.findings} if self.findings and not anyway and self.leave_out.isChecked() else set()
+        vault, keeper = self.vault, self.keeper
+
+        def work(db):
+            blueprint, today = blueprints.load(vault), dt.date.today()
+            return export_scope(db, vault, blueprint, keeper.report(db, blueprint, today), scope, out, today, anyway, exclude)
+
+        self.progress.show()
+        self.export_button.setEnabled(False)
+        self.status.setText("Writing the bundle…")
+        self.read(work, self._exported)
+
+    def _exported(self, result) -> None:
+        self.progress.hide()
+        self.export_button.setEnabled(True)
+        self.result = result
+        if result.findings and not result.notes:
+            self.status.setText("Not exported: secrets or personal data remain. Leave those notes out or export them anyway.")
+            return
+        self.status.setText(f"Saved {result.path.name} in {result.path.parent}: {result.notes:,} notes, {result.size / 1024:,.0f} KB. "
+                            "Open report.html inside it in any browser.")
+
+
+class ImportDialog(QDialog):
+    """The plan (new, identical, conflicting notes), the choice for conflicts, then the import."""
+
+    def __init__(self, read: Callable, bundle: Path, vault: Path, parent=None):
+        super().__init__(parent, windowTitle=f"Import {bundle.name}")
+        self.read, self.bundle, self.vault = read, Path(bundle), Path(vault)
+        self.plan = None
+        self.done = None
+        self.summary = QLabel("Checking the bundle…", objectName="import-summary", wordWrap=True)
+        self.conflicts_model = QStringListModel(self)
+        conflicts = QListView(objectName="import-conflicts")
+        conflicts.setModel(self.conflicts_model)
+        self.beside = QRadioButton("Put each incoming version beside the vault's note, as “NOTE (from BUNDLE).md”", checked=True)
+        self.skip = QRadioButton("Skip them: keep only the vault's notes")
+        group = QButtonGroup(self)
+        group.addButton(self.beside)
+        group.addButton(self.skip)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.import_button = QPushButton("Import", default=True, enabled=False)
+        self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.clicked.connect(self.apply)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (self.summary, conflicts, self.beside, self.skip, self.buttons):
+            layout.addWidget(widget)
+        self.resize(620, 420)
+        bundle, vault = self.bundle, self.vault
+        self.read(lambda _db: read_plan(bundle, vault), self._planned, self._refused)
+
+    def _planned(self, plan) -> None:
+        self.plan = plan
+        self.conflicts_model.setStringList(plan.conflicts)
+        source = plan.manifest["vault"]
+        self.summary.setText(f"From {source}: {len(plan.new)} new notes, {len(plan.identical)} already here and identical, "
+                             f"{len(plan.conflicts)} that differ from the vault's (listed below; yours are never overwritten).")
+        self.import_button.setEnabled(bool(plan.new or plan.conflicts))
+
+    def _refused(self, exc) -> None:
+        self.summary.setText(f"{exc}")
+        self.import_button.setEnabled(False)
+
+    def apply(self) -> None:
+        if self.plan is None:
+            return
+        plan, vault, how = self.plan, self.vault, "beside" if self.beside.isChecked() else "skip"
+        self.import_button.setEnabled(False)
+        self.read(lambda _db: apply(plan, vault, how), self._applied, self._refused)
+
+    def _applied(self, done) -> None:
+        self.done = done
+        self.summary.setText(f"Imported: {len(done.written)} new notes, {len(done.beside)} beside a different note, "
+                             f"{len(done.skipped)} skipped. A record is kept in {done.summary_path.parent}.")
+        self.import_button.setText("Done")

@@ -1,0 +1,57 @@
+"""Export and import of context bundles from the app (offscreen, real index, real files)."""
+
+from __future__ import annotations
+
+import zipfile
+
+from tests.conftest import write
+from tests.desktop.conftest import open_and_wait
+
+
+def test_export_a_programs_context_leaving_out_a_note_with_a_secret(qtbot, window, sample_vault, tmp_path):
+    write(sample_vault, "systems/Braze.md", (sample_vault / "systems/Braze.md").read_text(encoding="utf-8") + "\napi_key: abcd1234efgh5678\n")
+    open_and_wait(qtbot, window, sample_vault, notes=87)
+    dialog = window.export_bundle()
+    qtbot.waitUntil(lambda: bool(dialog.choices), timeout=10000)
+    dialog.kind_box.setCurrentIndex(dialog.kind_box.findData("program"))
+    dialog.value_box.setCurrentIndex(dialog.value_box.findData("Harbor Teams 2.0 Launch"))
+    qtbot.waitUntil(lambda: len(dialog.paths) == 39, timeout=10000)
+    assert dialog.count_label.text().startswith("39 notes") and dialog.notes_model.rowCount() == 39
+    assert [f.path for f in dialog.findings] == ["systems/Braze.md"] and "abcd1234efgh5678" not in dialog.findings_model.stringList()[0]
+    assert dialog.leave_out.isChecked() and dialog.findings_view.isVisibleTo(dialog)
+    out = tmp_path / "launch.zip"
+    dialog.export_to(out)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    with zipfile.ZipFile(out) as bundle:
+        names = set(bundle.namelist())
+    assert "notes/systems/Braze.md" not in names and len([n for n in names if n.startswith("notes/")]) == 38
+    assert "Saved launch.zip" in dialog.status.text()
+
+
+def test_import_shows_the_plan_and_never_overwrites(qtbot, window, sample_vault, tmp_path):
+    open_and_wait(qtbot, window, sample_vault, notes=87)
+    dialog = window.export_bundle()
+    qtbot.waitUntil(lambda: len(dialog.paths) == 87, timeout=10000)  # the whole vault, no secrets in the sample
+    bundle = tmp_path / "all.zip"
+    dialog.export_to(bundle)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    dialog.close()
+    mine = sample_vault / "people/Dana Ruiz.md"
+    mine.write_text(mine.read_text(encoding="utf-8") + "\nEdited after the export.\n", encoding="utf-8")
+    before = mine.read_bytes()
+    importing = window.import_bundle(bundle)
+    qtbot.waitUntil(lambda: importing.plan is not None, timeout=10000)
+    assert importing.plan.conflicts == ["people/Dana Ruiz.md"] and len(importing.plan.identical) == 86
+    assert "1 that differ" in importing.summary.text() and importing.import_button.isEnabled()
+    importing.apply()
+    qtbot.waitUntil(lambda: importing.done is not None, timeout=10000)
+    assert mine.read_bytes() == before and (sample_vault / "people/Dana Ruiz (from all).md").exists()
+    qtbot.waitUntil(lambda: window.notes.row_of("people/Dana Ruiz (from all).md") is not None, timeout=10000)
+
+
+def test_a_damaged_bundle_is_explained_in_the_dialog(qtbot, window, sample_vault, tmp_path):
+    open_and_wait(qtbot, window, sample_vault, notes=87)
+    broken = write(tmp_path, "broken.zip", b"not a zip at all")
+    dialog = window.import_bundle(broken)
+    qtbot.waitUntil(lambda: "not a bundle" in dialog.summary.text(), timeout=10000)
+    assert not dialog.import_button.isEnabled()
