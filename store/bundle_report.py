@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 import sqlite_utils
 
-from store.coverage import STATES, CoverageReport
+from store.coverage import STATES, CoverageReport, score_hex
 from store.render import make_resolver, render_body
 
 READING_ORDER = ("goal", "program", "process", "audience", "metric", "system", "seam", "data_object", "source", "policy",
@@ -78,6 +78,8 @@ a.outside{color:#1f6feb}table{border-collapse:collapse}td,th{border:1px solid #e
 .toc{columns:2;font-size:14px}.toc a{color:#1d2330}.blocked{color:#8a929e;font-style:italic}
 code,pre{background:#f2f4f7;border-radius:3px}pre{padding:8px;overflow:auto}
 .body h1,.body h2,.body h3,.body h4{font-size:16px;border:0;margin:14px 0 4px;padding:0}
+table.map td{text-align:center;color:#14171f;min-width:90px;border:2px solid #fff}table.map th{text-align:left;border:0}
+table.map td.empty{color:#8a929e;background:#f6f7f9}
 """
 
 
@@ -96,7 +98,7 @@ def report_html(db: sqlite_utils.Database, report: CoverageReport, manifest: dic
         f"<h1>{esc(manifest['vault'])}: context bundle</h1>",
         f"<p class=\"facts\">{esc(scope['kind'])}{': ' + esc(scope['value']) if scope['value'] else ''} · {len(order)} notes · "
         f"exported {esc(manifest['created'])} by {esc(manifest['generator'])}</p>",
-        f"<h2>What the brain knows: {report.overall:.0%}</h2>", _coverage_svg(report), _risks(report, anchors),
+        f"<h2>What the brain knows: {report.overall:.0%}</h2>", _coverage_svg(report), _heat_map(report), _risks(report, anchors),
     ]
     if manifest.get("run"):
         parts.append(_run_section(manifest["run"]))
@@ -149,6 +151,24 @@ def _coverage_svg(report: CoverageReport) -> str:
         x += width
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="900" height="22" role="img" aria-label="coverage">{"".join(rects)}</svg>'
             f'<p class="facts">{html.escape(" · ".join(legend))}</p>')
+
+
+def _heat_map(report: CoverageReport) -> str:
+    """The coverage map as a table: one row per area, one column per motion, each cell colored by its score."""
+    motions = (("all", "All"), ("b2b", "B2B"), ("b2c", "B2C"), ("shared", "Shared"))
+    cells = {(a.type, a.motion): a for a in report.areas}
+    rows = []
+    for kind, label in dict.fromkeys((a.type, a.label) for a in report.areas):
+        tds = []
+        for motion, _word in motions:
+            area = cells.get((kind, motion))
+            if area is None or not area.total:
+                tds.append('<td class="empty">—</td>')
+                continue
+            tds.append(f'<td style="background:{score_hex(area.score)}">{area.score:.0%}<br><small>{area.total} note{"s" if area.total != 1 else ""}</small></td>')
+        rows.append(f"<tr><th>{html.escape(label)}</th>{''.join(tds)}</tr>")
+    head = "".join(f"<th>{word}</th>" for _m, word in motions)
+    return f'<table class="map"><tr><th></th>{head}</tr>{"".join(rows)}</table>'
 
 
 def _risks(report: CoverageReport, anchors: dict[str, str]) -> str:

@@ -51,6 +51,18 @@ class UnknownLink(NamedTuple):
     rel: str
 
 
+def score_hex(score: float) -> str:
+    """The one color scale for coverage, in the app and in reports: red below half, through
+    amber at 60%, to green when complete."""
+    stops = ((0.0, (214, 79, 79)), (0.6, (232, 163, 61)), (1.0, (76, 175, 110)))
+    score = max(0.0, min(1.0, score))
+    for (low, a), (high, b) in zip(stops, stops[1:]):
+        if score <= high:
+            t = (score - low) / (high - low)
+            return "#%02x%02x%02x" % tuple(round(x + (y - x) * t) for x, y in zip(a, b))
+    return "#4caf6e"
+
+
 class NoteCoverage(NamedTuple):
     path: str | None  # None for a known unknown
     title: str

@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from desktop.models.notes import PATH_ROLE
-from store.coverage import CoverageReport, NoteCoverage
+from store.coverage import CoverageReport, NoteCoverage, score_hex
 
 CELL_ROLE = Qt.ItemDataRole.UserRole + 10  # (type, motion) of a heat-map cell
 HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 11  # True where the run is reading context right now
@@ -16,16 +16,11 @@ SCORE_ROLE = Qt.ItemDataRole.UserRole + 12
 
 MAP_COLUMNS = (("all", "All"), ("b2b", "B2B"), ("b2c", "B2C"), ("shared", "Shared"))
 STATE_WORDS = {"known_unknown": "known unknown", "stub": "stub", "partial": "partial", "stale": "stale", "covered": "covered"}
-_RED, _AMBER, _GREEN = QColor("#d64f4f"), QColor("#e8a33d"), QColor("#4caf6e")
 
 
 def score_color(score: float | None) -> QColor:
-    """Red below half, through amber, to green when complete: the map's one scale."""
-    if score is None:
-        return QColor(0, 0, 0, 0)
-    low, high, t = (_RED, _AMBER, score / 0.6) if score < 0.6 else (_AMBER, _GREEN, (score - 0.6) / 0.4)
-    t = max(0.0, min(1.0, t))
-    return QColor(*(round(a + (b - a) * t) for a, b in zip(low.getRgb()[:3], high.getRgb()[:3])))
+    """The map's one scale (`store.coverage.score_hex`); transparent where there is nothing to judge."""
+    return QColor(0, 0, 0, 0) if score is None else QColor(score_hex(score))
 
 
 def in_cell(note: NoteCoverage, kind: str, motion: str) -> bool:

@@ -78,7 +78,10 @@ def test_a_program_bundle_round_trips_into_an_empty_vault(sample, tmp_path):
     done = apply(plan, target)
     assert len(done.written) == 39 and done.summary_path.exists()
     paths = {n["path"] for n in manifest["notes"]}
-    assert index_dump(target, tmp_path / "team.sqlite")["notes"] == index_dump(sample, tmp_path / "again.sqlite", paths)["notes"]
+    theirs, ours = index_dump(target, tmp_path / "team.sqlite"), index_dump(sample, tmp_path / "again.sqlite", paths)
+    assert theirs["notes"] == ours["notes"]
+    inside = lambda links: [link for link in links if link[3] in paths]  # noqa: E731  (links to notes outside the scope dangle there)
+    assert inside(theirs["links"]) == inside(ours["links"]) and len(theirs["links"]) == len(ours["links"])
     assert not list(target.rglob("*.tmp"))
 
 
@@ -138,6 +141,7 @@ def test_the_report_is_self_contained_escaped_and_cross_linked(sample, tmp_path)
     anchors = {attrs["id"] for _tag, attrs in tags if "id" in attrs}
     assert all(attrs["href"][1:] in anchors for _tag, attrs in tags if attrs.get("href", "").startswith("#"))
     assert any(tag == "svg" for tag, _ in tags) and "default-src 'none'" in page
+    assert page.count('<table class="map">') == 1 and "<th>Seams</th>" in page  # the coverage map, as a table
 
 
 def _bundle(tmp_path: Path, notes: dict[str, bytes], manifest_edit=None, extra: list[tuple[zipfile.ZipInfo | str, bytes]] = ()) -> Path:
