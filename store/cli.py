@@ -495,7 +495,7 @@ def _print_history(points, as_json: bool) -> None:
         out.print("No coverage history in that period yet: it is recorded as the vault changes.")
 
 
-from store import cli_bundles  # noqa: E402,F401  (registers export and import on `cli`)
+from store import cli_bundles, cli_mcp  # noqa: E402,F401  (register export, import and mcp on `cli`)
 
 
 def main(argv=None) -> None:

@@ -1,0 +1,19 @@
+"""`substrate mcp`: the brain for AI agents, over the Model Context Protocol (stdio)."""
+
+from __future__ import annotations
+
+import click
+
+from store.cli import cli, db_option, vault_argument
+
+
+@cli.command()
+@vault_argument
+@db_option
+def mcp(vault, db_path):
+    """Serve VAULT to AI agents over MCP on stdin/stdout, read-only (see the README for a client's settings)."""
+    if not vault.is_dir():
+        raise click.BadParameter(f"{vault} is not a folder", param_hint="VAULT")
+    from store.mcp_server import serve
+
+    serve(vault, db_path)

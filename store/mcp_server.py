@@ -1,0 +1,209 @@
+"""The brain, served to AI agents over the Model Context Protocol (stdio), read-only.
+
+Every answer about a note carries its freshness (when it was last reviewed, and whether that is
+within its type's horizon) and where its knowledge lives, so an agent can tell a fact from a
+rumour. The index is kept live by a watcher while the server runs; tools read through a
+read-only connection of their own and never hold the writer's lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from mcp.server.fastmcp import FastMCP
+from mcp.server.fastmcp.exceptions import ToolError
+
+from store import blueprint as blueprints
+from store import query
+from store.brain import Brain, open_simulation
+from store.coverage import gaps as rank_gaps
+from store.coverage_facts import CoverageKeeper
+from store.errors import IndexBusy, SubstrateError
+from store.simulate import Scenario, outcome_words, run_json
+
+MAX_RESULTS = 100
+INSTRUCTIONS = (
+    "Substrate serves a marketing-operations team's brain: notes on goals, systems, the seams between them, metrics, "
+    "audiences, programs, people and decisions, linked by typed relations. Every note comes with `reviewed`, `fresh` "
+    "and `lives_in` (note, system, doc, dashboard, slack, email, head): trust fresh notes that live in notes or systems; "
+    "treat stale ones and knowledge that lives in a head or Slack as a rumour to confirm with the note's owner."
+)
+
+
+class BrainService:
+    """What the tools answer, from a read-only connection; the watcher keeps the index current."""
+
+    def __init__(self, brain: Brain):
+        self.brain = brain
+        self.db = brain.reader()
+        self.keeper = CoverageKeeper()
+        self.vault = brain.vault.root
+
+    def report(self):
+        # The writer's commits change data_version on this connection: a full pass then, cached otherwise.
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        return self.keeper.report(self.db, blueprints.load(self.vault), dt.date.today(), version)
+
+    def find(self, note: str) -> str:
+        try:
+            return query.find_note(self.db, note)
+        except SubstrateError as exc:
+            raise ToolError(str(exc)) from None
+
+    def facts(self, path: str, report=None) -> dict[str, Any]:
+        """Who owns it, how fresh it is, where it lives, how complete: for every note an answer names."""
+        judged = (report or self.report()).note(path)
+        row = self.db.execute("SELECT title, type, owner, reviewed, lives_in, motion FROM notes WHERE path = ?", [path]).fetchone()
+        if row is None:
+            raise ToolError(f"No note at {path}.")
+        title, type_, owner, reviewed, lives_in, motion = row
+        return {
+            "path": path, "uri": note_uri(path), "title": title, "type": type_, "motion": motion, "owner": owner,
+            "reviewed": reviewed, "fresh": bool(judged and not judged.stale),
+            "lives_in": list(judged.lives_in) if judged else [],
+            "coverage": {"state": judged.state, "score": judged.score, "missing": list(judged.missing)} if judged else None,
+        }
+
+
+def note_uri(path: str) -> str:
+    """A note's stable address: its vault path, percent-encoded into one segment."""
+    return f"substrate://note/{quote(path, safe='')}"
+
+
+def build(brain: Brain) -> FastMCP:
+    service = BrainService(brain)
+    server = FastMCP("substrate", instructions=INSTRUCTIONS)
+
+    @server.tool(structured_output=True)
+    def search(text: str, type: str | None = None, motion: str | None = None, limit: int = 10) -> dict[str, Any]:
+        """Full-text search over the notes; every word must begin a word of the note. Filter by note type
+        (system, seam, metric, …) or motion (b2b, b2c, shared). Best matches first."""
+        limit = _limit(limit)
+        hits = query.search(service.db, text, limit=MAX_RESULTS if type or motion else limit, highlight=("«", "»"))
+        report = service.report()
+        results = []
+        for hit in hits:
+            facts = service.facts(hit.path, report)
+            if (type and facts["type"] != type) or (motion and facts["motion"] != motion):
+                continue
+            results.append({**facts, "snippet": hit.snippet})
+            if len(results) >= limit:
+                break
+        return {"query": text, "results": results}
+
+    @server.tool(structured_output=True)
+    def get_note(note: str) -> dict[str, Any]:
+        """One note by path, title or alias: its text, fields, typed links out and in, owner, freshness,
+        where its knowledge lives and its coverage (what is missing)."""
+        path = service.find(note)
+        detail = query.note_detail(service.db, path)
+        return {
+            **service.facts(path),
+            "text": query.note_body(service.db, path),
+            "fields": [{"key": f.key, "value": f.value, "section": f.section} for f in detail.fields],
+            "links_out": [{"rel": link.rel, "target": link.target, "path": link.target_path} for link in detail.links_out],
+            "links_in": [{"rel": link.rel, "source": link.source, "title": link.source_title} for link in detail.links_in],
+            "problems": [p.message for p in detail.problems],
+        }
+
+    @server.tool(structured_output=True)
+    def neighbors(note: str, depth: int = 1, limit: int = 50) -> dict[str, Any]:
+        """The notes linked to or from a note, to a depth of 1 to 3, each with the relation that reached it."""
+        if not 1 <= depth <= 3:
+            raise ToolError("depth is 1, 2 or 3 links.")
+        start, limit = service.find(note), _limit(limit)
+        seen, frontier, found = {start}, {start}, []
+        report = service.report()
+        for distance in range(1, depth + 1):
+            marks = ",".join("?" * len(frontier))
+            rows = service.db.execute(
+                f"SELECT source, rel, target_path, 'out' FROM links WHERE source IN ({marks}) AND target_path IS NOT NULL "
+                f"UNION ALL SELECT target_path, rel, source, 'in' FROM links WHERE target_path IN ({marks})", [*frontier, *frontier]
+            ).fetchall()
+            frontier = set()
+            for origin, rel, reached, way in rows:
+                if reached in seen:
+                    continue
+                seen.add(reached)
+                frontier.add(reached)
+                found.append({**service.facts(reached, report), "distance": distance, "from": origin, "rel": rel, "direction": way})
+            if not frontier:
+                break
+        return {"note": start, "neighbors": found[:limit], "more": max(0, len(found) - limit)}
+
+    @server.tool(structured_output=True)
+    def coverage(area: str | None = None) -> dict[str, Any]:
+        """How much of what an orchestration brain needs is known: overall, per area (note type) and motion,
+        and where each area's knowledge lives. Name an area for its notes and what each is missing."""
+        report = service.report()
+        areas = [{"type": a.type, "label": a.label, "motion": a.motion, "score": a.score, "notes": a.total, "states": a.counts}
+                 for a in report.areas if a.total and (area is None or a.type == area)]
+        if area is not None and not areas:
+            raise ToolError(f"{area!r} is not an area with notes; areas: {', '.join(sorted({a.type for a in report.areas}))}.")
+        answer = {"overall": report.overall, "states": report.counts, "areas": areas, "where_it_lives": report.where_it_lives}
+        if area is not None:
+            answer["notes"] = [service.facts(n.path, report) for n in report.notes if n.type == area][:MAX_RESULTS]
+        return answer
+
+    @server.tool(structured_output=True)
+    def gaps(limit: int = 10) -> dict[str, Any]:
+        """What to write or fix next in the brain, most valuable first, each with the reason in words."""
+        limit = _limit(limit)
+        ranked = rank_gaps(service.report())[:limit]
+        return {"gaps": [{"kind": g.kind, "title": g.title, "path": g.path, "type": g.type, "what": g.what, "value": g.value} for g in ranked]}
+
+    @server.tool(structured_output=True)
+    def simulate(program: str, assume_fixed: list[str] | None = None, absent: list[str] | None = None,
+                 down: list[str] | None = None) -> dict[str, Any]:
+        """Run a program on the brain's context: each step proceeds, proceeds on assumptions, escalates to a
+        person or blocks, with reasons. What if notes were fixed (paths), people away or systems down (paths)?"""
+        try:
+            simulation = open_simulation(service.db, blueprints.load(service.vault), program, dt.date.today())
+        except SubstrateError as exc:
+            raise ToolError(str(exc)) from None
+        scenario = Scenario(frozenset(assume_fixed or ()), frozenset(absent or ()), frozenset(down or ()))
+        run = simulation.run(scenario)
+        return run_json(run) | {"outcome": outcome_words(run)}
+
+    @server.resource("substrate://note/{path}", mime_type="text/markdown")
+    def note_resource(path: str) -> str:
+        """A note's markdown, exactly as on disk."""
+        clean = posixpath.normpath(unquote(path))
+        if clean.startswith("..") or clean.startswith("/"):
+            raise ToolError("That path is outside the vault.")
+        if service.db.execute("SELECT 1 FROM notes WHERE path = ?", [clean]).fetchone() is None:
+            raise ToolError(f"No note at {clean}.")
+        return (service.vault / clean).read_text(encoding="utf-8", errors="replace")
+
+    return server
+
+
+def _limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_RESULTS:
+        raise ToolError(f"limit is 1 to {MAX_RESULTS}.")
+    return limit
+
+
+def serve(vault: Path, db_path: Path | None = None) -> None:
+    """Run the server over stdio until the client goes; the index stays live meanwhile."""
+    from store.watch import Watcher
+
+    try:
+        brain = Brain(vault, db_path)
+    except IndexBusy:  # the app or `substrate watch` keeps it live: read what they write
+        brain = Brain(vault, db_path, read_only=True)
+    watcher = None
+    with brain:
+        if not brain.read_only:
+            brain.refresh()
+            watcher = Watcher(brain, lambda applied: None, lambda notice: None)
+            watcher.start()
+        try:
+            build(brain).run("stdio")
+        finally:
+            if watcher is not None:
+                watcher.stop()

@@ -1,0 +1,106 @@
+"""The MCP server as an agent sees it: started as a subprocess, spoken to with the SDK's own client."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+
+from store.locations import resources_dir
+
+SCRIPT = Path(sys.executable).with_name("substrate")
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    target = tmp_path / "Harbor"
+    shutil.copytree(resources_dir() / "sample-brain", target)
+    return target
+
+
+def talk(vault: Path, tmp_path: Path, conversation):
+    """Start `substrate mcp VAULT`, run `conversation(session)`, return what it returns."""
+    params = StdioServerParameters(command=str(SCRIPT), args=["mcp", str(vault)],
+                                   env={**os.environ, "SUBSTRATE_DATA_DIR": str(tmp_path / "data")})
+
+    async def run():
+        async with stdio_client(params) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                return await conversation(session)
+
+    return asyncio.run(asyncio.wait_for(run(), timeout=60))
+
+
+def test_an_agent_explores_the_sample_brain(sample, tmp_path):
+    async def conversation(session):
+        tools = {t.name for t in (await session.list_tools()).tools}
+        found = await session.call_tool("search", {"text": "lead routing", "limit": 3})
+        note = await session.call_tool("get_note", {"note": "Marketo to Salesforce Lead Sync"})
+        around = await session.call_tool("neighbors", {"note": "Marketo to Salesforce Lead Sync", "depth": 1})
+        cover = await session.call_tool("coverage", {"area": "seam"})
+        ranked = await session.call_tool("gaps", {"limit": 5})
+        run = await session.call_tool("simulate", {"program": "Harbor Teams 2.0 Launch"})
+        assert not note.isError, note.content[0].text
+        seam_uri = note.structuredContent["uri"]
+        what_if = await session.call_tool("simulate", {"program": "Harbor Teams 2.0 Launch", "absent": ["people/Chris Park.md"]})
+        text = await session.read_resource(seam_uri)
+        return tools, found, note, around, cover, ranked, run, what_if, text
+
+    tools, found, note, around, cover, ranked, run, what_if, text = talk(sample, tmp_path, conversation)
+    assert tools == {"search", "get_note", "neighbors", "coverage", "gaps", "simulate"}  # read-only: no write tool
+    hits = found.structuredContent["results"]
+    assert hits and {"path", "fresh", "lives_in", "reviewed", "owner", "snippet"} <= set(hits[0])
+    seam = note.structuredContent
+    assert seam["path"] == "seams/Marketo to Salesforce Lead Sync.md" and seam["owner"] and seam["lives_in"] == ["note", "dashboard"]
+    assert {"rel": "owner", "target": "Priya Shah", "path": "people/Priya Shah.md"} in seam["links_out"] and seam["coverage"]["state"] == "covered"
+    assert {n["path"] for n in around.structuredContent["neighbors"]} >= {"systems/Marketo.md", "systems/Salesforce.md", "people/Priya Shah.md"}
+    assert cover.structuredContent["overall"] == pytest.approx(0.761) and len(cover.structuredContent["notes"]) == 10
+    assert len(ranked.structuredContent["gaps"]) == 5
+    assert run.structuredContent["outcome"].startswith("never finishes") and len(run.structuredContent["steps"]) == 5
+    assert what_if.structuredContent["scenario"]["absent"] == ["people/Chris Park.md"]
+    assert text.contents[0].text == (sample / "seams/Marketo to Salesforce Lead Sync.md").read_text(encoding="utf-8")
+
+
+def test_bad_requests_get_clear_errors(sample, tmp_path):
+    async def conversation(session):
+        answers = []
+        for tool, args in (("get_note", {"note": "Nothing Like This"}), ("neighbors", {"note": "Salesforce", "depth": 9}),
+                           ("simulate", {"program": "No Such Program"}), ("search", {"text": "lead", "limit": 100000}),
+                           ("coverage", {"area": "spaceship"})):
+            answers.append(await session.call_tool(tool, args))
+        try:
+            await session.read_resource("substrate://note/..%2F..%2Fetc%2Fpasswd")
+            escaped = True
+        except Exception:
+            escaped = False
+        return answers, escaped
+
+    answers, escaped = talk(sample, tmp_path, conversation)
+    assert all(a.isError for a in answers)
+    words = [a.content[0].text for a in answers]
+    assert "Nothing Like This" in words[0] and "depth" in words[1] and "No Such Program" in words[2] and "limit" in words[3]
+    assert "spaceship" in words[4] and not escaped
+
+
+def test_an_edit_on_disk_is_seen_by_the_next_call(sample, tmp_path):
+    async def conversation(session):
+        before = await session.call_tool("search", {"text": "zebracorn"})
+        (sample / "systems/Salesforce.md").write_text(
+            (sample / "systems/Salesforce.md").read_text(encoding="utf-8") + "\nThe zebracorn field is new.\n", encoding="utf-8")
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            after = await session.call_tool("search", {"text": "zebracorn"})
+            if after.structuredContent["results"]:
+                break
+        return before, after
+
+    before, after = talk(sample, tmp_path, conversation)
+    assert before.structuredContent["results"] == []
+    assert [r["path"] for r in after.structuredContent["results"]] == ["systems/Salesforce.md"]
