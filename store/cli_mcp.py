@@ -10,10 +10,11 @@ from store.cli import cli, db_option, vault_argument
 @cli.command()
 @vault_argument
 @db_option
-def mcp(vault, db_path):
+@click.option("--allow-capture", is_flag=True, help="Add a `capture` tool that writes new notes (never edits or deletes one).")
+def mcp(vault, db_path, allow_capture):
     """Serve VAULT to AI agents over MCP on stdin/stdout, read-only (see the README for a client's settings)."""
     if not vault.is_dir():
         raise click.BadParameter(f"{vault} is not a folder", param_hint="VAULT")
     from store.mcp_server import serve
 
-    serve(vault, db_path)
+    serve(vault, db_path, allow_capture)

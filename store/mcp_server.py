@@ -1,4 +1,5 @@
-"""The brain, served to AI agents over the Model Context Protocol (stdio), read-only.
+"""The brain, served to AI agents over the Model Context Protocol (stdio), read-only unless
+`--allow-capture` adds one tool that writes new notes (never edits or deletes one).
 
 Every answer about a note carries its freshness (when it was last reviewed, and whether that is
 within its type's horizon) and where its knowledge lives, so an agent can tell a fact from a
@@ -9,6 +10,7 @@ read-only connection of their own and never hold the writer's lock.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from urllib.parse import quote, unquote
 
 from mcp.server.fastmcp import FastMCP
 from mcp.server.fastmcp.exceptions import ToolError
+from mcp.types import Resource
 
 from store import blueprint as blueprints
 from store import query
@@ -23,6 +26,7 @@ from store.brain import Brain, open_simulation
 from store.coverage import gaps as rank_gaps
 from store.coverage_facts import CoverageKeeper
 from store.errors import IndexBusy, SubstrateError
+from store.new_note import NoteExists, create_note, note_text
 from store.simulate import Scenario, outcome_words, run_json
 
 MAX_RESULTS = 100
@@ -42,11 +46,18 @@ class BrainService:
         self.db = brain.reader()
         self.keeper = CoverageKeeper()
         self.vault = brain.vault.root
+        self._judged: tuple[object, dict] = (None, {})  # (report, its notes by path)
 
     def report(self):
         # The writer's commits change data_version on this connection: a full pass then, cached otherwise.
         version = self.db.execute("PRAGMA data_version").fetchone()[0]
         return self.keeper.report(self.db, blueprints.load(self.vault), dt.date.today(), version)
+
+    def judged(self, report) -> dict:
+        """The report's notes by path (a report lists them; looking one up by scanning 10,000 costs milliseconds)."""
+        if self._judged[0] is not report:
+            self._judged = (report, {n.path: n for n in report.notes})
+        return self._judged[1]
 
     def find(self, note: str) -> str:
         try:
@@ -56,7 +67,7 @@ class BrainService:
 
     def facts(self, path: str, report=None) -> dict[str, Any]:
         """Who owns it, how fresh it is, where it lives, how complete: for every note an answer names."""
-        judged = (report or self.report()).note(path)
+        judged = self.judged(report or self.report()).get(path)
         row = self.db.execute("SELECT title, type, owner, reviewed, lives_in, motion FROM notes WHERE path = ?", [path]).fetchone()
         if row is None:
             raise ToolError(f"No note at {path}.")
@@ -74,9 +85,23 @@ def note_uri(path: str) -> str:
     return f"substrate://note/{quote(path, safe='')}"
 
 
-def build(brain: Brain) -> FastMCP:
+class BrainServer(FastMCP):
+    """FastMCP, with every note of the vault listed as a resource (read from the index on each listing)."""
+
+    def __init__(self, service: BrainService, **options):
+        super().__init__("substrate", instructions=INSTRUCTIONS, **options)
+        self.service = service
+
+    async def list_resources(self) -> list[Resource]:
+        rows = self.service.db.execute("SELECT path, title, type, reviewed, lives_in FROM notes ORDER BY path")
+        return [Resource(uri=note_uri(path), name=title, mimeType="text/markdown",
+                         description=f"{type_ or 'note'} · reviewed {reviewed or 'never'} · lives in {', '.join(json.loads(lives_in or '[]')) or 'unknown'}")
+                for path, title, type_, reviewed, lives_in in rows]
+
+
+def build(brain: Brain, allow_capture: bool = False) -> FastMCP:
     service = BrainService(brain)
-    server = FastMCP("substrate", instructions=INSTRUCTIONS)
+    server = BrainServer(service)
 
     @server.tool(structured_output=True)
     def search(text: str, type: str | None = None, motion: str | None = None, limit: int = 10) -> dict[str, Any]:
@@ -169,6 +194,9 @@ def build(brain: Brain) -> FastMCP:
         run = simulation.run(scenario)
         return run_json(run) | {"outcome": outcome_words(run)}
 
+    if allow_capture:
+        _add_capture(server, service)
+
     @server.resource("substrate://note/{path}", mime_type="text/markdown")
     def note_resource(path: str) -> str:
         """A note's markdown, exactly as on disk."""
@@ -182,13 +210,51 @@ def build(brain: Brain) -> FastMCP:
     return server
 
 
+def _add_capture(server: FastMCP, service: BrainService) -> None:
+    """The one write tool, only with --allow-capture: a new note, never an edit or a deletion."""
+
+    @server.tool(structured_output=True)
+    def capture(title: str, type: str, text: str = "", lives_in: str = "note", owner: str | None = None) -> dict[str, Any]:
+        """Write a NEW note (never edits or deletes one) from the blueprint's template for its type, in the
+        folder where notes of that type live. Say where the knowledge lives today (note, doc, dashboard,
+        slack, email, head, system) and who owns it (a person's name)."""
+        blueprint = blueprints.load(service.vault)
+        if type not in blueprint.types:
+            raise ToolError(f"{type!r} is not a note type; types: {', '.join(blueprint.types)}.")
+        if lives_in not in blueprint.risks:
+            raise ToolError(f"lives_in is one of {', '.join(blueprint.risks)}.")
+        if len(text) > 20_000 or len(title) > 200:
+            raise ToolError("A captured note is at most 200 characters of title and 20,000 of text.")
+        folders = [p.rpartition("/")[0] for (p,) in service.db.execute("SELECT path FROM notes WHERE type = ? LIMIT 200", [type])]
+        folder = max(set(folders), key=folders.count) if folders else ""
+        body = note_text(blueprint, type, title, dt.date.today(), text.strip())
+        body = body.replace("owner: \n", f'owner: "[[{owner}]]"\n' if owner else "owner: \n", 1)
+        body = body.replace("lives_in: note\n", f"lives_in: {lives_in}\n", 1)
+        try:
+            written = create_note(service.vault, folder, title, body)
+        except NoteExists as exc:
+            raise ToolError(f"{exc} Capture never changes an existing note.") from None
+        path = written.relative_to(service.vault).as_posix()
+        _log_capture(service.vault, path, title)
+        return {"path": path, "uri": note_uri(path), "written": True}
+
+
+def _log_capture(vault: Path, path: str, title: str) -> None:
+    """Every write an agent makes is listed in the vault's capture log (`.substrate/captures.jsonl`)."""
+    log = vault / ".substrate" / "captures.jsonl"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    record = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "by": "mcp", "path": path, "title": title}
+    with open(log, "a", encoding="utf-8") as out:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 def _limit(limit: int) -> int:
     if not 1 <= limit <= MAX_RESULTS:
         raise ToolError(f"limit is 1 to {MAX_RESULTS}.")
     return limit
 
 
-def serve(vault: Path, db_path: Path | None = None) -> None:
+def serve(vault: Path, db_path: Path | None = None, allow_capture: bool = False) -> None:
     """Run the server over stdio until the client goes; the index stays live meanwhile."""
     from store.watch import Watcher
 
@@ -203,7 +269,7 @@ def serve(vault: Path, db_path: Path | None = None) -> None:
             watcher = Watcher(brain, lambda applied: None, lambda notice: None)
             watcher.start()
         try:
-            build(brain).run("stdio")
+            build(brain, allow_capture).run("stdio")
         finally:
             if watcher is not None:
                 watcher.stop()

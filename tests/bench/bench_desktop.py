@@ -16,7 +16,6 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -94,18 +93,14 @@ def children_rss_mb() -> float:
 
 
 def main(n: int) -> None:
-    from bench_index import build_vault
+    from bench_index import scratch_vault
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import settle_memory
     from desktop.main_window import MainWindow
 
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        os.environ["SUBSTRATE_DATA_DIR"] = str(tmp / "data")
-        vault = tmp / "vault"
-        build_vault(vault, n)
+    with scratch_vault(n) as (tmp, vault):
         app = QApplication([])
         window = MainWindow(QSettings(str(tmp / "bench.ini"), QSettings.Format.IniFormat), db_path=tmp / "index.sqlite")
         window.resize(1280, 800)

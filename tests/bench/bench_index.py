@@ -10,6 +10,7 @@ p50/p95 ms and peak RSS.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import resource
@@ -87,6 +88,16 @@ def note_text(i: int, n: int, rng: random.Random) -> str:
         f"| system | owner |\n|---|---|\n| [[{other()}\\|x]] | [[{other()}]] |",
     ]
     return "\n".join(parts) + "\n"
+
+
+@contextlib.contextmanager
+def scratch_vault(n: int):
+    """A temporary folder holding a built N-note vault at `tmp / "vault"`, with Substrate's data folder in it too."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        os.environ["SUBSTRATE_DATA_DIR"] = str(tmp / "data")
+        build_vault(tmp / "vault", n)
+        yield tmp, tmp / "vault"
 
 
 def build_vault(root: Path, n: int) -> list[Path]:

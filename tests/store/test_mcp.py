@@ -24,9 +24,9 @@ def sample(tmp_path) -> Path:
     return target
 
 
-def talk(vault: Path, tmp_path: Path, conversation):
+def talk(vault: Path, tmp_path: Path, conversation, *flags: str):
     """Start `substrate mcp VAULT`, run `conversation(session)`, return what it returns."""
-    params = StdioServerParameters(command=str(SCRIPT), args=["mcp", str(vault)],
+    params = StdioServerParameters(command=str(SCRIPT), args=["mcp", str(vault), *flags],
                                    env={**os.environ, "SUBSTRATE_DATA_DIR": str(tmp_path / "data")})
 
     async def run():
@@ -104,3 +104,39 @@ def test_an_edit_on_disk_is_seen_by_the_next_call(sample, tmp_path):
     before, after = talk(sample, tmp_path, conversation)
     assert before.structuredContent["results"] == []
     assert [r["path"] for r in after.structuredContent["results"]] == ["systems/Salesforce.md"]
+
+
+def test_every_note_is_listed_as_a_resource(sample, tmp_path):
+    async def conversation(session):
+        return (await session.list_resources()).resources
+
+    resources = talk(sample, tmp_path, conversation)
+    assert len(resources) == 87
+    seam = next(r for r in resources if r.name == "Marketo to Salesforce Lead Sync")
+    assert str(seam.uri) == "substrate://note/seams%2FMarketo%20to%20Salesforce%20Lead%20Sync.md"
+    assert "reviewed 2026-09-30" in seam.description and "lives in note, dashboard" in seam.description
+
+
+def test_capture_is_off_by_default_and_on_with_the_flag_writes_only_new_notes(sample, tmp_path):
+    async def without(session):
+        return {t.name for t in (await session.list_tools()).tools}, await session.call_tool("capture", {"title": "X", "type": "seam"})
+
+    tools, refused = talk(sample, tmp_path, without)
+    assert "capture" not in tools and refused.isError
+
+    async def with_flag(session):
+        made = await session.call_tool("capture", {"title": "Territory Rules", "type": "process", "text": "Round robin inside each territory.",
+                                                    "lives_in": "head", "owner": "Marcus Lee"})
+        again = await session.call_tool("capture", {"title": "Lead Routing", "type": "process"})
+        wrong = await session.call_tool("capture", {"title": "Y", "type": "spaceship"})
+        return made, again, wrong
+
+    before = (sample / "processes/Lead Routing.md").read_bytes()
+    made, again, wrong = talk(sample, tmp_path, with_flag, "--allow-capture")
+    assert not made.isError and made.structuredContent["path"] == "processes/Territory Rules.md"
+    text = (sample / "processes/Territory Rules.md").read_text(encoding="utf-8")
+    assert 'owner: "[[Marcus Lee]]"' in text and "lives_in: head" in text and "Round robin inside each territory." in text
+    assert again.isError and "already exists" in again.content[0].text and (sample / "processes/Lead Routing.md").read_bytes() == before
+    assert wrong.isError and "spaceship" in wrong.content[0].text
+    log = (sample / ".substrate/captures.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(log) == 1 and '"path": "processes/Territory Rules.md"' in log[0]
