@@ -23,6 +23,17 @@ def open_window(vault):
     sys.exit(run(vault))
 
 
+@cli.command("selftest")
+@click.option("--keep", type=click.Path(path_type=Path, file_okay=False), help="Keep the images and the bundle it makes here.")
+def selftest(keep):
+    """Check that this Substrate has everything it needs (offscreen; also `substrate --selftest`)."""
+    from desktop.selftest import run_selftest
+
+    sys.exit(run_selftest(keep))
+
+
 def main(argv=None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
+    if args[:1] == ["--selftest"]:  # the form a frozen app is run with
+        args = ["selftest", *args[1:]]
     cli.main(args=args or ["open"], prog_name="substrate")

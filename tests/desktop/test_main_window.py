@@ -199,3 +199,12 @@ def test_pyside_keeps_none_alive_through_many_calls():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-500:]
+
+
+def test_the_selftest_proves_this_install_has_everything(tmp_path):
+    script = Path(sys.executable).with_name("substrate")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SUBSTRATE_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run([str(script), "--selftest", "--keep", str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Self-test passed" in done.stdout and "FAIL" not in done.stdout
+    assert {p.name for p in (tmp_path / "out").iterdir()} == {"notes.png", "map-and-run.png", "brain-graph.png", "seams.zip"}
