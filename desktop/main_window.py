@@ -7,7 +7,6 @@ import itertools
 import json
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, QUrl, Slot
@@ -34,7 +33,7 @@ from store import blueprint as blueprints
 from store import query
 from store.coverage_facts import note_coverage
 from store.locations import documents_dir
-from store.new_note import NoteExists, create_note, file_name, note_text
+from store.new_note import Draft, NoteExists, capture, file_name, folder_for
 from store.render import make_resolver, render_body
 
 RECENT_MAX = 8
@@ -459,15 +458,11 @@ class MainWindow(QMainWindow):
 
         def work(db):
             blueprint = blueprints.load(vault)
-            kind_known = kind if kind in blueprint.types else None
-            row = db.execute("SELECT path FROM notes WHERE type = ? LIMIT 200", [kind_known]).fetchall() if kind_known else []
-            folders = Counter(path.rpartition("/")[0] for (path,) in row)
-            folder = folders.most_common(1)[0][0] if folders else ""
+            draft = Draft(title=title, type=kind if kind in blueprint.types else None, text=why)
             try:
-                written = create_note(vault, folder, title, note_text(blueprint, kind_known, title, dt.date.today(), why))
+                return capture(vault, db, blueprint, draft), None
             except NoteExists:
-                return None, f"{folder}/{file_name(title)}".lstrip("/")
-            return written.relative_to(vault).as_posix(), None
+                return None, f"{folder_for(db, blueprint, draft.type)}/{file_name(title)}".lstrip("/")
 
         def done(result) -> None:
             written, existing = result

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from store.brain import Brain
 from store.errors import IndexBusy
+from store.safe_write import sweep_leftovers
 from store.watch import Applied, Watcher
 
 log = logging.getLogger(__name__)
@@ -150,6 +151,7 @@ class VaultSession(QObject):
             return
         self.live = self.watcher.live
         self.liveChanged.emit(self.live)
+        sweep_leftovers(self.vault)  # temporary files of saves a crash cut off
 
     def _applied(self, applied: Applied) -> None:
         self.indexUpdated.emit(applied.changes)

@@ -14,13 +14,14 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from store import activity
 from store.bundle import BundleError, check_manifest
+from store.safe_write import write_new
 
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 MAX_NOTE_BYTES = 10 * 1024 * 1024
@@ -175,7 +176,7 @@ def apply(plan: Plan, vault_root: Path, conflicts: str = "beside") -> Imported:
     done = Imported(identical=list(plan.identical))
     label = plan.bundle.stem
     for path in plan.new:
-        _write_new(vault_root / path, plan.contents[path])
+        write_new(vault_root / path, plan.contents[path])
         done.written.append(path)
     for path in plan.conflicts:
         if conflicts == "skip":
@@ -184,38 +185,9 @@ def apply(plan: Plan, vault_root: Path, conflicts: str = "beside") -> Imported:
         landed = _write_beside(vault_root, path, label, plan.contents[path])
         done.beside.append((path, landed))
     done.summary_path = _keep_summary(vault_root, plan, done)
+    for path in done.written + [landed for _, landed in done.beside]:
+        activity.record(vault_root, "import", "imported", path, PurePosixPath(path).stem)
     return done
-
-
-def _write_new(target: Path, data: bytes) -> None:
-    """Write through a temporary file, then link it in place: a file that appears meanwhile is
-    never replaced (the link fails) and a crash leaves no half-written note."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".substrate-import-", suffix=".tmp")
-    try:
-        os.chmod(temporary, 0o666 & ~_umask())  # a note as the person's editor would make it, not mkstemp's 0600
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        try:
-            os.link(temporary, target)
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links: exclusive create instead
-            with open(target, "xb") as out:
-                out.write(data)
-    finally:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _write_beside(vault_root: Path, path: str, label: str, data: bytes) -> str:
@@ -224,7 +196,7 @@ def _write_beside(vault_root: Path, path: str, label: str, data: bytes) -> str:
         extra = "" if number == 1 else f" {number}"
         candidate = f"{stem} (from {label}{extra}){suffix}"
         try:
-            _write_new(vault_root / candidate, data)
+            write_new(vault_root / candidate, data)
             return candidate
         except FileExistsError:
             continue

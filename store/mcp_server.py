@@ -26,7 +26,8 @@ from store.brain import Brain, open_simulation
 from store.coverage import gaps as rank_gaps
 from store.coverage_facts import CoverageKeeper
 from store.errors import IndexBusy, SubstrateError
-from store.new_note import NoteExists, create_note, note_text
+from store.new_note import Draft, NoteExists
+from store.new_note import capture as capture_note
 from store.simulate import Scenario, outcome_words, run_json
 
 MAX_RESULTS = 100
@@ -218,34 +219,16 @@ def _add_capture(server: FastMCP, service: BrainService) -> None:
         """Write a NEW note (never edits or deletes one) from the blueprint's template for its type, in the
         folder where notes of that type live. Say where the knowledge lives today (note, doc, dashboard,
         slack, email, head, system) and who owns it (a person's name)."""
-        blueprint = blueprints.load(service.vault)
-        if type not in blueprint.types:
-            raise ToolError(f"{type!r} is not a note type; types: {', '.join(blueprint.types)}.")
-        if lives_in not in blueprint.risks:
-            raise ToolError(f"lives_in is one of {', '.join(blueprint.risks)}.")
-        if len(text) > 20_000 or len(title) > 200:
-            raise ToolError("A captured note is at most 200 characters of title and 20,000 of text.")
-        folders = [p.rpartition("/")[0] for (p,) in service.db.execute("SELECT path FROM notes WHERE type = ? LIMIT 200", [type])]
-        folder = max(set(folders), key=folders.count) if folders else ""
-        body = note_text(blueprint, type, title, dt.date.today(), text.strip())
-        body = body.replace("owner: \n", f'owner: "[[{owner}]]"\n' if owner else "owner: \n", 1)
-        body = body.replace("lives_in: note\n", f"lives_in: {lives_in}\n", 1)
+        draft = Draft(title=title, type=type, lives_in=(lives_in,), owner=owner or "", text=text)
+        if len(text) > 20_000:
+            raise ToolError("A captured note is at most 20,000 characters of text.")
         try:
-            written = create_note(service.vault, folder, title, body)
+            path = capture_note(service.vault, service.db, blueprints.load(service.vault), draft, by="mcp")
         except NoteExists as exc:
             raise ToolError(f"{exc} Capture never changes an existing note.") from None
-        path = written.relative_to(service.vault).as_posix()
-        _log_capture(service.vault, path, title)
+        except SubstrateError as exc:
+            raise ToolError(str(exc)) from None
         return {"path": path, "uri": note_uri(path), "written": True}
-
-
-def _log_capture(vault: Path, path: str, title: str) -> None:
-    """Every write an agent makes is listed in the vault's capture log (`.substrate/captures.jsonl`)."""
-    log = vault / ".substrate" / "captures.jsonl"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    record = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "by": "mcp", "path": path, "title": title}
-    with open(log, "a", encoding="utf-8") as out:
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def _limit(limit: int) -> int:

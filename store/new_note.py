@@ -1,22 +1,45 @@
-"""Writing a new note for a gap the brain has: a file that did not exist, from the blueprint's
-slots for its type, so the person fills in blanks instead of facing an empty page. An existing
-file is never touched."""
+"""Writing new notes: a captured answer in a workshop, a gap the brain links to but nobody wrote,
+an agent's capture over MCP. Each is a file that did not exist, made from its type's template
+(`resources/templates/TYPE.md`, or the vault's own in `.substrate/templates/TYPE.md`) so the person
+fills in blanks instead of facing an empty page; written atomically, never over an existing file,
+and listed in the vault's activity log.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import string
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
+from store import activity
 from store.blueprint import Blueprint
 from store.errors import SubstrateError
+from store.locations import resources_dir
+from store.safe_write import write_new
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-_META = {"owner", "motion", "status", "confidence"}  # front-matter keys; other slots are inline fields
+_NOT_IN_A_LINK = re.compile(r'[\[\]|#^"\x00-\x1f]')
+MOTIONS = ("b2b", "b2c", "shared")
+VAULT_TEMPLATES = ".substrate/templates"
 
 
 class NoteExists(SubstrateError):
     pass
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a person (or an agent) says about a new note."""
+
+    title: str
+    type: str | None = None
+    lives_in: tuple[str, ...] = ("note",)
+    owner: str = ""  # a person's or team's name: written as a typed link
+    motion: str = ""
+    text: str = ""
 
 
 def file_name(title: str) -> str:
@@ -27,19 +50,63 @@ def file_name(title: str) -> str:
     return f"{' '.join(name.split())[:120]}.md"
 
 
-def note_text(blueprint: Blueprint, type_: str | None, title: str, today: dt.date, why: str = "") -> str:
-    """Front matter with the type, an empty owner and today's date; a blank line per slot the
-    blueprint asks for; the audit question as a prompt."""
-    spec = blueprint.types.get(type_ or "")
-    front = ["---"] + ([f"type: {type_}"] if type_ else []) + ["owner: ", "lives_in: note", f"reviewed: {today.isoformat()}", "---"]
-    body = [f"# {title}", ""]
-    if spec and spec.question:
-        body += [f"> {spec.question}", ""]
-    if why:
-        body += [why, ""]
-    slots = [slot for slot in (spec.slots if spec else ()) if slot.name not in _META]
-    body += [f"{slot.name}:: " for slot in slots]  # a link slot takes [[Its Note]]
-    return "\n".join(front + body) + "\n"
+def template(vault_root: Path | None, type_: str | None) -> str:
+    """The template for a type: the vault's own first, then the shipped one, then the plain note's."""
+    names = [f"{type_}.md"] if type_ else []
+    folders = ([Path(vault_root) / VAULT_TEMPLATES] if vault_root else []) + [resources_dir() / "templates"]
+    for folder in folders:
+        for name in names + ["note.md"]:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate.read_text(encoding="utf-8")
+    return "---\nowner: $owner\nreviewed: $reviewed\nlives_in: $lives_in\n---\n# $title\n\n$text\n"
+
+
+def note_text(blueprint: Blueprint, draft: Draft, today: dt.date, vault_root: Path | None = None) -> str:
+    """The template filled in: values are made safe for the YAML front matter they land in."""
+    check(blueprint, draft)
+    spec = blueprint.types.get(draft.type or "")
+    owner = " ".join(_NOT_IN_A_LINK.sub(" ", draft.owner).split())
+    places = [place for place in draft.lives_in if place in blueprint.risks] or ["note"]
+    values = {
+        "title": " ".join(draft.title.split()),
+        "type": draft.type or "note",
+        "owner": f'"[[{owner}]]"' if owner else "",
+        "motion": draft.motion,
+        "reviewed": today.isoformat(),
+        "lives_in": places[0] if len(places) == 1 else f"[{', '.join(places)}]",
+        "question": spec.question if spec else "",
+        "text": draft.text.strip(),
+    }
+    text = string.Template(template(vault_root, draft.type)).safe_substitute(values)
+    text = re.sub(r"^> *\n\n", "", text, flags=re.M)  # no question: no empty quote
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+
+
+def check(blueprint: Blueprint, draft: Draft) -> None:
+    """A clear message for each thing a new note cannot be."""
+    file_name(draft.title)
+    if len(draft.title) > 200 or len(draft.text) > 200_000:
+        raise SubstrateError("A new note is at most 200 characters of title and 200,000 of text.")
+    if draft.type and draft.type not in blueprint.types:
+        raise SubstrateError(f"“{draft.type}” is not a note type; the blueprint knows {', '.join(blueprint.types)}.")
+    unknown = [place for place in draft.lives_in if place not in blueprint.risks]
+    if unknown:
+        raise SubstrateError(f"Knowledge lives in one of {', '.join(blueprint.risks)} (not {', '.join(unknown)}).")
+    if draft.motion and draft.motion not in MOTIONS:
+        raise SubstrateError(f"The motion is b2b, b2c or shared (not {draft.motion}).")
+
+
+def folder_for(db, blueprint: Blueprint, type_: str | None) -> str:
+    """Where notes of this type live in this vault; for a type it has none of yet, the type's label."""
+    if not type_:
+        return ""
+    paths = [path for (path,) in db.execute("SELECT path FROM notes WHERE type = ? LIMIT 200", [type_])]
+    folders = Counter(path.rpartition("/")[0] for path in paths)
+    if folders:
+        return folders.most_common(1)[0][0]
+    spec = blueprint.types.get(type_)
+    return spec.label.lower() if spec else ""
 
 
 def create_note(vault_root: Path, folder: str, title: str, text: str) -> Path:
@@ -48,10 +115,17 @@ def create_note(vault_root: Path, folder: str, title: str, text: str) -> Path:
     target = (root / folder / file_name(title)).resolve()
     if root not in target.parents:
         raise SubstrateError(f"“{folder}” is outside the vault.")
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with open(target, "x", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        write_new(target, text.encode("utf-8"))
     except FileExistsError:
         raise NoteExists(f"{target.relative_to(root).as_posix()} already exists: it is opened instead of written over.") from None
     return target
+
+
+def capture(vault_root: Path, db, blueprint: Blueprint, draft: Draft, by: str = "app", today: dt.date | None = None) -> str:
+    """Write the draft as a new note where its type lives; its vault path. Listed in the activity log."""
+    text = note_text(blueprint, draft, today or dt.date.today(), vault_root)
+    written = create_note(vault_root, folder_for(db, blueprint, draft.type), draft.title, text)
+    path = written.relative_to(Path(vault_root).resolve()).as_posix()
+    activity.record(vault_root, by, "created", path, draft.title)
+    return path

@@ -12,6 +12,7 @@ import pytest
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
+from store import activity
 from store.locations import resources_dir
 
 SCRIPT = Path(sys.executable).with_name("substrate")
@@ -138,5 +139,4 @@ def test_capture_is_off_by_default_and_on_with_the_flag_writes_only_new_notes(sa
     assert 'owner: "[[Marcus Lee]]"' in text and "lives_in: head" in text and "Round robin inside each territory." in text
     assert again.isError and "already exists" in again.content[0].text and (sample / "processes/Lead Routing.md").read_bytes() == before
     assert wrong.isError and "spaceship" in wrong.content[0].text
-    log = (sample / ".substrate/captures.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(log) == 1 and '"path": "processes/Territory Rules.md"' in log[0]
+    assert [(e.by, e.action, e.path) for e in activity.read(sample)] == [("mcp", "created", "processes/Territory Rules.md")]

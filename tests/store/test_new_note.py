@@ -1,29 +1,66 @@
-"""New notes for gaps: written from the blueprint, never over an existing file."""
+"""New notes (captures, gaps, agents' writes): from the type's template, atomic, never over an existing file."""
 
 from __future__ import annotations
 
 import datetime as dt
+import stat
 
 import pytest
 
+from store import activity
 from store import blueprint as blueprints
 from store.brain import Brain
 from store.errors import SubstrateError
-from store.new_note import NoteExists, create_note, file_name, note_text
+from store.new_note import Draft, NoteExists, capture, create_note, file_name, note_text
+
+TODAY = dt.date(2026, 11, 25)
 
 
-def test_a_new_note_has_the_blueprints_slots_for_its_type_and_indexes_cleanly(tmp_path):
-    blueprint = blueprints.load()
-    text = note_text(blueprint, "seam", "HubSpot to Salesforce", dt.date(2026, 11, 25), "Needed by: Route launch leads to sales.")
-    path = create_note(tmp_path, "seams", "HubSpot to Salesforce", text)
-    assert path == tmp_path / "seams" / "HubSpot to Salesforce.md"
-    written = path.read_text(encoding="utf-8")
-    assert written.startswith("---\ntype: seam\nowner: \nlives_in: note\nreviewed: 2026-11-25\n---\n# HubSpot to Salesforce\n")
-    assert "\nfrom:: \nto:: \n" in written and written.endswith("failure_mode:: \n") and "Needed by: Route launch leads" in written
-    with Brain(tmp_path, tmp_path / "index.sqlite") as brain:
+def test_a_capture_fills_its_types_template_and_indexes_with_the_right_fields(tmp_path):
+    (tmp_path / "seams").mkdir()
+    (tmp_path / "seams/Old Seam.md").write_text("---\ntype: seam\n---\n# Old\n", encoding="utf-8")
+    with Brain(tmp_path, tmp_path / ".index.sqlite") as brain:
+        brain.refresh()
+        draft = Draft("HubSpot to Salesforce", "seam", ("head", "slack"), owner="Priya Shah", motion="b2b",
+                      text="Needed by: Route launch leads to sales.")
+        path = capture(tmp_path, brain.index.db, blueprints.load(tmp_path), draft, today=TODAY)
+        assert path == "seams/HubSpot to Salesforce.md"  # where this vault keeps its seams
+        written = (tmp_path / path).read_text(encoding="utf-8")
+        assert written.startswith('---\ntype: seam\nfrom: \nto: \nowner: "[[Priya Shah]]"\nmotion: b2b\n')
+        assert "reviewed: 2026-11-25\nlives_in: [head, slack]\n---\n# HubSpot to Salesforce\n" in written
+        assert "> Who owns this sync" in written and "Needed by: Route launch leads to sales." in written
         brain.refresh()
         assert brain.problems() == []
-        assert brain.coverage().note("seams/HubSpot to Salesforce.md").state in ("stub", "partial")
+        note = brain.index.db.execute("SELECT type, owner, motion, reviewed, lives_in FROM notes WHERE path = ?", [path]).fetchone()
+        assert note == ("seam", "Priya Shah", "b2b", "2026-11-25", '["head", "slack"]')
+        assert ("owner", "Priya Shah") in brain.index.db.execute("SELECT rel, target FROM links WHERE source = ?", [path]).fetchall()
+        assert brain.coverage().note(path).state in ("stub", "partial")
+    assert [(e.by, e.action, e.path) for e in activity.read(tmp_path)] == [("app", "created", path)]
+
+
+def test_a_type_the_vault_has_none_of_goes_to_its_labels_folder_and_the_vaults_own_template_wins(tmp_path):
+    (tmp_path / ".substrate/templates").mkdir(parents=True)
+    (tmp_path / ".substrate/templates/decision.md").write_text("---\ntype: decision\nowner: $owner\n---\n# $title\nOur way.\n", encoding="utf-8")
+    with Brain(tmp_path, tmp_path / ".index.sqlite") as brain:
+        brain.refresh()
+        blueprint = blueprints.load(tmp_path)
+        assert capture(tmp_path, brain.index.db, blueprint, Draft("Why HubSpot", "decision", owner="Dana")) == "decisions/Why HubSpot.md"
+        assert (tmp_path / "decisions/Why HubSpot.md").read_text(encoding="utf-8") == '---\ntype: decision\nowner: "[[Dana]]"\n---\n# Why HubSpot\nOur way.\n'
+        assert capture(tmp_path, brain.index.db, blueprint, Draft("Data Objects Map", "data_object")) == "data objects/Data Objects Map.md"
+
+
+def test_what_a_person_types_cannot_break_the_front_matter(tmp_path):
+    blueprint = blueprints.load()
+    text = note_text(blueprint, Draft('Q3: "Plan" ---', "goal", owner='Dana]] "x": [[Evil', text="---\nnot: front matter"), TODAY)
+    with Brain(tmp_path, tmp_path / ".index.sqlite") as brain:
+        create_note(tmp_path, "", "Q3 Plan", text)
+        brain.refresh()
+        assert brain.problems() == []
+        assert brain.index.db.execute("SELECT type, owner FROM notes").fetchone() == ("goal", "Dana x : Evil")
+    for bad, reason in ((Draft("X", "spaceship"), "not a note type"), (Draft("X", "goal", ("cloud",)), "lives in one of"),
+                        (Draft("X", "goal", motion="b3b"), "b2b, b2c or shared"), (Draft(" ./ "), "give it some letters")):
+        with pytest.raises(SubstrateError, match=reason):
+            note_text(blueprint, bad, TODAY)
 
 
 def test_an_existing_note_is_never_written_over(tmp_path):
@@ -31,6 +68,12 @@ def test_an_existing_note_is_never_written_over(tmp_path):
     with pytest.raises(NoteExists, match="already exists"):
         create_note(tmp_path, "", "Territory Rules", "new\n")
     assert (tmp_path / "Territory Rules.md").read_text(encoding="utf-8") == "mine\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["Territory Rules.md"]  # no temporary file left behind
+
+
+def test_a_new_note_has_the_mode_an_editor_would_give_it(tmp_path):
+    path = create_note(tmp_path, "", "Plain", "x\n")
+    assert stat.S_IMODE(path.stat().st_mode) & 0o644 == 0o644
 
 
 def test_names_are_made_safe_and_stay_inside_the_vault(tmp_path):
