@@ -28,6 +28,7 @@ from desktop.views.message_bar import MessageBar
 from desktop.views.note_page import NotePage
 from desktop.views.note_view import NoteView
 from desktop.views.search_list import MARK_END, MARK_START, SearchList
+from desktop.views.session_log import SessionLog
 from desktop.workers import VaultSession
 from store import blueprint as blueprints
 from store import query
@@ -154,6 +155,13 @@ class MainWindow(QMainWindow):
         self.problem_list.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.problem_list.setWordWrap(False)
 
+        self.session_log = SessionLog(self)
+        self.session_log.noteChosen.connect(self.navigate)
+        self.session_log_dock = QDockWidget("Session Log", self, objectName="session-log-dock")
+        self.session_log_dock.setWidget(self.session_log)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.session_log_dock)
+        self.session_log_dock.hide()
+
     def _build_actions(self) -> None:
         def action(text, slot, shortcut=None, tip=None) -> QAction:
             made = QAction(text, self)
@@ -199,6 +207,10 @@ class MainWindow(QMainWindow):
         view.addAction(self.map_page_action)
         view.addSeparator()
         view.addAction(self.problem_dock.toggleViewAction())
+        log_action = self.session_log_dock.toggleViewAction()
+        log_action.setShortcut("Ctrl+Shift+L")
+        log_action.setToolTip("Every note written since this vault was opened: by you, by an agent, by a bundle import")
+        view.addAction(log_action)
         self.menuBar().addMenu("&Help").addAction(action("&About Substrate", self.about))
 
         toolbar = QToolBar("Navigation", objectName="navigation")
@@ -240,6 +252,7 @@ class MainWindow(QMainWindow):
         self.groups.set_groups([])
         self.problems.set_problems([])
         self.note_view.vault_root = self.vault
+        self.session_log.start(self.vault)
         self.note_view.show_message("Opening the vault…")
         self.count_label.setText("Opening…")
         if intro:
@@ -302,6 +315,7 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.updated_label.setText(f"Updated {dt.datetime.now():%H:%M:%S}")
         self.reload_lists()
+        self.session_log.check()
         paths = changes.paths()
         if self._open_when_indexed in paths:  # a note just written from the fix-first list
             self.navigate(self._open_when_indexed)

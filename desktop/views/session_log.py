@@ -1,0 +1,113 @@
+"""The session log: every note written into the vault since it was opened here, by this app, by an
+agent over MCP (`substrate mcp --allow-capture`) or by a bundle import, from the vault's activity log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from desktop.models.notes import PATH_ROLE
+from store import activity
+
+COLUMNS = ("Time", "By", "What", "Note")
+WHO = {"app": "You", "mcp": "An agent", "import": "A bundle"}
+
+
+class SessionLogModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.entries: list[activity.Entry] = []
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.entries):
+            return None
+        entry = self.entries[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (f"{entry.when.astimezone():%H:%M:%S}", WHO.get(entry.by, entry.by), entry.action, entry.path)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{entry.title} — {entry.action} by {WHO.get(entry.by, entry.by).lower()} at {entry.when.astimezone():%Y-%m-%d %H:%M:%S}"
+        if role == PATH_ROLE:
+            return entry.path
+        return None
+
+    def set_entries(self, entries: list[activity.Entry]) -> None:
+        if entries == self.entries:
+            return
+        if entries[: len(self.entries)] == self.entries:  # the log only grows: add the new rows
+            self.beginInsertRows(QModelIndex(), len(self.entries), len(entries) - 1)
+            self.entries = list(entries)
+            self.endInsertRows()
+            return
+        self.beginResetModel()
+        self.entries = list(entries)
+        self.endResetModel()
+
+
+class SessionLog(QWidget):
+    """The log's table with a line saying what it counts; re-read when the log file grows."""
+
+    noteChosen = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = SessionLogModel(self)
+        self.vault: Path | None = None
+        self.since: dt.datetime | None = None
+        self._size = -1
+        self.summary = QLabel("Nothing written yet.", objectName="session-log-summary")
+        self.table = QTableView(objectName="session-log")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        for column, width in enumerate((80, 90, 80)):
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(lambda index: self.noteChosen.emit(index.data(PATH_ROLE)))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table)
+        self.timer = QTimer(self, interval=1000)
+        self.timer.timeout.connect(self.check)
+
+    def start(self, vault: Path) -> None:
+        """Count from now, for this vault."""
+        self.vault, self.since, self._size = vault, dt.datetime.now(dt.timezone.utc).replace(microsecond=0), -1
+        self.model.set_entries([])
+        self.check()
+        self.timer.start()
+
+    def check(self) -> None:
+        """Re-read the log if it grew (one stat a second; the file is small)."""
+        if self.vault is None:
+            return
+        try:
+            size = (self.vault / activity.LOG_PATH).stat().st_size
+        except OSError:
+            size = 0
+        if size == self._size:
+            return
+        self._size = size
+        entries = activity.read(self.vault, self.since)
+        self.model.set_entries(entries)
+        notes = len({e.path for e in entries})
+        self.summary.setText(f"Since {self.since.astimezone():%H:%M}: {notes} note{'s' if notes != 1 else ''} written"
+                             if entries else f"Since {self.since.astimezone():%H:%M}: nothing written yet.")
+        if entries:
+            self.table.scrollToBottom()
