@@ -6,55 +6,26 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
+from desktop.models.coverage import Column, RowsModel
 from desktop.models.notes import PATH_ROLE
 from store import activity
 
-COLUMNS = ("Time", "By", "What", "Note")
 WHO = {"app": "You", "mcp": "An agent", "import": "A bundle"}
 
 
-class SessionLogModel(QAbstractTableModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.entries: list[activity.Entry] = []
+def _tip(entry: activity.Entry) -> str:
+    return f"{entry.title} — {entry.action} by {WHO.get(entry.by, entry.by).lower()} at {entry.when.astimezone():%Y-%m-%d %H:%M:%S}"
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.entries)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.entries):
-            return None
-        entry = self.entries[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (f"{entry.when.astimezone():%H:%M:%S}", WHO.get(entry.by, entry.by), entry.action, entry.path)[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{entry.title} — {entry.action} by {WHO.get(entry.by, entry.by).lower()} at {entry.when.astimezone():%Y-%m-%d %H:%M:%S}"
-        if role == PATH_ROLE:
-            return entry.path
-        return None
-
-    def set_entries(self, entries: list[activity.Entry]) -> None:
-        if entries == self.entries:
-            return
-        if entries[: len(self.entries)] == self.entries:  # the log only grows: add the new rows
-            self.beginInsertRows(QModelIndex(), len(self.entries), len(entries) - 1)
-            self.entries = list(entries)
-            self.endInsertRows()
-            return
-        self.beginResetModel()
-        self.entries = list(entries)
-        self.endResetModel()
+COLUMNS = (
+    Column("Time", lambda e: f"{e.when.astimezone():%H:%M:%S}", _tip),
+    Column("By", lambda e: WHO.get(e.by, e.by), _tip),
+    Column("What", lambda e: e.action, _tip),
+    Column("Note", lambda e: e.path, _tip),
+)
 
 
 class SessionLog(QWidget):
@@ -64,7 +35,7 @@ class SessionLog(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.model = SessionLogModel(self)
+        self.model = RowsModel(COLUMNS, lambda entry: entry.path, self)
         self.vault: Path | None = None
         self.since: dt.datetime | None = None
         self._size = -1
@@ -89,7 +60,7 @@ class SessionLog(QWidget):
     def start(self, vault: Path) -> None:
         """Count from now, for this vault."""
         self.vault, self.since, self._size = vault, dt.datetime.now(dt.timezone.utc).replace(microsecond=0), -1
-        self.model.set_entries([])
+        self.model.set_rows([])
         self.check()
         self.timer.start()
 
@@ -105,7 +76,7 @@ class SessionLog(QWidget):
             return
         self._size = size
         entries = activity.read(self.vault, self.since)
-        self.model.set_entries(entries)
+        self.model.show_first(entries, len(entries))
         notes = len({e.path for e in entries})
         self.summary.setText(f"Since {self.since.astimezone():%H:%M}: {notes} note{'s' if notes != 1 else ''} written"
                              if entries else f"Since {self.since.astimezone():%H:%M}: nothing written yet.")
