@@ -21,7 +21,7 @@ from store.locations import resources_dir
 from store.safe_write import write_new
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-_NOT_IN_A_LINK = re.compile(r'[\[\]|#^"\x00-\x1f]')
+NOT_IN_A_LINK = re.compile(r'[\[\]|#^"\x00-\x1f]')
 MOTIONS = ("b2b", "b2c", "shared")
 VAULT_TEMPLATES = ".substrate/templates"
 
@@ -66,7 +66,7 @@ def note_text(blueprint: Blueprint, draft: Draft, today: dt.date, vault_root: Pa
     """The template filled in: values are made safe for the YAML front matter they land in."""
     check(blueprint, draft)
     spec = blueprint.types.get(draft.type or "")
-    owner = " ".join(_NOT_IN_A_LINK.sub(" ", draft.owner).split())
+    owner = " ".join(NOT_IN_A_LINK.sub(" ", draft.owner).split())
     places = [place for place in draft.lives_in if place in blueprint.risks] or ["note"]
     values = {
         "title": " ".join(draft.title.split()),

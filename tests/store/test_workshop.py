@@ -1,0 +1,59 @@
+"""A workshop's summary: what was captured and changed, coverage before and after per area (the
+engine's own figures), the gaps that remain, who owns what was captured."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from html.parser import HTMLParser
+
+from store import blueprint as blueprints
+from store.brain import Brain
+from store.locations import resources_dir
+from store.new_note import Draft, capture
+from store.note_edit import set_owner
+from store.workshop import snapshot, summarise, summary_html
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def test_the_summary_counts_every_note_and_its_figures_are_the_engines(tmp_path):
+    vault = tmp_path / "Harbor"
+    shutil.copytree(resources_dir() / "sample-brain", vault)
+    with Brain(vault, tmp_path / "index.sqlite") as brain:
+        brain.refresh()
+        before = brain.coverage(TODAY)
+        start = snapshot(brain.index.db, before)
+        db, blueprint = brain.index.db, blueprints.load(vault)
+        capture(vault, db, blueprint, Draft("Territory Rules", "process", ("head",), owner="Marcus Lee", motion="b2b",
+                                            text="Round robin inside each territory."), today=TODAY)
+        capture(vault, db, blueprint, Draft("Churn Model", "metric", ("doc",), owner="Sam Ortiz"), today=TODAY)
+        set_owner(vault, "metrics/Customer Lifetime Value.md", "Sam Ortiz")
+        (vault / "people/Dana Ruiz.md").write_text((vault / "people/Dana Ruiz.md").read_text(encoding="utf-8") + "\nSaved in Obsidian.\n", encoding="utf-8")
+        brain.refresh()
+        after = brain.coverage(TODAY)
+        summary = summarise(start, brain.index.db, after, vault)
+
+    assert [(n.path, n.owner, n.by) for n in summary.captured] == [
+        ("metrics/Churn Model.md", "Sam Ortiz", "You"), ("processes/Territory Rules.md", "Marcus Lee", "You")]
+    assert [(n.path, n.by) for n in summary.changed] == [("metrics/Customer Lifetime Value.md", "You"), ("people/Dana Ruiz.md", "")]
+    assert summary.overall_before == before.overall and summary.overall_after == after.overall and after.overall > before.overall
+    engine_before = {a.type: a.score for a in before.areas if a.motion == "all"}
+    engine_after = {a.type: a.score for a in after.areas if a.motion == "all"}
+    assert {a.type: a.before for a in summary.areas} == {t: engine_before.get(t, 0.0) for t in {a.type for a in summary.areas}}
+    assert {a.type: a.after for a in summary.areas} == {t: engine_after.get(t, 0.0) for t in {a.type for a in summary.areas}}
+    process = next(a for a in summary.areas if a.type == "process")
+    assert process.notes_after == process.notes_before + 1 and process.after > process.before
+    assert summary.owners == {"Marcus Lee": ("Territory Rules",), "Sam Ortiz": ("Churn Model",)}
+    assert summary.gaps and all(g.title != "Territory Rules" or g.kind != "write" for g in summary.gaps)
+
+    page = summary_html(summary)
+    tags = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.append(tag)
+
+    Tags().feed(page)
+    assert not {"script", "img", "link", "iframe"} & set(tags)
+    assert f"{before.overall:.0%}" in page and f"{after.overall:.0%}" in page and "Territory Rules" in page and "Marcus Lee" in page
