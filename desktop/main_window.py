@@ -23,6 +23,7 @@ from desktop.models.notes import PATH_ROLE, NotesFilter, NotesModel
 from desktop.models.problems import ProblemsModel
 from desktop.models.search import SearchModel
 from desktop.views.bundle_dialogs import ExportDialog, ImportDialog
+from desktop.views.editor import NoteEditor
 from desktop.views.map_and_run import MapAndRun
 from desktop.views.message_bar import MessageBar
 from desktop.views.note_page import NotePage
@@ -66,6 +67,8 @@ class MainWindow(QMainWindow):
         self._search_serial = itertools.count(1)
         self._latest_search = 0
         self._reload_pending = False
+        self.vault: Path | None = None
+        self.editors: dict[str, NoteEditor] = {}  # open editor windows by note path
         self.setWindowTitle("Substrate")
         self.resize(1280, 800)
         self._build_views()
@@ -176,7 +179,8 @@ class MainWindow(QMainWindow):
         self.back_action = action("&Back", self.back, QKeySequence.StandardKey.Back)
         self.forward_action = action("&Forward", self.forward, QKeySequence.StandardKey.Forward)
         self.search_action = action("&Search Notes", self.focus_search, "Ctrl+K")
-        self.editor_action = action("Open Note in &Editor", self.open_in_editor, "Ctrl+E")
+        self.editor_action = action("&Edit Note", self.edit_note, "Ctrl+E", "Edit this note here; it is saved only when you save")
+        self.external_editor_action = action("Open in Default &App", self.open_in_editor, "Ctrl+Alt+E")
         self.reveal_action = action("&Reveal in File Manager", self.reveal)
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.open_action)
@@ -184,6 +188,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         menu.addSeparator()
         menu.addAction(self.editor_action)
+        menu.addAction(self.external_editor_action)
         menu.addAction(self.reveal_action)
         menu.addSeparator()
         menu.addAction(action("Export &Bundle…", self.export_bundle, "Ctrl+Shift+E"))
@@ -243,6 +248,7 @@ class MainWindow(QMainWindow):
         """Show `path`: the index opens and catches up off the UI thread; the window stays usable."""
         self.close_session()
         self.vault = Path(path)
+        self.editors = {}  # editors of the last vault stay open, on their own
         self.setWindowTitle(f"{self.vault.name} — Substrate")
         self.history, self.position = [], -1
         self._update_navigation()
@@ -331,6 +337,9 @@ class MainWindow(QMainWindow):
             self.note_view.show_message(f"{current} was deleted or moved outside the vault.")
         elif current in paths:
             self.show_note(current)  # keeps the scroll position
+        for path, editor in list(self.editors.items()):
+            if path in paths or path in changes.removed:
+                editor.disk_changed()
         if self.search_box.text().strip():
             self.search(self.search_box.text())
 
@@ -430,6 +439,7 @@ class MainWindow(QMainWindow):
         self.forward_action.setEnabled(self.position < len(self.history) - 1)
         has_note = self.current_path() is not None
         self.editor_action.setEnabled(has_note)
+        self.external_editor_action.setEnabled(has_note)
         self.reveal_action.setEnabled(has_note)
 
     def _list_chosen(self, index: QModelIndex) -> None:
@@ -484,7 +494,7 @@ class MainWindow(QMainWindow):
             self._open_when_indexed = path
             self.pages.setCurrentIndex(0)
             if written:
-                self.message_bar.show_message(f"Wrote {written}: fill in its blanks in your editor (File ▸ Open Note in Editor, Ctrl+E).", "info")
+                self.message_bar.show_message(f"Wrote {written}: fill in its blanks (File ▸ Edit Note, Ctrl+E).", "info")
             if self.notes.row_of(path) is not None:
                 self._open_when_indexed = None
                 self.navigate(path)
@@ -562,13 +572,62 @@ class MainWindow(QMainWindow):
     # --- files and the desktop -----------------------------------------------------------------
 
     def choose_vault(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a vault: the folder that holds your notes", str(getattr(self, "vault", Path.home())))
+        folder = QFileDialog.getExistingDirectory(self, "Open a vault: the folder that holds your notes", str(self.vault or Path.home()))
         if folder:
             self.open_vault(Path(folder))
 
     def _note_file(self) -> Path | None:
         path = self.current_path()
         return self.vault / path if path else None
+
+    def edit_note(self, path: str | None = None) -> NoteEditor | None:
+        """The note in the in-app editor (one window per note: asking again brings it forward)."""
+        path = path or self.current_path()
+        if not path or self.vault is None:
+            return None
+        editor = self.editors.get(path)
+        if editor is None:
+            try:
+                editor = NoteEditor(self.vault, path, self, dark=self.palette().window().color().lightness() < 128)
+            except OSError as exc:
+                self.show_error(exc, f"opening {path}")
+                return None
+            self.editors[path] = editor
+            editor.destroyed.connect(lambda *_args, path=path: self.editors.pop(path, None))
+            editor.saved.connect(self._editor_saved)
+            self._fill_completions(editor)
+        editor.show()
+        editor.raise_()
+        editor.activateWindow()
+        return editor
+
+    def _editor_saved(self, path: str) -> None:
+        editor = self.sender()
+        if isinstance(editor, NoteEditor) and editor.path != path:
+            return
+        for old, open_editor in list(self.editors.items()):  # "keep both" moved the editor to a new note
+            if open_editor is editor and old != path:
+                self.editors[path] = self.editors.pop(old)
+        self.session_log.check()
+
+    def _fill_completions(self, editor: NoteEditor) -> None:
+        vault = self.vault
+
+        def names(db):
+            found = [title for (title,) in db.execute("SELECT title FROM notes")]
+            for (aliases,) in db.execute("SELECT aliases FROM notes WHERE aliases IS NOT NULL AND aliases != '[]'"):
+                found += json.loads(aliases)
+            blueprint = blueprints.load(vault)
+            return found, [slot.name for spec in blueprint.types.values() for slot in spec.slots]
+
+        def fill(result) -> None:
+            if not any(open_editor is editor for open_editor in self.editors.values()):
+                return  # closed before the names arrived
+            titles, fields = result
+            editor.text.set_names(titles)
+            editor.text.set_fields(fields)
+
+        self.read(names, fill)
 
     def open_in_editor(self) -> None:
         file = self._note_file()
@@ -665,7 +724,7 @@ class MainWindow(QMainWindow):
     # --- remembering ---------------------------------------------------------------------------
 
     def _vault_key(self) -> str:
-        return str(getattr(self, "vault", "")).replace("/", "|").replace("\\", "|")
+        return str(self.vault or "").replace("/", "|").replace("\\", "|")
 
     def _save_position(self) -> None:
         if getattr(self, "vault", None) and self.current_path():
@@ -682,6 +741,10 @@ class MainWindow(QMainWindow):
                 restore(value)
 
     def closeEvent(self, event) -> None:
+        for editor in list(self.editors.values()):  # each asks about unsaved changes; any may say Cancel
+            if not editor.close():
+                event.ignore()
+                return
         if self._problems_shown is not None:  # remember the panel as the notes page has it
             self.problem_dock.setVisible(self._problems_shown)
         self.settings.setValue("window/geometry", self.saveGeometry())
