@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDockWidget, QFileDialog, QHeaderView, QLabel, QLineEdit, QMainWindow, QMessageBox,
+    QAbstractItemView, QDockWidget, QFileDialog, QHeaderView, QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox,
     QProgressBar, QSplitter, QStackedWidget, QTableView, QTabWidget, QToolBar, QTreeView, QVBoxLayout, QWidget,
 )
 
@@ -23,6 +23,7 @@ from desktop.models.notes import PATH_ROLE, NotesFilter, NotesModel
 from desktop.models.problems import ProblemsModel
 from desktop.models.search import SearchModel
 from desktop.views.bundle_dialogs import ExportDialog, ImportDialog
+from desktop.views.capture import CaptureDialog
 from desktop.views.editor import NoteEditor
 from desktop.views.map_and_run import MapAndRun
 from desktop.views.message_bar import MessageBar
@@ -32,10 +33,11 @@ from desktop.views.search_list import MARK_END, MARK_START, SearchList
 from desktop.views.session_log import SessionLog
 from desktop.workers import VaultSession
 from store import blueprint as blueprints
-from store import query
+from store import note_edit, query
 from store.coverage_facts import note_coverage
+from store.errors import SubstrateError
 from store.locations import documents_dir
-from store.new_note import Draft, NoteExists, capture, file_name, folder_for
+from store.new_note import MOTIONS, Draft, NoteExists, capture, file_name, folder_for
 from store.render import make_resolver, render_body
 
 RECENT_MAX = 8
@@ -69,6 +71,7 @@ class MainWindow(QMainWindow):
         self._reload_pending = False
         self.vault: Path | None = None
         self.editors: dict[str, NoteEditor] = {}  # open editor windows by note path
+        self.capture_dialog: CaptureDialog | None = None
         self.setWindowTitle("Substrate")
         self.resize(1280, 800)
         self._build_views()
@@ -138,6 +141,8 @@ class MainWindow(QMainWindow):
         self.map_and_run = MapAndRun(self.read)
         self.map_and_run.noteRequested.connect(self._open_from_map)
         self.map_and_run.writeRequested.connect(self.write_note)
+        self.map_and_run.captureRequested.connect(lambda: self.capture_note())
+        self.map_and_run.fixRequested.connect(self.fix_gap)
         self.pages = QTabWidget(objectName="pages", documentMode=True)
         self.pages.addTab(self.splitter, "Notes")
         self.pages.addTab(self.map_and_run, "Coverage map && run")
@@ -179,16 +184,23 @@ class MainWindow(QMainWindow):
         self.back_action = action("&Back", self.back, QKeySequence.StandardKey.Back)
         self.forward_action = action("&Forward", self.forward, QKeySequence.StandardKey.Forward)
         self.search_action = action("&Search Notes", self.focus_search, "Ctrl+K")
+        self.capture_action = action("&Capture Note…", lambda: self.capture_note(), "Ctrl+N", "Write down what the room knows, as a new note")
         self.editor_action = action("&Edit Note", self.edit_note, "Ctrl+E", "Edit this note here; it is saved only when you save")
         self.external_editor_action = action("Open in Default &App", self.open_in_editor, "Ctrl+Alt+E")
+        self.owner_action = action("Set O&wner…", lambda: self.fix_gap("owner", self.current_path()), "Ctrl+Shift+O")
+        self.reviewed_action = action("Mark Re&viewed Today", lambda: self.fix_gap("reviewed", self.current_path()), "Ctrl+Shift+R",
+                                      "Confirm this note is still true: its review date becomes today")
         self.reveal_action = action("&Reveal in File Manager", self.reveal)
         menu = self.menuBar().addMenu("&File")
         menu.addAction(self.open_action)
         self.recent_menu = menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         menu.addSeparator()
+        menu.addAction(self.capture_action)
         menu.addAction(self.editor_action)
         menu.addAction(self.external_editor_action)
+        menu.addAction(self.owner_action)
+        menu.addAction(self.reviewed_action)
         menu.addAction(self.reveal_action)
         menu.addSeparator()
         menu.addAction(action("Export &Bundle…", self.export_bundle, "Ctrl+Shift+E"))
@@ -440,6 +452,8 @@ class MainWindow(QMainWindow):
         has_note = self.current_path() is not None
         self.editor_action.setEnabled(has_note)
         self.external_editor_action.setEnabled(has_note)
+        self.owner_action.setEnabled(has_note)
+        self.reviewed_action.setEnabled(has_note)
         self.reveal_action.setEnabled(has_note)
 
     def _list_chosen(self, index: QModelIndex) -> None:
@@ -473,33 +487,92 @@ class MainWindow(QMainWindow):
         if self.pages.currentWidget() is self.map_and_run and self.map_and_run.stale and session and session.readers:
             self.map_and_run.refresh()
 
-    def write_note(self, title: str, why: str = "") -> None:
-        """Write a new note for something the brain links to but nobody has written, in the
-        folder where notes of its type live, from the blueprint's slots; then open it."""
-        vault, report = self.vault, self.map_and_run.map.report
+    def write_note(self, title: str, why: str = "") -> CaptureDialog | None:
+        """A gap nobody has written (from the map or the run): capture it, starting from its title, the type
+        the brain expects and why it is needed. A note of that name that exists is opened instead."""
+        existing = next((row.path for row in self.notes.rows() if row.title.casefold() == title.casefold()), None)
+        if existing:
+            self._open_from_map(existing)
+            return None
+        report = self.map_and_run.map.report
         unknown = next((n for n in (report.known_unknowns if report else ()) if n.title.casefold() == title.casefold()), None)
         kind = unknown.type if unknown and unknown.type != "unknown" else None
+        motion = unknown.motion if unknown and unknown.motion in MOTIONS else ""
+        return self.capture_note(Draft(title=title, type=kind, motion=motion, text=why))
+
+    def capture_note(self, draft: Draft | None = None) -> CaptureDialog | None:
+        """Quick capture (Ctrl+N): the dialog stays beside the map while the room answers."""
+        if self.vault is None:
+            return None
+        blueprint = blueprints.load(self.vault)
+        if self.capture_dialog is None or self.capture_dialog.blueprint is not blueprint:
+            if self.capture_dialog is not None:
+                self.capture_dialog.deleteLater()
+            self.capture_dialog = CaptureDialog(blueprint, self)
+            self.capture_dialog.captured.connect(self.save_capture)
+        dialog = self.capture_dialog
+        dialog.prefill(draft or Draft(""))
+        self.read(lambda db: [t for (t,) in db.execute("SELECT title FROM notes WHERE type IN ('person', 'team')")], dialog.set_people)
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    def save_capture(self, draft: Draft, keep_open: bool = False) -> None:
+        """Write a captured note off the UI thread (capture never waits for indexing); the watcher
+        brings it to the map and the lists."""
+        vault, dialog = self.vault, self.capture_dialog
 
         def work(db):
             blueprint = blueprints.load(vault)
-            draft = Draft(title=title, type=kind if kind in blueprint.types else None, text=why)
             try:
-                return capture(vault, db, blueprint, draft), None
+                return capture(vault, db, blueprint, draft), None, None
             except NoteExists:
-                return None, f"{folder_for(db, blueprint, draft.type)}/{file_name(title)}".lstrip("/")
+                return None, f"{folder_for(db, blueprint, draft.type)}/{file_name(draft.title)}".lstrip("/"), None
+            except SubstrateError as exc:
+                return None, None, str(exc)
 
         def done(result) -> None:
-            written, existing = result
-            path = written or existing
-            self._open_when_indexed = path
-            self.pages.setCurrentIndex(0)
-            if written:
-                self.message_bar.show_message(f"Wrote {written}: fill in its blanks (File ▸ Edit Note, Ctrl+E).", "info")
-            if self.notes.row_of(path) is not None:
-                self._open_when_indexed = None
-                self.navigate(path)
+            written, existing, problem = result
+            if problem:
+                dialog.show_problem(problem)
+                return
+            if existing:
+                dialog.show_problem(f"{existing} already exists: it is opened, never written over.")
+                self._open_from_map(existing)
+                return
+            dialog.done_capture(written, keep_open)
+            self.message_bar.show_message(f"Captured {written}. Fill in the rest with File ▸ Edit Note (Ctrl+E).", "info")
+            self.session_log.check()
+            if self.pages.currentWidget() is not self.map_and_run:  # in a workshop the map stays on screen
+                self._open_when_indexed = written
+                if self.notes.row_of(written) is not None:
+                    self._open_when_indexed = None
+                    self.navigate(written)
 
         self.read(work, done)
+
+    def fix_gap(self, what: str, path: str | None) -> None:
+        """Fill a gap in one action: edit the note, give it an owner, or confirm it is still true today."""
+        if not path or self.vault is None:
+            return
+        if what == "edit":
+            self.edit_note(path)
+            return
+        vault, title = self.vault, Path(path).stem
+        if what == "owner":
+            people = sorted((row.title for row in self.notes.rows() if row.type in ("person", "team")), key=str.casefold)
+            owner, chosen = self.ask_owner(title, people)
+            if not chosen or not owner.strip():
+                return
+            work, done_words = (lambda _db: note_edit.set_owner(vault, path, owner)), f"{title} is owned by {owner.strip()} now."
+        else:
+            work, done_words = (lambda _db: note_edit.mark_reviewed(vault, path)), f"{title} was reviewed today."
+        self.read(work, lambda _digest: (self.message_bar.show_message(done_words, "info"), self.session_log.check()),
+                  lambda exc: self.show_error(exc, f"changing {title}"))
+
+    def ask_owner(self, title: str, people: list[str]) -> tuple[str, bool]:
+        """Who owns it: a person or team the brain knows, or a new name (tests answer in place of the person)."""
+        return QInputDialog.getItem(self, "Set Owner", f"Who owns {title}?", people, 0, True)
 
     def _open_from_map(self, path: str) -> None:
         self.pages.setCurrentIndex(0)

@@ -45,6 +45,9 @@ class NotesModel(QAbstractTableModel):
             return f"{row.path}{problems}"
         return None
 
+    def rows(self) -> list[NoteRow]:
+        return list(self._rows)
+
     def path_at(self, row: int) -> str:
         return self._rows[row].path
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QPushButton, QSplitter, QTabWidget, QWidget
 
 from desktop.views.map_page import MapPage
 from desktop.views.run_panel import RunPanel, chances, load_run
@@ -27,6 +27,8 @@ class MapAndRun(QSplitter):
 
     noteRequested = Signal(str)
     writeRequested = Signal(str, str)  # title, why: a note nobody has written yet
+    captureRequested = Signal()
+    fixRequested = Signal(str, str)  # what, the note's path (see MapPage.fixRequested)
 
     def __init__(self, read: Callable, parent=None):
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -48,6 +50,9 @@ class MapAndRun(QSplitter):
         self.left.addTab(self.map, "Coverage map")
         self.left.addTab(QWidget(), "Brain graph")
         self.left.currentChanged.connect(lambda _i: self._show_graph_if_chosen())
+        self.capture_button = QPushButton("+ Capture", objectName="map-capture", toolTip="Capture a note (Ctrl+N)")
+        self.capture_button.clicked.connect(self.captureRequested)
+        self.left.setCornerWidget(self.capture_button, Qt.Corner.TopRightCorner)
         self.run = RunPanel(self)
         self.addWidget(self.left)
         self.addWidget(self.run)
@@ -55,6 +60,7 @@ class MapAndRun(QSplitter):
         self.setStretchFactor(1, 1)
         self.map.noteRequested.connect(self.noteRequested)
         self.map.writeRequested.connect(self.writeRequested)
+        self.map.fixRequested.connect(self.fixRequested)
         self.run.noteRequested.connect(self.noteRequested)
         self.run.writeRequested.connect(self.writeRequested)
         self.run.highlightChanged.connect(self._highlight)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHeaderView, QLabel, QStyledItemDelegate, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView, QHeaderView, QLabel, QMenu, QStyledItemDelegate, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from desktop.models.coverage import (
     CELL_ROLE, HIGHLIGHT_ROLE, MAP_COLUMNS, SCORE_ROLE, STATE_WORDS, Column, CoverageMapModel, RowsModel, note_columns,
 )
+from desktop.models.notes import PATH_ROLE
 from desktop.views.tables import over_under, row_list
 from store.coverage import CoverageReport
 
@@ -45,6 +46,7 @@ class HeatDelegate(QStyledItemDelegate):
 class MapPage(QWidget):
     noteRequested = Signal(str)
     writeRequested = Signal(str, str)  # title, why: a known unknown to write
+    fixRequested = Signal(str, str)  # what ("edit", "owner", "reviewed"), the note's path: fill the gap in one action
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -92,9 +94,13 @@ class MapPage(QWidget):
         self.cell_tab = row_list(self.cell_notes, "cell-notes", self.noteRequested.emit)
         self.lists.addTab(self.cell_tab, "In this cell")
         self.lists.addTab(row_list(self.unknowns, "unknowns", self._unknown_chosen), "Known unknowns")
+        self._offer_fixes(self.cell_tab)
         for model, name, title in ((self.trapped, "trapped", "Trapped"),
                                    (self.stale, "stale", "Stale"), (self.bus, "bus-factor", "Bus factor")):
-            self.lists.addTab(row_list(model, name, self.noteRequested.emit), title)
+            view = row_list(model, name, self.noteRequested.emit)
+            if model is not self.bus:
+                self._offer_fixes(view)
+            self.lists.addTab(view, title)
         self.charts: dict[str, QWidget] = {}
         self.history: list = []
         for title in CHART_TABS:
@@ -127,6 +133,27 @@ class MapPage(QWidget):
             self.map_view.setCurrentIndex(self.map_model.index(0, 0))
         else:
             self._show_cell()
+
+    def _offer_fixes(self, view) -> None:
+        """Right-click a note in a list: fill its gap there and then."""
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+        def menu(at) -> None:
+            index = view.indexAt(at)
+            path = index.data(PATH_ROLE) if index.isValid() else None
+            if not path:
+                return
+            note = view.model().rows[index.row()]
+            chooser = QMenu(view)
+            chooser.addAction("Read", lambda: self.noteRequested.emit(path))
+            chooser.addAction("Edit…", lambda: self.fixRequested.emit("edit", path))
+            chooser.addSeparator()
+            owner = chooser.addAction("Set Owner…", lambda: self.fixRequested.emit("owner", path))
+            owner.setEnabled(not note.owners or "no owner" in note.missing)
+            chooser.addAction("Mark Reviewed Today", lambda: self.fixRequested.emit("reviewed", path)).setEnabled(note.stale)
+            chooser.exec(view.viewport().mapToGlobal(at))
+
+        view.customContextMenuRequested.connect(menu)
 
     def _unknown_chosen(self, key: str) -> None:
         """A known unknown, double-clicked: write it (Substrate never writes over a note)."""

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from desktop.models.coverage import CELL_ROLE, HIGHLIGHT_ROLE, MAP_COLUMNS, SCORE_ROLE
 from store.brain import Brain
 from tests.conftest import write
-from tests.desktop.conftest import open_and_wait
+from tests.desktop.conftest import open_and_wait, wait_for_note
 
 LAUNCH = "programs/Harbor Teams 2.0 Launch.md"
 
@@ -226,16 +226,25 @@ def test_a_gap_nobody_has_written_is_written_from_the_fix_first_list_and_opened(
     panel = window.map_and_run.run
     row = next(r for r, gap in enumerate(panel.gaps.rows) if gap.key.startswith("unwritten:") and gap.title == "Territory Rules")
     panel.gap_list.doubleClicked.emit(panel.gaps.index(row, 1))
-    qtbot.waitUntil(lambda: window.current_path() is not None and window.current_path().endswith("Territory Rules.md"), timeout=10000)
-    written = sample_vault / window.current_path()
-    text = written.read_text(encoding="utf-8")
-    assert text.startswith("---\n") and "# Territory Rules" in text and "Needed by Route launch leads to sales" in text
-    assert window.pages.currentIndex() == 0 and "Wrote " in window.message_bar.text()
-    before = written.read_text(encoding="utf-8") + "My own words.\n"
-    written.write_text(before, encoding="utf-8")
-    window.write_note("Territory Rules")  # again: the note is there now, so it is opened, never written over
-    qtbot.wait(300)
-    assert written.read_text(encoding="utf-8") == before
+    dialog = window.capture_dialog  # capture, started from what the run knows about the gap
+    assert dialog.isVisible() and dialog.title.text() == "Territory Rules" and "Needed by Route launch leads to sales" in dialog.text.toPlainText()
+    dialog.type.setCurrentIndex(dialog.type.findData("process"))  # nothing says what it is: the room does
+    assert "Where does the logic of this process live today" in dialog.question.text()
+    dialog.places["head"].setChecked(True)
+    dialog.owner.setText("Marcus Lee")
+    dialog.capture_button.click()
+    path = "processes/Territory Rules.md"
+    qtbot.waitUntil(lambda: (sample_vault / path).exists() and not dialog.isVisible(), timeout=10000)
+    text = (sample_vault / path).read_text(encoding="utf-8")
+    assert text.startswith("---\ntype: process\nowner: \"[[Marcus Lee]]\"") and "lives_in: head" in text and "# Territory Rules" in text
+    assert "Captured " in window.message_bar.text() and window.pages.currentWidget() is window.map_and_run  # the map stays up
+    qtbot.waitUntil(lambda: all(g.title != "Territory Rules" or not g.key.startswith("unwritten:") for g in panel.gaps.rows), timeout=10000)
+    before = (sample_vault / path).read_text(encoding="utf-8") + "My own words.\n"
+    (sample_vault / path).write_text(before, encoding="utf-8")
+    qtbot.waitUntil(lambda: window.notes.row_of(path) is not None, timeout=10000)
+    assert window.write_note("Territory Rules") is None  # again: the note is there now, so it is opened, never written over
+    wait_for_note(qtbot, window, path)
+    assert (sample_vault / path).read_text(encoding="utf-8") == before
 
 
 def test_opening_a_vault_on_the_map_shows_the_map_the_run_and_the_lists(qtbot, window, sample_vault):
@@ -251,5 +260,10 @@ def test_a_known_unknown_on_the_map_can_be_written(qtbot, window, sample_vault):
     row = next(r for r, n in enumerate(page.unknowns.rows) if n.title == "Churn Model")
     view = page.lists.widget([page.lists.tabText(i) for i in range(page.lists.count())].index("Known unknowns"))
     view.doubleClicked.emit(page.unknowns.index(row, 0))
-    qtbot.waitUntil(lambda: (window.current_path() or "").endswith("Churn Model.md"), timeout=10000)
-    assert "Linked to by 4 notes" in (sample_vault / window.current_path()).read_text(encoding="utf-8")
+    dialog = window.capture_dialog
+    assert dialog.title.text() == "Churn Model" and "Linked to by 4 notes" in dialog.text.toPlainText()
+    dialog.next_button.click()  # capture and stay open for the next answer
+    qtbot.waitUntil(lambda: dialog.title.text() == "" and "Captured" in dialog.message.text(), timeout=10000)
+    written = next(sample_vault.rglob("Churn Model.md"))
+    assert "Linked to by 4 notes" in written.read_text(encoding="utf-8") and dialog.isVisible()
+    qtbot.waitUntil(lambda: "Churn Model" not in [n.title for n in page.unknowns.rows], timeout=10000)  # on the map within a second
