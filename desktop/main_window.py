@@ -22,6 +22,7 @@ from desktop.models.groups import GROUP_ROLE, GroupsModel
 from desktop.models.notes import PATH_ROLE, NotesFilter, NotesModel
 from desktop.models.problems import ProblemsModel
 from desktop.models.search import SearchModel
+from desktop.views.audit import AuditDialog, prompts_for
 from desktop.views.bundle_dialogs import ExportDialog, ImportDialog
 from desktop.views.capture import CaptureDialog
 from desktop.views.editor import NoteEditor
@@ -31,14 +32,16 @@ from desktop.views.note_page import NotePage
 from desktop.views.note_view import NoteView
 from desktop.views.search_list import MARK_END, MARK_START, SearchList
 from desktop.views.session_log import SessionLog
+from desktop.views.workshop import SummaryDialog, WorkshopMode
 from desktop.workers import VaultSession
 from store import blueprint as blueprints
 from store import note_edit, query
-from store.coverage_facts import note_coverage
+from store.coverage_facts import CoverageKeeper, note_coverage
 from store.errors import SubstrateError
 from store.locations import documents_dir
 from store.new_note import MOTIONS, Draft, NoteExists, capture, file_name, folder_for
 from store.render import make_resolver, render_body
+from store.workshop import snapshot, summarise
 
 RECENT_MAX = 8
 SEARCH_LIMIT = 50
@@ -72,11 +75,14 @@ class MainWindow(QMainWindow):
         self.vault: Path | None = None
         self.editors: dict[str, NoteEditor] = {}  # open editor windows by note path
         self.capture_dialog: CaptureDialog | None = None
+        self.summary_dialog: SummaryDialog | None = None
+        self.audit_dialog: AuditDialog | None = None
         self.setWindowTitle("Substrate")
         self.resize(1280, 800)
         self._build_views()
         self._build_actions()
         self._build_status()
+        self.workshop = WorkshopMode(self)
         self._restore_layout()
 
     # --- building ------------------------------------------------------------------------------
@@ -222,6 +228,14 @@ class MainWindow(QMainWindow):
         self.map_page_action = action("Coverage &Map and Run", lambda: self.pages.setCurrentWidget(self.map_and_run), "Ctrl+Shift+M")
         view.addAction(self.notes_page_action)
         view.addAction(self.map_page_action)
+        self.workshop_action = action("&Workshop Mode", self.toggle_workshop, "F11",
+                                      "Full screen, large type, the map and the run for a room; a summary at the end")
+        self.workshop_action.setCheckable(True)
+        view.addAction(self.workshop_action)
+        self.audit_action = action("&Audit Prompts…", lambda: self.audit(), "Ctrl+Shift+A", "The workshop's questions, area by area")
+        view.addAction(self.audit_action)
+        for workshop_key in (self.workshop_action, self.audit_action, self.capture_action):  # from the capture and audit windows too
+            workshop_key.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         view.addSeparator()
         view.addAction(self.problem_dock.toggleViewAction())
         log_action = self.session_log_dock.toggleViewAction()
@@ -518,9 +532,23 @@ class MainWindow(QMainWindow):
         return dialog
 
     def save_capture(self, draft: Draft, keep_open: bool = False) -> None:
-        """Write a captured note off the UI thread (capture never waits for indexing); the watcher
-        brings it to the map and the lists."""
-        vault, dialog = self.vault, self.capture_dialog
+        """The capture dialog's answer: written, then the dialog cleared for the next or closed."""
+        dialog = self.capture_dialog
+
+        def written(path: str) -> None:
+            dialog.done_capture(path, keep_open)
+            if self.pages.currentWidget() is not self.map_and_run:  # in a workshop the map stays on screen
+                self._open_when_indexed = path
+                if self.notes.row_of(path) is not None:
+                    self._open_when_indexed = None
+                    self.navigate(path)
+
+        self.write_capture(draft, written, dialog.show_problem)
+
+    def write_capture(self, draft: Draft, on_written, on_problem) -> None:
+        """Write a captured note off the UI thread (capture never waits for indexing); the watcher brings it
+        to the map and the lists. A note of that name that exists is opened, never written over."""
+        vault = self.vault
 
         def work(db):
             blueprint = blueprints.load(vault)
@@ -534,22 +562,95 @@ class MainWindow(QMainWindow):
         def done(result) -> None:
             written, existing, problem = result
             if problem:
-                dialog.show_problem(problem)
-                return
-            if existing:
-                dialog.show_problem(f"{existing} already exists: it is opened, never written over.")
+                on_problem(problem)
+            elif existing:
+                on_problem(f"{existing} already exists: it is opened, never written over.")
                 self._open_from_map(existing)
-                return
-            dialog.done_capture(written, keep_open)
-            self.message_bar.show_message(f"Captured {written}. Fill in the rest with File ▸ Edit Note (Ctrl+E).", "info")
-            self.session_log.check()
-            if self.pages.currentWidget() is not self.map_and_run:  # in a workshop the map stays on screen
-                self._open_when_indexed = written
-                if self.notes.row_of(written) is not None:
-                    self._open_when_indexed = None
-                    self.navigate(written)
+            else:
+                self.message_bar.show_message(f"Captured {written}. Fill in the rest with File ▸ Edit Note (Ctrl+E).", "info")
+                self.session_log.check()
+                on_written(written)
 
         self.read(work, done)
+
+    def audit(self) -> AuditDialog | None:
+        """The workshop's questions, area by area (Ctrl+Shift+A); each answer is written as it is given."""
+        report = self.map_and_run.map.report
+        if self.vault is None or report is None:
+            self.message_bar.show_message("The audit starts once the coverage map has been read: open the map first (Ctrl+Shift+M).", "notice")
+            return None
+        if self.audit_dialog is not None:
+            self.audit_dialog.deleteLater()
+        blueprint = blueprints.load(self.vault)
+        dialog = self.audit_dialog = AuditDialog(prompts_for(blueprint, report), blueprint, self)
+        dialog.answered.connect(self._audit_answered)
+        dialog.set_people([row.title for row in self.notes.rows() if row.type in ("person", "team")])
+        dialog.show()
+        return dialog
+
+    def _audit_answered(self, prompt, answer) -> None:
+        vault, title = self.vault, prompt.title or prompt.question
+
+        def said(words: str):
+            return lambda _result: (self.message_bar.show_message(words, "info"), self.session_log.check())
+
+        failed = lambda exc: self.show_error(exc, f"writing the answer about {title}")  # noqa: E731
+        if isinstance(answer, Draft):
+            self.write_capture(answer, lambda _path: None, lambda problem: self.message_bar.show_message(problem, "notice"))
+        elif prompt.kind == "owner":
+            self.read(lambda _db: note_edit.set_owner(vault, prompt.path, answer), said(f"{title} is owned by {answer} now."), failed)
+        elif prompt.kind == "lives":
+            value = answer[0] if len(answer) == 1 else f"[{', '.join(answer)}]"
+            self.read(lambda _db: note_edit.edit_property(vault, prompt.path, "lives_in", value), said(f"{title} lives in {', '.join(answer)}."), failed)
+        elif answer == "reviewed":
+            self.fix_gap("reviewed", prompt.path)
+        elif answer == "edit":
+            self.edit_note(prompt.path)
+
+    # --- workshops --------------------------------------------------------------------------
+
+    def toggle_workshop(self) -> None:
+        if self.workshop.active:
+            self.end_workshop()
+        else:
+            self.start_workshop()
+
+    def start_workshop(self) -> None:
+        """Full screen for the room; what the brain knows now is kept to compare with at the end."""
+        if self.vault is None or self.workshop.active:
+            return
+        self.workshop_action.setChecked(True)
+        self.workshop.snapshot = None
+        self.workshop.enter()
+        vault = self.vault
+
+        def kept(start) -> None:
+            self.workshop.snapshot = start
+            self.workshop.tick()
+
+        self.read(lambda db: snapshot(db, CoverageKeeper().report(db, blueprints.load(vault), dt.date.today())), kept)
+
+    def end_workshop(self) -> None:
+        """Back to the desktop, and the session's summary."""
+        if not self.workshop.active:
+            return
+        self.workshop_action.setChecked(False)
+        self.workshop.leave()
+        start, vault = self.workshop.snapshot, self.vault
+        if start is None or vault is None:
+            return
+
+        def summary(db):
+            return summarise(start, db, CoverageKeeper().report(db, blueprints.load(vault), dt.date.today()), vault)
+
+        self.read(summary, self.show_summary)
+
+    def show_summary(self, summary) -> SummaryDialog:
+        if self.summary_dialog is not None:
+            self.summary_dialog.deleteLater()
+        self.summary_dialog = SummaryDialog(summary, self)
+        self.summary_dialog.show()
+        return self.summary_dialog
 
     def fix_gap(self, what: str, path: str | None) -> None:
         """Fill a gap in one action: edit the note, give it an owner, or confirm it is still true today."""

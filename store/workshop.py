@@ -114,8 +114,14 @@ def summary_html(summary: Summary) -> str:
     def pct(value: float) -> str:
         return f"{value:.0%}"
 
-    def cell(value: float) -> str:
+    def cell(value: float, notes: int) -> str:
+        if not notes:
+            return '<td class="score">—</td>'  # no notes of this kind: nothing to score, as on the map
         return f'<td class="score" style="background:{score_hex(value)}">{pct(value)}</td>'
+
+    def change(area: AreaChange) -> str:
+        points = round((area.after - area.before) * 100)
+        return f"{'+' if points > 0 else '−'}{abs(points)} pts" if points else ""
 
     def notes_table(notes: tuple[NoteLine, ...], empty: str) -> str:
         if not notes:
@@ -125,10 +131,15 @@ def summary_html(summary: Summary) -> str:
         return f"<table><tr><th>Note</th><th>Type</th><th>Owner</th><th>Written by</th></tr>{body}</table>"
 
     moved = [a for a in summary.areas if abs(a.after - a.before) >= 0.0005 or a.notes_after != a.notes_before]
-    area_rows = "".join(
-        f"<tr{' class=moved' if a in moved else ''}><td>{e(a.label)}</td>{cell(a.before)}{cell(a.after)}"
-        f"<td>{'+' if a.after >= a.before else '−'}{abs(a.after - a.before) * 100:.0f} pts</td><td>{a.notes_before} → {a.notes_after}</td></tr>"
-        for a in summary.areas)
+    def label(area: AreaChange) -> str:  # the "unknown" area holds what is linked to but unwritten and of no known type
+        return "Linked, never written (no type yet)" if area.type == "unknown" else area.label
+
+    def row(a: AreaChange) -> str:
+        scores = "<td></td><td></td>" if a.type == "unknown" else cell(a.before, a.notes_before) + cell(a.after, a.notes_after)
+        return (f"<tr{' class=moved' if a in moved else ''}><td>{e(label(a))}</td>{scores}"
+                f"<td>{'' if a.type == 'unknown' else change(a)}</td><td>{a.notes_before} → {a.notes_after}</td></tr>")
+
+    area_rows = "".join(row(a) for a in summary.areas)
     gap_rows = "".join(f"<li><b>{e(g.title)}</b> <span class='kind'>{e(g.type)}</span> — {e(g.what)}</li>" for g in summary.gaps)
     owner_rows = "".join(f"<li><b>{e(owner)}</b>: {e(', '.join(titles))}</li>" for owner, titles in summary.owners.items())
     delta = (summary.overall_after - summary.overall_before) * 100

@@ -13,7 +13,7 @@ from desktop.models.coverage import (
     CELL_ROLE, HIGHLIGHT_ROLE, MAP_COLUMNS, SCORE_ROLE, STATE_WORDS, Column, CoverageMapModel, RowsModel, note_columns,
 )
 from desktop.models.notes import PATH_ROLE
-from desktop.views.tables import over_under, row_list
+from desktop.views.tables import headline, over_under, row_list
 from store.coverage import CoverageReport
 
 CHART_TABS = ("Where it lives", "Trend")  # made when first shown: charts bring pyqtgraph
@@ -39,7 +39,10 @@ class HeatDelegate(QStyledItemDelegate):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(rect).adjusted(2, 2, -2, -2), 4, 4)
         painter.setPen(QColor("#14171f") if isinstance(color, QColor) else option.palette.placeholderText().color())
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, index.data() or "")
+        text = index.data() or ""
+        if text.count("\n") and rect.height() < option.fontMetrics.lineSpacing() * (text.count("\n") + 1):
+            text = text.split("\n")[0]  # no room for the count (large type on a projector): the score alone
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
 
 
@@ -55,11 +58,7 @@ class MapPage(QWidget):
         self._build()
 
     def _build(self) -> None:
-        self.headline = QLabel(objectName="coverage-headline", wordWrap=True)
-        font = self.headline.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.headline.setFont(font)
+        self.headline = headline("coverage-headline", 1.25)
         self.subline = QLabel(objectName="coverage-subline", wordWrap=True)
 
         self.map_model = CoverageMapModel(self)
@@ -107,7 +106,7 @@ class MapPage(QWidget):
             self.lists.addTab(QWidget(), title)
         self.lists.currentChanged.connect(self._make_chart_if_chosen)
 
-        splitter = over_under([(self.headline, 0), (self.subline, 0), (self.map_view, 1)], self.lists, (3, 2))
+        splitter = self.splitter = over_under([(self.headline, 0), (self.subline, 0), (self.map_view, 1)], self.lists, (3, 2))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)

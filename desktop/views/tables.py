@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QSplitter, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from desktop.models.notes import PATH_ROLE
 
@@ -81,3 +81,13 @@ def fill_choices(box: QComboBox, wanted: list[tuple[str, str]]) -> None:
         box.addItem(text, data)
     box.setCurrentIndex(max(0, box.findData(chosen)))
     box.blockSignals(False)
+
+
+def headline(name: str, scale: float) -> QLabel:
+    """A bold, larger label that wraps: a page's headline or a question put to the room."""
+    label = QLabel(objectName=name, wordWrap=True)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(True)
+    label.setFont(font)
+    return label

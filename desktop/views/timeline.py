@@ -3,8 +3,8 @@ from its start to its end, colored by the conductor's decision; a playhead marks
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView
 
 from store.simulate import LANES, Run, StepRun, format_hours
@@ -42,6 +42,14 @@ class TimelineView(QGraphicsView):
         self._clock, self._current = hours, current
         self._paint_state()
 
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # large type in workshop mode: the lanes grow with it
+            self._draw()
+
+    def _row(self) -> float:
+        return max(ROW, QFontMetricsF(self.font()).height() + 12)
+
     def _scale(self) -> float:
         width = max(200, self.viewport().width() - LABEL_WIDTH - 2 * GAP)
         return width / self._horizon
@@ -49,6 +57,8 @@ class TimelineView(QGraphicsView):
     def _draw(self) -> None:
         scene = self.scene()
         scene.clear()
+        scene.setFont(self.font())
+        row = self._row()
         self.bars, self._playhead = {}, None
         if not self.run or not self.run.steps:
             return
@@ -61,18 +71,18 @@ class TimelineView(QGraphicsView):
         order = list(LANES.values())  # B2B, B2C, then shared
         for lane in sorted({s.lane for s in steps}, key=lambda lane: order.index(lane) if lane in order else len(order)):
             lane_steps = sorted((s for s in steps if s.lane == lane), key=lambda s: (s.start, s.name))
-            label = scene.addSimpleText(lane)
+            label = scene.addSimpleText(lane, self.font())
             label.setBrush(text_color)
             label.setPos(4, y + 4)
             font = label.font()
             font.setBold(True)
             label.setFont(font)
-            band = scene.addRect(QRectF(0, y, LABEL_WIDTH + self._horizon * scale + GAP, len(lane_steps) * ROW), QPen(Qt.PenStyle.NoPen),
+            band = scene.addRect(QRectF(0, y, LABEL_WIDTH + self._horizon * scale + GAP, len(lane_steps) * row), QPen(Qt.PenStyle.NoPen),
                                  QBrush(palette.alternateBase().color()))
             band.setZValue(-2)
             for step in lane_steps:
-                self.bars[step.name] = self._bar(step, y, scale, text_color)
-                y += ROW
+                self.bars[step.name] = self._bar(step, y, scale, text_color, row)
+                y += row
             y += 4
         pen = QPen(palette.highlight().color(), 2)
         self._playhead = scene.addLine(0, -4, 0, y + 4, pen)
@@ -80,10 +90,10 @@ class TimelineView(QGraphicsView):
         scene.setSceneRect(QRectF(0, -6, LABEL_WIDTH + self._horizon * scale + 2 * GAP, y + 12))
         self._paint_state()
 
-    def _bar(self, step: StepRun, y: float, scale: float, text_color: QColor) -> QGraphicsRectItem:
+    def _bar(self, step: StepRun, y: float, scale: float, text_color: QColor, row: float = ROW) -> QGraphicsRectItem:
         x = LABEL_WIDTH + step.start * scale
         end = step.end if step.end is not None else self._horizon
-        rect = QRectF(x, y + 3, max(6.0, (end - step.start) * scale), ROW - 6)
+        rect = QRectF(x, y + 3, max(6.0, (end - step.start) * scale), row - 6)
         bar = _Bar(rect, step.name, self.stepClicked)
         color = QColor(DECISION_COLORS.get(step.decision, "#888888"))
         bar.setBrush(QBrush(color, Qt.BrushStyle.BDiagPattern) if step.end is None else QBrush(color))
@@ -91,6 +101,7 @@ class TimelineView(QGraphicsView):
         bar.setToolTip(_tooltip(step))
         self.scene().addItem(bar)
         name = QGraphicsSimpleTextItem(step.name, bar)
+        name.setFont(self.font())
         name.setBrush(text_color)
         name.setPos(x + 4, y + 5)
         name.setZValue(1)

@@ -31,7 +31,6 @@ def big_note(kb: int) -> str:
 
 
 def main(kb: int) -> None:
-    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 

@@ -191,3 +191,33 @@ def bench(n: int) -> None:
 if __name__ == "__main__":
     for count in [int(arg) for arg in sys.argv[1:]] or [1000, 10000]:
         bench(count)
+
+
+def wait_until(app, condition, since: float, timeout: float = 120) -> float:
+    """Spin the Qt event loop until `condition()`; milliseconds since `since` (a perf_counter)."""
+    while not condition():
+        app.processEvents()
+        time.sleep(0.001)
+        if time.perf_counter() - since > timeout:
+            raise TimeoutError
+    return (time.perf_counter() - since) * 1000
+
+
+def map_window(vault: Path, tmp: Path):
+    """Index `vault`, then a 1920x1080 main window (offscreen) on the map page, not yet opened: (app, window)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import settle_memory
+    from desktop.main_window import MainWindow
+    from store.brain import Brain
+
+    with Brain(vault, tmp / "index.sqlite") as brain:
+        brain.refresh()
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(QSettings(str(tmp / "bench.ini"), QSettings.Format.IniFormat), db_path=tmp / "index.sqlite")
+    window.resize(1920, 1080)
+    window.show()
+    settle_memory()
+    window.pages.setCurrentWidget(window.map_and_run)
+    return app, window

@@ -25,14 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def main(n: int, steps: int) -> None:
-    from bench_index import build_vault
+    from bench_index import build_vault, map_window
+    from bench_index import wait_until as wait_for
     from bench_simulate import agent_text, program_text
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
 
-    from desktop.app import settle_memory
-    from desktop.main_window import MainWindow
-    from store.brain import Brain
 
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
@@ -44,23 +40,11 @@ def main(n: int, steps: int) -> None:
         (vault / "agents").mkdir(exist_ok=True)
         for k in range(5):
             (vault / "agents" / f"Agent {k}.md").write_text(agent_text(k, n, rng), encoding="utf-8")
-        with Brain(vault, tmp / "index.sqlite") as brain:
-            brain.refresh()
-        app = QApplication([])
-        window = MainWindow(QSettings(str(tmp / "bench.ini"), QSettings.Format.IniFormat), db_path=tmp / "index.sqlite")
-        window.resize(1920, 1080)
-        window.show()
-        settle_memory()
-        window.pages.setCurrentWidget(window.map_and_run)
+        app, window = map_window(vault, tmp)
         panel, model = window.map_and_run.run, window.map_and_run.map.map_model
 
-        def wait_until(condition, timeout: float = 120) -> float:
-            while not condition():
-                app.processEvents()
-                time.sleep(0.001)
-                if time.perf_counter() - started > timeout:
-                    raise TimeoutError
-            return (time.perf_counter() - started) * 1000
+        def wait_until(condition) -> float:
+            return wait_for(app, condition, started)
 
         started = time.perf_counter()
         window.open_vault(vault)

@@ -1,6 +1,7 @@
 """Run by test_screenshots.py on a virtual X screen: the real app window, captured as the screen shows it.
 
     python tests/desktop/screenshot_app.py VAULT OUT_DIR WIDTHxHEIGHT [WIDTHxHEIGHT ...]
+    python tests/desktop/screenshot_app.py VAULT OUT_DIR --workshop     (full screen, as a projector shows it)
 """
 
 from __future__ import annotations
@@ -76,5 +77,65 @@ def show_a_telling_moment(panel) -> None:
     panel._show_position()
 
 
+def workshop(vault: Path, out: Path) -> int:
+    """Workshop mode on the whole screen: the map and the run, capture over them, then the summary."""
+    app = QApplication(sys.argv[:1])
+    apply_theme(app)
+    window = MainWindow(QSettings(str(out / "settings.ini"), QSettings.Format.IniFormat), db_path=out / "index.sqlite")
+    window.show()
+    window.open_vault(vault)
+    window.map_page_action.trigger()
+    failures = []
+
+    def screen(name: str) -> None:
+        if not window.screen().grabWindow(0).save(str(out / f"{name}.png")):
+            failures.append(name)
+
+    def ready() -> bool:
+        return (window.session is not None and window.session.live and window.map_and_run.run.impact is not None
+                and window.map_and_run.map.map_model.rowCount() > 0)
+
+    def start() -> None:
+        if not ready():
+            QTimer.singleShot(100, start)
+            return
+        window.start_workshop()
+        QTimer.singleShot(1500, moment)
+
+    def moment() -> None:
+        show_a_telling_moment(window.map_and_run.run)
+        QTimer.singleShot(800, lambda: (screen("workshop-1920x1080"), capture()))
+
+    def capture() -> None:
+        dialog = window.write_note("Territory Rules", "Needed by Route launch leads to sales (Harbor Teams 2.0 Launch).")
+        dialog.type.setCurrentIndex(dialog.type.findData("process"))
+        dialog.places["head"].setChecked(True)
+        dialog.owner.setText("Marcus Lee")
+        dialog.text.setPlainText("Round robin inside each territory; Marcus keeps the territory map in his head.")
+        dialog.move(window.width() - dialog.width() - 60, 140)
+        QTimer.singleShot(800, lambda: (screen("workshop-capture-1920x1080"), dialog.capture_button.click(),
+                                        QTimer.singleShot(2500, end)))
+
+    def end() -> None:
+        window.end_workshop()
+        QTimer.singleShot(100, summary)
+
+    def summary() -> None:
+        dialog = window.summary_dialog
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(100, summary)
+            return
+        dialog.resize(1100, 980)
+        dialog.move(400, 40)
+        QTimer.singleShot(800, lambda: (screen("workshop-summary-1920x1080"), window.close(), app.quit()))
+
+    QTimer.singleShot(0, start)
+    QTimer.singleShot(60000, lambda: (failures.append("timeout"), app.quit()))
+    app.exec()
+    return 1 if failures else 0
+
+
 if __name__ == "__main__":
+    if sys.argv[3:] == ["--workshop"]:
+        sys.exit(workshop(Path(sys.argv[1]), Path(sys.argv[2])))
     sys.exit(main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]))

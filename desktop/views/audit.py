@@ -1,0 +1,295 @@
+"""Audit prompts (Ctrl+Shift+A): the workshop's questions, area by area, from the blueprint and
+what the brain is missing — "Which systems run the revenue engine?", "What is Territory Rules?
+3 notes refer to it", "Who owns the HubSpot to Salesforce sync?", "Where does Lead Routing live
+today?", "Is Lead Scoring still true?" Each answer is written as it is given; skip and back
+move through them; each area shows how far the room has got.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+    QPushButton, QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget,
+)
+
+from desktop.models.coverage import Column, RowsModel
+from desktop.views.capture import PLACES
+from desktop.views.tables import headline
+from store.blueprint import Blueprint
+from store.coverage import CoverageReport
+from store.new_note import Draft
+
+PER_KIND = 3  # of each kind of question per area: enough to move the map, few enough for an hour
+
+
+@dataclass(frozen=True)
+class Prompt:
+    kind: str  # "new", "write", "owner", "lives", "review"
+    area: str  # the blueprint type
+    question: str
+    detail: str = ""
+    title: str = ""
+    path: str | None = None
+    motion: str = ""
+
+
+@dataclass
+class Area:
+    type: str
+    label: str
+    prompts: list[Prompt]
+    answered: int = 0
+    skipped: int = 0
+
+    @property
+    def progress(self) -> str:
+        done = self.answered + self.skipped
+        return f"{done} of {len(self.prompts)}" + (" ✓" if done == len(self.prompts) else "")
+
+
+def prompts_for(blueprint: Blueprint, report: CoverageReport) -> list[Area]:
+    """The questions for each area, most useful first: what many notes refer to but nobody wrote,
+    who owns what, where trapped knowledge lives, whether stale notes still hold."""
+    areas = []
+    untyped = sorted((u for u in report.known_unknowns if u.type not in blueprint.types), key=lambda u: -u.referenced_by)
+    if untyped:  # linked to in prose or by a relation that says nothing of its type: the room says what it is
+        areas.append(Area("", "Linked, never written", [
+            Prompt("write", "", f"What is {u.title}?", f"{u.referenced_by} note{'s' if u.referenced_by != 1 else ''} refer to it; "
+                   "nobody has written it. Say what kind of note it is.", u.title, None, u.motion if u.motion in ("b2b", "b2c", "shared") else "")
+            for u in untyped[:PER_KIND * 3]]))
+    for type_, spec in blueprint.types.items():
+        notes = sorted((n for n in report.notes if n.type == type_), key=lambda n: -n.referenced_by)
+        prompts = [Prompt("new", type_, spec.question or f"What else should the brain know about {spec.label.lower()}?",
+                          f"Capture one {spec.label.lower().rstrip('s')} per answer.")]
+        for unknown in sorted((u for u in report.known_unknowns if u.type == type_), key=lambda u: -u.referenced_by)[:PER_KIND]:
+            prompts.append(Prompt("write", type_, f"What is {unknown.title}?",
+                                  f"{unknown.referenced_by} note{'s' if unknown.referenced_by != 1 else ''} refer to it; nobody has written it.",
+                                  unknown.title, None, unknown.motion if unknown.motion in ("b2b", "b2c", "shared") else ""))
+        for note in [n for n in notes if "no owner" in n.missing][:PER_KIND]:
+            prompts.append(Prompt("owner", type_, f"Who owns {note.title}?", "Nobody is named as its owner.", note.title, note.path))
+        for note in [n for n in notes if n.risk in ("trapped", "unknown")][:PER_KIND]:
+            today = ", ".join(note.lives_in) if note.lives_in else "nobody has said"
+            prompts.append(Prompt("lives", type_, f"Where does {note.title} live today?", f"Today: {today}.", note.title, note.path))
+        for note in [n for n in notes if n.stale][:PER_KIND]:
+            when = f"last reviewed {note.reviewed}" if note.reviewed else "never reviewed"
+            prompts.append(Prompt("review", type_, f"Is {note.title} still true?", f"It was {when}.", note.title, note.path))
+        areas.append(Area(type_, spec.label, prompts))
+    return areas
+
+
+class AuditDialog(QDialog):
+    """Emits `answered(prompt, answer)`: a Draft for "new" and "write", an owner's name, a tuple of
+    places, "reviewed" or "edit". The window writes it."""
+
+    answered = Signal(object, object)
+
+    def __init__(self, areas: list[Area], blueprint: Blueprint, parent=None):
+        super().__init__(parent)
+        self.blueprint = blueprint
+        self.setObjectName("audit")
+        self.setWindowTitle("Audit: What Does the Brain Need to Know?")
+        self.setModal(False)
+        self.areas = areas
+        self.flat = [(a, p) for a in areas for p in a.prompts]
+        self.position = 0
+        self.outcome: dict[int, str] = {}  # prompt number -> "answered" or "skipped"
+        self.area_model = RowsModel([Column("Area", lambda a: a.label), Column("Asked", lambda a: a.progress)], lambda a: a.type, self)
+        self.area_model.set_rows(areas)
+        self.area_list = QTableView(objectName="audit-areas")
+        self.area_list.setModel(self.area_model)
+        self.area_list.verticalHeader().hide()
+        self.area_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.area_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.area_list.horizontalHeader().setStretchLastSection(True)
+        self.area_list.clicked.connect(lambda index: self.go_to_area(index.row()))
+        self.area_title = QLabel(objectName="audit-area")
+        self.question = headline("audit-question", 1.5)
+        self.detail = QLabel(objectName="audit-detail", wordWrap=True)
+        self.answers = QStackedWidget()
+        self.people = QStringListModel(self)  # owners offered as the room types
+        self._build_answers()
+        self.back_button = QPushButton("Back", objectName="audit-back")
+        self.skip_button = QPushButton("Skip", objectName="audit-skip")
+        self.answer_button = QPushButton("Answer", objectName="audit-answer", default=True)
+        self.back_button.clicked.connect(self.back)
+        self.skip_button.clicked.connect(self.skip)
+        self.answer_button.clicked.connect(self.answer)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.skip_button)
+        buttons.addWidget(self.answer_button)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        for widget in (self.area_title, self.question, self.detail):
+            column.addWidget(widget)
+        column.addWidget(self.answers, 1)
+        column.addLayout(buttons)
+        splitter = QSplitter()
+        splitter.addWidget(self.area_list)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.resize(980, 560)
+        self.show_prompt()
+
+    def _build_answers(self) -> None:
+        self.capture_page = QWidget()
+        form = QFormLayout(self.capture_page)
+        self.title = QLineEdit(objectName="audit-title", placeholderText="Its name")
+        self.type = QComboBox(objectName="audit-type")
+        self.type.addItem("(no type yet)", "")
+        for name, spec in self.blueprint.types.items():
+            self.type.addItem(f"{spec.label} ({name})", name)
+        self.capture_places = self._places("audit-capture")
+        self.capture_owner = self._owner_box("audit-capture-owner")
+        self.text = QPlainTextEdit(objectName="audit-text", placeholderText="What the room said")
+        self.text.setTabChangesFocus(True)
+        form.addRow("Title", self.title)
+        form.addRow("Type", self.type)
+        form.addRow("Lives in today", self.capture_places[0])
+        form.addRow("Owner", self.capture_owner)
+        form.addRow("Text", self.text)
+        self.owner_page = QWidget()
+        owner_form = QFormLayout(self.owner_page)
+        self.owner = self._owner_box("audit-owner")
+        owner_form.addRow("Owner", self.owner)
+        self.lives_page = QWidget()
+        lives_form = QFormLayout(self.lives_page)
+        self.lives_places = self._places("audit-lives")
+        lives_form.addRow("It lives in", self.lives_places[0])
+        self.review_page = QWidget()
+        review_row = QHBoxLayout(self.review_page)
+        self.still_true = QPushButton("Still true: mark it reviewed today", objectName="audit-still-true")
+        self.needs_work = QPushButton("Needs work: open it in the editor", objectName="audit-needs-work")
+        self.still_true.clicked.connect(lambda: self._finish("reviewed"))
+        self.needs_work.clicked.connect(lambda: self._finish("edit"))
+        review_row.addWidget(self.still_true)
+        review_row.addWidget(self.needs_work)
+        review_row.addStretch(1)
+        for page in (self.capture_page, self.owner_page, self.lives_page, self.review_page):
+            self.answers.addWidget(page)
+
+    def _places(self, name: str) -> tuple[QWidget, dict[str, QCheckBox]]:
+        holder, boxes = QWidget(), {}
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        for kind, words in PLACES:
+            boxes[kind] = QCheckBox(words, objectName=f"{name}-{kind}")
+            row.addWidget(boxes[kind])
+        row.addStretch(1)
+        return holder, boxes
+
+    def _owner_box(self, name: str) -> QLineEdit:
+        box = QLineEdit(objectName=name, placeholderText="A person or team")
+        completer = QCompleter(self.people, box)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        box.setCompleter(completer)
+        return box
+
+    def set_people(self, names: list[str]) -> None:
+        self.people.setStringList(sorted(set(names), key=str.casefold))
+
+    # --- moving through the questions ----------------------------------------------------------
+
+    @property
+    def current(self) -> tuple[Area, Prompt] | None:
+        return self.flat[self.position] if 0 <= self.position < len(self.flat) else None
+
+    def show_prompt(self) -> None:
+        if self.current is None:
+            self.area_title.setText("Every area asked")
+            self.question.setText("That is every question. End the workshop (F11) for its summary.")
+            self.detail.clear()
+            self.answers.hide()
+            self.answer_button.setEnabled(False)
+            self.skip_button.setEnabled(False)
+            return
+        area, prompt = self.current
+        number = area.prompts.index(prompt) + 1
+        self.area_title.setText(f"{area.label} · question {number} of {len(area.prompts)}")
+        self.question.setText(prompt.question)
+        self.detail.setText(prompt.detail)
+        self.answers.show()
+        self.answer_button.setEnabled(True)
+        self.skip_button.setEnabled(True)
+        self.back_button.setEnabled(self.position > 0)
+        page = {"new": self.capture_page, "write": self.capture_page, "owner": self.owner_page,
+                "lives": self.lives_page, "review": self.review_page}[prompt.kind]
+        self.answers.setCurrentWidget(page)
+        self.answer_button.setVisible(prompt.kind != "review")
+        self.title.setText(prompt.title if prompt.kind == "write" else "")
+        self.title.setReadOnly(prompt.kind == "write")
+        self.type.setCurrentIndex(max(0, self.type.findData(area.type)))
+        self.type.setEnabled(not area.type)  # an area's own questions make notes of its type
+        for boxes in (self.capture_places[1], self.lives_places[1]):
+            for box in boxes.values():
+                box.setChecked(False)
+        self.text.clear()
+        self.capture_owner.clear()
+        self.owner.clear()
+        self.area_list.selectRow(self.areas.index(area))
+        (self.owner if prompt.kind == "owner" else self.title).setFocus()
+
+    def go_to_area(self, row: int) -> None:
+        area = self.areas[row]
+        if area.prompts:
+            self.position = self.flat.index((area, area.prompts[0]))
+            self.show_prompt()
+
+    def back(self) -> None:
+        if self.position > 0:
+            self.position -= 1
+            self.show_prompt()
+
+    def skip(self) -> None:
+        self._mark("skipped")
+        self.position += 1
+        self.show_prompt()
+
+    def answer(self) -> None:
+        if self.current is None:
+            return
+        area, prompt = self.current
+        if prompt.kind in ("new", "write"):
+            title = self.title.text().strip()
+            if not title:
+                self.detail.setText("Give it a name first.")
+                return
+            places = tuple(k for k, box in self.capture_places[1].items() if box.isChecked()) or ("note",)
+            kind = area.type or self.type.currentData() or None
+            self._finish(Draft(title, kind, places, self.capture_owner.text().strip(), prompt.motion, self.text.toPlainText()))
+        elif prompt.kind == "owner":
+            if not self.owner.text().strip():
+                self.detail.setText("Name a person or a team (or Skip).")
+                return
+            self._finish(self.owner.text().strip())
+        elif prompt.kind == "lives":
+            places = tuple(k for k, box in self.lives_places[1].items() if box.isChecked())
+            if not places:
+                self.detail.setText("Tick where it lives (or Skip).")
+                return
+            self._finish(places)
+
+    def _finish(self, answer) -> None:
+        _area, prompt = self.current
+        self._mark("answered")
+        self.answered.emit(prompt, answer)
+        self.position += 1
+        self.show_prompt()
+
+    def _mark(self, outcome: str) -> None:
+        if self.current is None:
+            return
+        area, _prompt = self.current
+        previous = self.outcome.get(self.position)
+        if previous:
+            setattr(area, previous, getattr(area, previous) - 1)
+        self.outcome[self.position] = outcome
+        setattr(area, outcome, getattr(area, outcome) + 1)
+        self.area_model.set_rows(self.areas)

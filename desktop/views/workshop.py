@@ -1,0 +1,197 @@
+"""Workshop mode (F11): the map and the run full screen, in large type and a high-contrast theme a
+room can read on a projector, with a session clock; at the end, the session's summary (in the app,
+and saved as a self-contained HTML page or a PDF).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPalette, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QFileDialog, QLabel, QPushButton, QSizePolicy, QTableView, QTextBrowser, QToolBar, QVBoxLayout, QWidget,
+)
+
+from store.workshop import Summary, summary_html
+
+PROJECTOR = {  # near-black on white, saturated accents: readable from the back of a lit room
+    "Window": "#ffffff", "WindowText": "#000000", "Base": "#ffffff", "AlternateBase": "#f1f3f6", "Text": "#000000",
+    "Button": "#e8ebf0", "ButtonText": "#000000", "Highlight": "#0b3fa8", "HighlightedText": "#ffffff", "Link": "#0b3fa8",
+    "PlaceholderText": "#333333", "Mid": "#7a7f88", "ToolTipBase": "#fffbe0", "ToolTipText": "#000000",
+}
+SCALE = 1.6  # type size against the desktop's
+
+
+def projector_palette() -> QPalette:
+    palette = QPalette()
+    for role, color in PROJECTOR.items():
+        palette.setColor(getattr(QPalette.ColorRole, role), QColor(color))
+    return palette
+
+
+def projector_style(base_points: float) -> str:
+    """Large type everywhere, larger for the headline; thicker tab and header text."""
+    size = round(base_points * SCALE)
+    return (f"QWidget {{ font-size: {size}pt; }}"
+            f" #coverage-headline {{ font-size: {round(size * 1.45)}pt; font-weight: 700; }}"
+            f" #workshop-clock {{ font-size: {round(size * 1.1)}pt; font-weight: 700; }}"
+            " QTabBar::tab { font-weight: 600; padding: 6px 14px; } QHeaderView::section { font-weight: 700; }")
+
+
+class WorkshopBar(QToolBar):
+    """The session clock and what the room has done so far, with the workshop's actions."""
+
+    endRequested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__("Workshop", parent)
+        self.setObjectName("workshop-bar")
+        self.setMovable(False)
+        self.clock = QLabel(objectName="workshop-clock")
+        self.progress = QLabel(objectName="workshop-progress")
+        self.addWidget(self.clock)
+        self.addSeparator()
+        self.addWidget(self.progress)
+        self.end_button = QPushButton("End Workshop", objectName="workshop-end")
+        self.end_button.clicked.connect(self.endRequested)
+
+    def add_end(self) -> None:
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.addWidget(spacer)
+        self.addWidget(self.end_button)
+
+
+class WorkshopMode(QObject):
+    """Switches a main window into the workshop and back, keeping what it changed to restore it."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.active = False
+        self.started: dt.datetime | None = None
+        self.snapshot = None
+        self._restore: dict = {}
+        self.bar = WorkshopBar(window)
+        self.bar.add_end()
+        self.bar.hide()
+        self.bar.endRequested.connect(window.end_workshop)
+        self.timer = QTimer(self, interval=1000, timeout=self.tick)
+        window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)  # a row of its own, across the screen
+        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.bar)
+
+    def enter(self) -> None:
+        window = self.window
+        self._restore = {"palette": window.palette(), "style": window.styleSheet(), "maximized": window.isMaximized(),
+                         "docks": {dock: dock.isVisible() for dock in (window.problem_dock, window.session_log_dock)}}
+        self._restore["map_split"] = window.map_and_run.map.splitter.sizes()
+        self.active, self.started = True, dt.datetime.now()
+        window.setPalette(projector_palette())
+        window.setStyleSheet(projector_style(window.font().pointSizeF() if window.font().pointSizeF() > 0 else 10))
+        QTimer.singleShot(0, self._fit_tables)  # once the large type is in place
+        QTimer.singleShot(0, self._map_first)
+        for dock in self._restore["docks"]:
+            dock.hide()
+        window.pages.setCurrentWidget(window.map_and_run)
+        self.bar.show()
+        self._restore["geometry"] = window.saveGeometry()
+        window.setGeometry(window.screen().geometry())  # without a window manager (a kiosk, Xvfb) full screen is only a wish
+        window.showFullScreen()
+        self.timer.start()
+        self.tick()
+
+    def leave(self) -> None:
+        window = self.window
+        self.timer.stop()
+        self.bar.hide()
+        window.setStyleSheet(self._restore.get("style", ""))
+        window.setPalette(self._restore.get("palette", window.palette()))
+        QTimer.singleShot(0, self._fit_tables)
+        for dock, shown in self._restore.get("docks", {}).items():
+            dock.setVisible(shown)
+        if self._restore.get("maximized"):
+            window.showMaximized()
+        else:
+            window.showNormal()
+            if self._restore.get("geometry") is not None:
+                window.restoreGeometry(self._restore["geometry"])
+        self.active = False
+
+    def _map_first(self) -> None:
+        """Three quarters of the map page for the map itself: every area in view, for the room."""
+        splitter = self.window.map_and_run.map.splitter
+        total = sum(splitter.sizes())
+        splitter.setSizes([total * 3 // 4, total - total * 3 // 4])
+
+    def _fit_tables(self) -> None:
+        """Rows and columns measured again for the type size now in use (lists keep fixed widths while they
+        change, for speed; a change of type size is rare enough to measure once)."""
+        for view in self.window.findChildren(QTableView):
+            view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+            if view.objectName() != "heat-map":
+                view.resizeColumnsToContents()
+        clock = self.window.map_and_run.run.clock_label
+        clock.setFixedHeight(clock.fontMetrics().lineSpacing() * 2 + 4)
+
+    def tick(self) -> None:
+        if not self.started:
+            return
+        seconds = int((dt.datetime.now() - self.started).total_seconds())
+        self.bar.clock.setText(f"Workshop  {seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}")
+        report = self.window.map_and_run.map.report
+        since = self.snapshot.started if self.snapshot else None
+        written = len({e.path for e in self.window.session_log.model.rows if since is None or e.when >= since})
+        before = f"{self.snapshot.overall:.0%} → " if self.snapshot else ""
+        now = f"{report.overall:.0%}" if report else "…"
+        self.bar.progress.setText(f"Brain {before}{now}  ·  {written} note{'s' if written != 1 else ''} written  ·  Ctrl+N capture  ·  Ctrl+Shift+A audit")
+
+
+class SummaryDialog(QDialog):
+    """The summary as the room sees it, and saved to hand round: one HTML page, or a PDF."""
+
+    def __init__(self, summary: Summary, parent=None):
+        super().__init__(parent)
+        self.setObjectName("workshop-summary")
+        self.setWindowTitle("Workshop Summary")
+        self.summary = summary
+        self.html = summary_html(summary)
+        self.view = QTextBrowser(objectName="summary-view")
+        self.view.setOpenLinks(False)
+        self.view.setHtml(self.html)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        save_html = buttons.addButton("Save as HTML…", QDialogButtonBox.ButtonRole.ActionRole)
+        save_pdf = buttons.addButton("Save as PDF…", QDialogButtonBox.ButtonRole.ActionRole)
+        save_html.clicked.connect(lambda: self._choose(".html"))
+        save_pdf.clicked.connect(lambda: self._choose(".pdf"))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view)
+        layout.addWidget(buttons)
+        self.resize(900, 760)
+
+    def default_name(self, suffix: str) -> str:
+        return f"Workshop summary {self.summary.vault} {self.summary.started.astimezone():%Y-%m-%d %H%M}{suffix}"
+
+    def _choose(self, suffix: str) -> None:
+        kinds = {".html": "Web page (*.html)", ".pdf": "PDF (*.pdf)"}
+        start = str(Path.home() / self.default_name(suffix))
+        chosen, _ = QFileDialog.getSaveFileName(self, "Save the workshop summary", start, kinds[suffix])
+        if chosen:
+            path = Path(chosen) if Path(chosen).suffix.lower() == suffix else Path(chosen + suffix)
+            (self.save_html if suffix == ".html" else self.save_pdf)(path)
+
+    def save_html(self, path: Path) -> Path:
+        Path(path).write_text(self.html, encoding="utf-8")
+        return Path(path)
+
+    def save_pdf(self, path: Path) -> Path:
+        """A4 portrait, the page as the app shows it."""
+        writer = QPdfWriter(str(path))
+        writer.setTitle(f"Workshop summary: {self.summary.vault}")
+        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15)))
+        document = QTextDocument()
+        document.setHtml(self.html)
+        document.print_(writer)
+        return Path(path)

@@ -1,0 +1,149 @@
+"""A workshop in the app: quick capture onto the map, audit prompts area by area, fill-the-gap
+actions, workshop mode on a projector and the session's summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from store import blueprint as blueprints
+from store.coverage_facts import CoverageKeeper
+from tests.desktop.test_map_and_run import open_map
+
+
+@pytest.fixture(autouse=True)
+def no_modal_questions(monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Discard)
+
+
+def engine_report(window):
+    db = window.session.brain.reader()
+    return CoverageKeeper().report(db, blueprints.load(window.vault), dt.date.today())
+
+
+def test_quick_capture_writes_the_right_fields_and_the_map_shows_it(qtbot, window, sample_vault):
+    open_map(qtbot, window, sample_vault)
+    page = window.map_and_run.map
+    teams_before = next(a for a in page.report.areas if a.type == "team" and a.motion == "all")
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.capture_dialog
+    assert dialog.isVisible()
+    qtbot.keyClicks(dialog.title, "Brand Studio")
+    dialog.type.setCurrentIndex(dialog.type.findData("team"))
+    assert dialog.question.text() == "Which team owns which part of the engine?"
+    dialog.places["slack"].setChecked(True)
+    dialog.places["head"].setChecked(True)
+    qtbot.waitUntil(lambda: "Dana Ruiz" in dialog.owners.stringList())  # owners offered from the people and teams
+    dialog.owner.setText("Dana Ruiz")
+    dialog.motion.setCurrentIndex(dialog.motion.findData("b2c"))
+    dialog.text.setPlainText("Makes every B2C creative; briefs arrive in #brand-requests.")
+    dialog.capture_button.click()
+    path = sample_vault / "teams/Brand Studio.md"
+    qtbot.waitUntil(path.exists, timeout=5000)
+    assert path.read_text(encoding="utf-8") == (
+        '---\ntype: team\nowner: "[[Dana Ruiz]]"\nreviewed: ' + dt.date.today().isoformat() + "\nlives_in: [slack, head]\n---\n"
+        "# Brand Studio\n\n> Which team owns which part of the engine?\n\nMakes every B2C creative; briefs arrive in #brand-requests.\n\n"
+        "## What the team owns\n\n## How to reach them\n")
+    qtbot.waitUntil(lambda: next(a for a in page.report.areas if a.type == "team" and a.motion == "all").total == teams_before.total + 1, timeout=3000)
+    assert any(n.title == "Brand Studio" for n in page.report.trapped)
+    assert window.pages.currentWidget() is window.map_and_run and not dialog.isVisible()
+
+
+def test_audit_prompts_walk_the_areas_with_skip_back_and_answers(qtbot, window, sample_vault):
+    open_map(qtbot, window, sample_vault)
+    qtbot.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    audit = window.audit_dialog
+    assert audit.isVisible()
+    labels = [audit.area_model.index(r, 0).data() for r in range(audit.area_model.rowCount())]
+    assert labels[:5] == ["Linked, never written", "Goals", "Programs", "Processes", "Systems"]
+    area, prompt = audit.current
+    assert prompt.kind == "write" and prompt.title == "Churn Model" and "4 notes refer to it" in prompt.detail  # most referred to first
+    audit.skip()
+    assert audit.area_model.index(0, 1).data().startswith("1 of")
+    audit.back()
+    assert audit.question.text() == "What is Churn Model?"
+    audit.skip()
+    while audit.current[1].title != "Territory Rules":
+        audit.skip()
+    audit.type.setCurrentIndex(audit.type.findData("process"))
+    audit.capture_places[1]["head"].setChecked(True)
+    audit.capture_owner.setText("Marcus Lee")
+    audit.text.setPlainText("Round robin inside each territory; Marcus keeps the map.")
+    audit.answer()
+    written = sample_vault / "processes/Territory Rules.md"
+    qtbot.waitUntil(written.exists, timeout=5000)
+    assert 'owner: "[[Marcus Lee]]"' in written.read_text(encoding="utf-8") and "lives_in: head" in written.read_text(encoding="utf-8")
+    assert area.answered == 1 and audit.outcome[0] == "skipped"
+    audit.go_to_area(labels.index("Systems"))
+    assert audit.current[1].kind == "new" and audit.question.text().startswith("Which systems run the revenue engine")
+    assert not audit.type.isEnabled() and audit.type.currentData() == "system"
+    audit.title.setText("Gong")
+    audit.capture_places[1]["system"].setChecked(True)
+    audit.answer()
+    qtbot.waitUntil((sample_vault / "systems/Gong.md").exists, timeout=5000)
+    owner_prompt = next((a, p) for a in audit.areas for p in a.prompts if p.kind == "owner")
+    audit.position = audit.flat.index(owner_prompt)
+    audit.show_prompt()
+    audit.owner.setText("Priya Shah")
+    audit.answer()
+    qtbot.waitUntil(lambda: 'owner: "[[Priya Shah]]"' in (sample_vault / owner_prompt[1].path).read_text(encoding="utf-8"), timeout=5000)
+    review = next((a, p) for a in audit.areas for p in a.prompts if p.kind == "review")
+    audit.position = audit.flat.index(review)
+    audit.show_prompt()
+    audit.still_true.click()
+    today = dt.date.today().isoformat()
+    qtbot.waitUntil(lambda: f"reviewed: {today}" in (sample_vault / review[1].path).read_text(encoding="utf-8"), timeout=5000)
+
+
+def test_fill_the_gap_gives_an_owner_and_a_fresh_review(qtbot, window, sample_vault, monkeypatch):
+    open_map(qtbot, window, sample_vault)
+    page = window.map_and_run.map
+    stale = page.stale.rows[0]
+    window.fix_gap("reviewed", stale.path)
+    qtbot.waitUntil(lambda: stale.path not in [n.path for n in page.stale.rows], timeout=5000)
+    unowned = next(n for n in page.report.notes if "no owner" in n.missing)
+    monkeypatch.setattr(window, "ask_owner", lambda title, people: ("Omar Haddad", "Omar Haddad" in people))
+    window.fix_gap("owner", unowned.path)
+    qtbot.waitUntil(lambda: "no owner" not in page.report.note(unowned.path).missing, timeout=5000)
+    assert 'owner: "[[Omar Haddad]]"' in (sample_vault / unowned.path).read_text(encoding="utf-8")
+
+
+def test_workshop_mode_and_its_summary_match_the_coverage_engine(qtbot, window, sample_vault, tmp_path):
+    open_map(qtbot, window, sample_vault)
+    before = engine_report(window)
+    window.pages.setCurrentIndex(0)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.workshop.active and window.isFullScreen() and window.workshop.bar.isVisible()
+    assert window.pages.currentWidget() is window.map_and_run and not window.problem_dock.isVisible()
+    assert window.palette().color(window.palette().ColorRole.Window).name() == "#ffffff"
+    qtbot.waitUntil(lambda: window.workshop.snapshot is not None, timeout=5000)
+    assert window.workshop.snapshot.overall == before.overall
+    assert window.workshop.bar.clock.text().startswith("Workshop  0:00:0")
+    dialog = window.capture_note()
+    dialog.title.setText("Churn Model")
+    dialog.type.setCurrentIndex(dialog.type.findData("metric"))
+    dialog.places["doc"].setChecked(True)
+    dialog.owner.setText("Sam Ortiz")
+    dialog.capture_button.click()
+    qtbot.waitUntil(lambda: window.session_log.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: "1 note written" in window.workshop.bar.progress.text(), timeout=3000)
+    qtbot.waitUntil(lambda: window.map_and_run.map.report.overall != before.overall, timeout=5000)
+    window.workshop_action.trigger()  # F11 again (offscreen, no window is active once a dialog has closed)
+    assert not window.workshop.active and not window.isFullScreen()
+    qtbot.waitUntil(lambda: window.summary_dialog is not None and window.summary_dialog.isVisible(), timeout=5000)
+    summary = window.summary_dialog.summary
+    after = engine_report(window)
+    assert (summary.overall_before, summary.overall_after) == (before.overall, after.overall)
+    assert {a.type: (a.before, a.after) for a in summary.areas} == {
+        t: (next((a.score for a in before.areas if a.type == t and a.motion == "all"), 0.0),
+            next((a.score for a in after.areas if a.type == t and a.motion == "all"), 0.0)) for t in {a.type for a in summary.areas}}
+    assert [(n.title, n.owner, n.by) for n in summary.captured] == [("Churn Model", "Sam Ortiz", "You")]
+    assert summary.owners == {"Sam Ortiz": ("Churn Model",)}
+    shown = window.summary_dialog.view.toPlainText()
+    assert "Churn Model" in shown and f"{before.overall:.0%}" in shown
+    html = window.summary_dialog.save_html(tmp_path / "summary.html")
+    pdf = window.summary_dialog.save_pdf(tmp_path / "summary.pdf")
+    assert "<script" not in html.read_text(encoding="utf-8") and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
