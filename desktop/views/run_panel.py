@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from desktop.models.coverage import Column, RowsModel
 from desktop.views.tables import fill_choices, over_under, row_list
@@ -64,7 +64,7 @@ class GapsModel(RowsModel):
 
     def __init__(self, parent=None):
         super().__init__([
-            Column("Assume fixed", lambda g: ""),
+            Column("Fixed?", lambda g: ""),
             Column("Fix", lambda g: g.action, lambda g: gap_effect_words(g)),
             Column("Unblocks", lambda g: g.unblocks or ""),
             Column("Saves", lambda g: format_hours(g.hours_saved) if g.hours_saved else ""),
@@ -151,6 +151,8 @@ class RunPanel(QWidget):
         self.gaps = GapsModel(self)
         self.gaps.fixedChanged.connect(self.request)
         self.gap_list = row_list(self.gaps, "gaps", self._gap_chosen)
+        self.gap_list.horizontalHeader().setStretchLastSection(False)
+        self.gap_list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the figures stay in view
 
         self.absent_box = QComboBox(objectName="absent")
         self.down_box = QComboBox(objectName="down")

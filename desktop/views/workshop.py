@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPalette, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QLabel, QPushButton, QSizePolicy, QTableView, QTextBrowser, QToolBar, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QPushButton, QSizePolicy, QTableView, QTextBrowser, QToolBar, QVBoxLayout, QWidget,
 )
 
 from store.workshop import Summary, summary_html
@@ -37,7 +37,8 @@ def projector_style(base_points: float) -> str:
     return (f"QWidget {{ font-size: {size}pt; }}"
             f" #coverage-headline {{ font-size: {round(size * 1.45)}pt; font-weight: 700; }}"
             f" #workshop-clock {{ font-size: {round(size * 1.1)}pt; font-weight: 700; }}"
-            " QTabBar::tab { font-weight: 600; padding: 6px 14px; } QHeaderView::section { font-weight: 700; }")
+            " QTabBar::tab { font-weight: 600; padding: 6px 14px; } QHeaderView::section { font-weight: 700; }"
+            f" QTableView::indicator, QCheckBox::indicator {{ width: {size + 6}px; height: {size + 6}px; }}")
 
 
 class WorkshopBar(QToolBar):
@@ -130,8 +131,12 @@ class WorkshopMode(QObject):
         change, for speed; a change of type size is rare enough to measure once)."""
         for view in self.window.findChildren(QTableView):
             view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-            if view.objectName() != "heat-map":
-                view.resizeColumnsToContents()
+            header = view.horizontalHeader()
+            if view.objectName() == "heat-map":
+                continue
+            for column in range(header.count()):  # a stretched column shares out what the others leave
+                if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch:
+                    view.resizeColumnToContents(column)
         clock = self.window.map_and_run.run.clock_label
         clock.setFixedHeight(clock.fontMetrics().lineSpacing() * 2 + 4)
 
