@@ -209,22 +209,22 @@ class WritingMixin:
                 self.show_error(exc, f"opening {path}")
                 return None
             self.editors[path] = editor
-            editor.destroyed.connect(lambda *_args, path=path: self.editors.pop(path, None))
-            editor.saved.connect(self._editor_saved)
+            editor.destroyed.connect(lambda *_args, editor=editor: self._forget_editor(editor))
+            editor.saved.connect(lambda saved, editor=editor: self._editor_saved(editor, saved))
             self._fill_completions(editor)
         editor.show()
         editor.raise_()
         editor.activateWindow()
         return editor
 
-    def _editor_saved(self, path: str) -> None:
-        editor = self.sender()
-        if isinstance(editor, NoteEditor) and editor.path != path:
-            return
-        for old, open_editor in list(self.editors.items()):  # "keep both" moved the editor to a new note
-            if open_editor is editor and old != path:
-                self.editors[path] = self.editors.pop(old)
+    def _editor_saved(self, editor: NoteEditor, path: str) -> None:
+        self._forget_editor(editor)  # "keep both" moves an editor to a new note: keyed by where it is now
+        self.editors[path] = editor
         self.session_log.check()
+
+    def _forget_editor(self, editor: NoteEditor) -> None:
+        for path in [path for path, open_editor in self.editors.items() if open_editor is editor]:
+            del self.editors[path]
 
     def _fill_completions(self, editor: NoteEditor) -> None:
         vault = self.vault

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 from pathlib import Path
 
@@ -82,8 +83,6 @@ def selftest(app: Path, platform: str = "offscreen") -> int:
 def measure_start(app: Path, platform: str, runs: int = 3) -> list[float]:
     """Seconds from starting the frozen app to its window listing the sample brain's notes (first run:
     the sample is copied and indexed, then started again twice with the index made)."""
-    import tempfile
-
     took = []
     with tempfile.TemporaryDirectory(prefix="substrate-start-") as tmp:
         env = {**os.environ, "QT_QPA_PLATFORM": platform, "SUBSTRATE_QUIT_WHEN_READY": "1",

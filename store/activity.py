@@ -16,14 +16,14 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 LOG_PATH = ".substrate/activity.jsonl"
-ACTIONS = ("created", "edited", "reviewed", "imported")
+WHO = {"app": "You", "mcp": "An agent", "import": "A bundle"}  # who wrote it, in the words the app shows
 
 
 @dataclass(frozen=True)
 class Entry:
     at: str  # ISO time, UTC, to the second
-    by: str  # "app", "mcp", "import"
-    action: str  # one of ACTIONS
+    by: str  # a key of WHO
+    action: str  # "created", "edited", "reviewed" or "imported"
     path: str
     title: str
 
@@ -51,17 +51,32 @@ def record(vault: Path, by: str, action: str, path: str, title: str) -> Entry:
 
 def read(vault: Path, since: dt.datetime | None = None) -> list[Entry]:
     """The entries in the order written, from `since` on (an aware datetime) if given."""
-    log = Path(vault) / LOG_PATH
+    entries, _end = read_from(vault, 0)
+    return [entry for entry in entries if since is None or entry.when >= since]
+
+
+def end_of_log(vault: Path) -> int:
+    """Where the next entry will start: read from here to see only what comes after now."""
     try:
-        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        return (Path(vault) / LOG_PATH).stat().st_size
     except OSError:
-        return []
+        return 0
+
+
+def read_from(vault: Path, offset: int) -> tuple[list[Entry], int]:
+    """The whole entries written from byte `offset` on, and the offset after the last of them (a line
+    still being written is left for the next read)."""
+    try:
+        with open(Path(vault) / LOG_PATH, "rb") as log:
+            log.seek(offset)
+            data = log.read()
+    except OSError:
+        return [], offset
+    complete = data[: data.rfind(b"\n") + 1]
     entries = []
-    for line in lines:
+    for line in complete.decode("utf-8", errors="replace").splitlines():
         try:
-            entry = Entry(**{key: str(value) for key, value in json.loads(line).items()})
-            if since is None or entry.when >= since:
-                entries.append(entry)
+            entries.append(Entry(**{key: str(value) for key, value in json.loads(line).items()}))
         except (ValueError, TypeError):
             continue  # a torn or hand-edited line
-    return entries
+    return entries, offset + len(complete)

@@ -50,6 +50,12 @@ def file_name(title: str) -> str:
     return f"{' '.join(name.split())[:120]}.md"
 
 
+def owner_link(name: str) -> str:
+    """A person's or team's name as a typed link, safe in YAML; "" for no name."""
+    clean = " ".join(NOT_IN_A_LINK.sub(" ", name).split())
+    return f'"[[{clean}]]"' if clean else ""
+
+
 def template(vault_root: Path | None, type_: str | None) -> str:
     """The template for a type: the vault's own first, then the shipped one, then the plain note's."""
     names = [f"{type_}.md"] if type_ else []
@@ -66,12 +72,11 @@ def note_text(blueprint: Blueprint, draft: Draft, today: dt.date, vault_root: Pa
     """The template filled in: values are made safe for the YAML front matter they land in."""
     check(blueprint, draft)
     spec = blueprint.types.get(draft.type or "")
-    owner = " ".join(NOT_IN_A_LINK.sub(" ", draft.owner).split())
     places = [place for place in draft.lives_in if place in blueprint.risks] or ["note"]
     values = {
         "title": " ".join(draft.title.split()),
         "type": draft.type or "note",
-        "owner": f'"[[{owner}]]"' if owner else "",
+        "owner": owner_link(draft.owner),
         "motion": draft.motion,
         "reviewed": today.isoformat(),
         "lives_in": places[0] if len(places) == 1 else f"[{', '.join(places)}]",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from store import activity
 from store.errors import SubstrateError
-from store.new_note import NOT_IN_A_LINK
+from store.new_note import owner_link
 from store.safe_write import digest, replace
 
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -41,14 +41,6 @@ def set_property(text: str, key: str, value: str) -> str:
     return bom + newline.join([*lines[:start], line, *lines[stop:]])
 
 
-def link_value(name: str) -> str:
-    """A person's or team's name as a typed link, safe in YAML."""
-    clean = " ".join(NOT_IN_A_LINK.sub(" ", name).split())
-    if not clean:
-        raise SubstrateError("Give the owner's name.")
-    return f'"[[{clean}]]"'
-
-
 def edit_property(vault: Path, path: str, key: str, value: str, action: str = "edited", by: str = "app") -> str:
     """Set one property of the note at `path` on disk and save it safely; the new content's digest."""
     target = Path(vault) / path
@@ -64,4 +56,7 @@ def mark_reviewed(vault: Path, path: str, today: dt.date | None = None, by: str 
 
 
 def set_owner(vault: Path, path: str, owner: str, by: str = "app") -> str:
-    return edit_property(vault, path, "owner", link_value(owner), "edited", by)
+    link = owner_link(owner)
+    if not link:
+        raise SubstrateError("Give the owner's name.")
+    return edit_property(vault, path, "owner", link, "edited", by)

@@ -22,6 +22,15 @@ from pathlib import Path
 from store.errors import SubstrateError
 
 
+def _read_umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it is to set it: done once, before any thread writes
+    os.umask(mask)
+    return mask
+
+
+UMASK = _read_umask()
+
+
 class ChangedOnDisk(SubstrateError):
     """The note on disk is not the one the editor opened; `current` holds what is there now (None: deleted)."""
 
@@ -48,7 +57,7 @@ def write_new(target: Path, data: bytes) -> None:
     """Create `target` with `data`; FileExistsError if anything is there, and then nothing is written."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _temporary(target, data, 0o666 & ~_umask())  # as the person's editor would make it, not mkstemp's 0600
+    temporary = _temporary(target, data, 0o666 & ~UMASK)  # as the person's editor would make it, not mkstemp's 0600
     try:
         try:
             os.link(temporary, target)
@@ -77,7 +86,7 @@ def replace(target: Path, data: bytes, opened_digest: str | None) -> str:
         raise SaveFailed(f"{target.name} could not be read before saving ({exc.strerror or exc}); nothing was written.") from exc
     if (None if current is None else digest(current)) != opened_digest:
         raise ChangedOnDisk(target, current)
-    mode = stat.S_IMODE(target.stat().st_mode) if current is not None else 0o666 & ~_umask()
+    mode = stat.S_IMODE(target.stat().st_mode) if current is not None else 0o666 & ~UMASK
     try:
         temporary = _temporary(target, data, mode)
     except OSError as exc:
@@ -127,12 +136,6 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(handle)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 LEFTOVER_AGE = 60  # seconds: a temporary file this old belongs to a save that was cut off

@@ -60,9 +60,6 @@ class Summary:
         return max(0, round((self.ended - self.started).total_seconds() / 60))
 
 
-WHO = {"app": "You", "mcp": "An agent", "import": "A bundle"}
-
-
 def snapshot(db, report: CoverageReport, now: dt.datetime | None = None) -> Snapshot:
     return Snapshot(
         started=(now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0),  # the activity log counts in seconds
@@ -80,7 +77,7 @@ def summarise(start: Snapshot, db, report: CoverageReport, vault, now: dt.dateti
     """The session from `start` to now: notes captured, changed and removed; coverage before and after per
     area; the gaps that remain, most valuable first; who owns what was captured."""
     hashes = dict(db.execute("SELECT path, sha256 FROM files WHERE indexed = 1").fetchall())
-    writers = {e.path: WHO.get(e.by, e.by) for e in activity.read(vault, start.started)}
+    writers = {e.path: activity.WHO.get(e.by, e.by) for e in activity.read(vault, start.started)}
     rows = {path: (title, type_ or "note", owner or "") for path, title, type_, owner in db.execute("SELECT path, title, type, owner FROM notes")}
 
     def line(path: str) -> NoteLine:

@@ -211,7 +211,6 @@ class NoteEditor(QMainWindow):
     """One note, edited in its own window."""
 
     saved = Signal(str)  # the vault path written
-    CHOICES = ("compare", "keep both", "overwrite", "cancel")
 
     def __init__(self, vault: Path, path: str, parent=None, dark: bool = False):
         super().__init__(parent)

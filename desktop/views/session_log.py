@@ -13,7 +13,7 @@ from desktop.models.coverage import Column, RowsModel
 from desktop.models.notes import PATH_ROLE
 from store import activity
 
-WHO = {"app": "You", "mcp": "An agent", "import": "A bundle"}
+WHO = activity.WHO
 
 
 def _tip(entry: activity.Entry) -> str:
@@ -38,7 +38,7 @@ class SessionLog(QWidget):
         self.model = RowsModel(COLUMNS, lambda entry: entry.path, self)
         self.vault: Path | None = None
         self.since: dt.datetime | None = None
-        self._size = -1
+        self._offset = 0  # how far into the activity log this session has read
         self.summary = QLabel("Nothing written yet.", objectName="session-log-summary")
         self.table = QTableView(objectName="session-log")
         self.table.setModel(self.model)
@@ -58,27 +58,22 @@ class SessionLog(QWidget):
         self.timer.timeout.connect(self.check)
 
     def start(self, vault: Path) -> None:
-        """Count from now, for this vault."""
-        self.vault, self.since, self._size = vault, dt.datetime.now(dt.timezone.utc).replace(microsecond=0), -1
+        """Count from now, for this vault: what the log held before is another session's."""
+        self.vault, self.since = vault, dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        self._offset = activity.end_of_log(vault)
         self.model.set_rows([])
-        self.check()
+        self.summary.setText(f"Since {self.since.astimezone():%H:%M}: nothing written yet.")
         self.timer.start()
 
     def check(self) -> None:
-        """Re-read the log if it grew (one stat a second; the file is small)."""
-        if self.vault is None:
+        """Read what was added to the log since the last look (one stat a second when nothing was)."""
+        if self.vault is None or activity.end_of_log(self.vault) == self._offset:
             return
-        try:
-            size = (self.vault / activity.LOG_PATH).stat().st_size
-        except OSError:
-            size = 0
-        if size == self._size:
+        fresh, self._offset = activity.read_from(self.vault, self._offset)
+        if not fresh:
             return
-        self._size = size
-        entries = activity.read(self.vault, self.since)
+        entries = self.model.rows + fresh
         self.model.show_first(entries, len(entries))
         notes = len({e.path for e in entries})
-        self.summary.setText(f"Since {self.since.astimezone():%H:%M}: {notes} note{'s' if notes != 1 else ''} written"
-                             if entries else f"Since {self.since.astimezone():%H:%M}: nothing written yet.")
-        if entries:
-            self.table.scrollToBottom()
+        self.summary.setText(f"Since {self.since.astimezone():%H:%M}: {notes} note{'s' if notes != 1 else ''} written")
+        self.table.scrollToBottom()

@@ -55,13 +55,11 @@ class WorkshopBar(QToolBar):
         self.addWidget(self.clock)
         self.addSeparator()
         self.addWidget(self.progress)
-        self.end_button = QPushButton("End Workshop", objectName="workshop-end")
-        self.end_button.clicked.connect(self.endRequested)
-
-    def add_end(self) -> None:
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.addWidget(spacer)
+        self.end_button = QPushButton("End Workshop", objectName="workshop-end")
+        self.end_button.clicked.connect(self.endRequested)
         self.addWidget(self.end_button)
 
 
@@ -76,7 +74,6 @@ class WorkshopMode(QObject):
         self.snapshot = None
         self._restore: dict = {}
         self.bar = WorkshopBar(window)
-        self.bar.add_end()
         self.bar.hide()
         self.bar.endRequested.connect(window.end_workshop)
         self.timer = QTimer(self, interval=1000, timeout=self.tick)

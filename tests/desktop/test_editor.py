@@ -91,6 +91,9 @@ def test_a_change_elsewhere_with_the_same_size_and_mtime_is_caught_and_the_perso
     assert note.read_bytes() == theirs
     beside = sample_vault / "seams/Marketo to Salesforce Lead Sync (my edit).md"
     assert b"every 9 minutes" in beside.read_bytes() and editor.path == "seams/Marketo to Salesforce Lead Sync (my edit).md"
+    assert window.editors == {editor.path: editor}  # found again under the note it now edits
+    editor.close()
+    qtbot.waitUntil(lambda: window.editors == {})  # and forgotten once closed, whatever it was first opened as
 
 
 def test_overwrite_is_a_choice_and_an_untouched_editor_follows_the_disk(qtbot, window, sample_vault):
