@@ -278,12 +278,14 @@ def _print_applied(applied, as_json: bool) -> None:
         record = {
             "changed": list(c.changed), "added": list(c.added), "removed": list(c.removed),
             "renamed": [list(pair) for pair in c.renamed], "relinked": c.relinked,
-            "rescan": applied.rescan, "milliseconds": round(applied.milliseconds, 1),
+            "rescan": applied.rescan, "milliseconds": round(applied.milliseconds, 1), "scan_problems": c.scan_problems,
         }
         click.echo(json_text(record, indent=None))
     else:
         names = [printable(name) for name in (*c.changed, *c.added, *c.removed, *(f"{old} -> {new}" for old, new in c.renamed))]
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        if c.scan_problems:  # a folder became unreadable, a name that is not UTF-8 came or went
+            shown += ("; " if shown else "") + "what could not be indexed changed (substrate problems lists it)"
         click.echo(
             f"{time.strftime('%H:%M:%S')}  {len(c.changed)} changed, {len(c.added)} added, {len(c.removed)} removed, "
             f"{len(c.renamed)} renamed in {applied.milliseconds:.0f} ms{': ' + shown if shown else ''}"

@@ -70,6 +70,12 @@ def test_an_undecodable_file_or_folder_name_is_a_problem_and_the_rest_indexes(va
     assert brain.problems() == []
 
 
+def test_refreshing_an_undecodable_path_leaves_it_to_the_rescan(vault, brain):
+    bad_vault(vault)
+    brain.refresh_paths([os.fsdecode(BAD_FILE), "good.md"])  # what a watcher event names
+    assert rows(brain, "SELECT path FROM notes") == [("good.md",)]
+
+
 def test_every_command_works_on_a_vault_with_an_undecodable_name(vault, tmp_path):
     bad_vault(vault)
     data = tmp_path / "data"
@@ -154,6 +160,7 @@ def test_substrate_watch_keeps_applying_changes_after_an_undecodable_name_comes_
         watching.send_signal(signal.SIGTERM)
         out, err = watching.communicate(timeout=30)
     assert "Traceback" not in err, err
+    assert "what could not be indexed changed (substrate problems lists it)" in out, out
 
 
 def test_the_watcher_lists_an_undecodable_name_as_a_problem_and_drops_it_when_deleted(vault, tmp_path):
