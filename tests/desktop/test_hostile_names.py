@@ -75,3 +75,33 @@ def test_hostile_names_are_shown_harmlessly_in_lists_problems_search_and_the_pag
     page = window.note_view.toPlainText()  # many lines: no raw newline check here
     assert "rev\\u202eerse" in page and not re.search("[\x1b\r\u202e]", page), page
     assert not RAW.search(window.windowTitle())
+    os.remove(vault / "rev\u202eerse.md")
+    qtbot.waitUntil(lambda: "was deleted" in window.note_view.toPlainText(), timeout=10000)
+    assert "rev\\u202eerse.md was deleted" in window.note_view.toPlainText()
+
+
+def test_coverage_lists_errors_and_the_log_show_hostile_names_harmlessly(qtbot, tmp_path):
+    import logging
+    from types import SimpleNamespace
+
+    from desktop.errors import describe, log_path, start_logging
+    from desktop.models.coverage import RowsModel, note_columns
+
+    note = SimpleNamespace(title="t\x1b]0;pwned\x07", path="p\u202e.md", state="stub", score=0.1, missing=("owner",), lives_in=("head\r",))
+    model = RowsModel(note_columns(), lambda n: n.path)
+    model.set_rows([note])
+    cells = [model.index(0, c).data() for c in range(model.columnCount())] + [model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)]
+    assert cells[0] == "t\\x1b]0;pwned\\x07" and not any(RAW.search(text) or "\x07" in text for text in cells), cells
+    assert describe(PermissionError(13, "Permission denied", "locked\x1b[8m.md")) == (
+        "Substrate is not allowed to read or write locked\\x1b[8m.md. Check the folder's permissions.")
+    root = logging.getLogger()
+    before = list(root.handlers)
+    start_logging()
+    try:
+        logging.getLogger("substrate").error("could not read %s", "evil\x1b[2J\u202e.md")
+    finally:
+        for handler in root.handlers[len(before):]:
+            handler.close()
+            root.removeHandler(handler)
+    logged = log_path().read_text(encoding="utf-8")
+    assert "evil\\x1b[2J\\u202e.md" in logged and not RAW.search(logged.replace("\n", ""))
