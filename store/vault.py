@@ -159,7 +159,11 @@ def _is_dir(entry: os.DirEntry) -> bool:
 
 def _unreadable(name: str, exc: OSError) -> tuple[str, str]:
     what = "folder, so the notes in it are" if name.endswith("/") else "file, so it is"
-    return printable(name), f"Substrate cannot read this {what} not indexed ({exc.strerror}); fix its permissions."
+    return printable(name), f"Substrate cannot read this {what} not indexed ({exc.strerror}){_hint(exc)}."
+
+
+def _hint(exc: OSError) -> str:
+    return "; fix its permissions" if isinstance(exc, PermissionError) else ""
 
 
 def read_note_file(root: str, rel: str) -> NoteFile:
@@ -168,7 +172,7 @@ def read_note_file(root: str, rel: str) -> NoteFile:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        return NoteFile(rel, 0, 0, "", None, ((None, f"Could not open the file: {exc.strerror}."),))
+        return NoteFile(rel, 0, 0, "", None, ((None, f"Could not open the file ({exc.strerror}), so it is not indexed{_hint(exc)}."),))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -180,7 +184,7 @@ def read_note_file(root: str, rel: str) -> NoteFile:
             raw = handle.read(MAX_NOTE_BYTES + 1)
         after = os.fstat(fd)
     except OSError as exc:
-        return NoteFile(rel, 0, 0, "", None, ((None, f"Could not read the file: {exc.strerror}."),))
+        return NoteFile(rel, 0, 0, "", None, ((None, f"Could not read the file ({exc.strerror}), so it is not indexed{_hint(exc)}."),))
     finally:
         os.close(fd)
     settled = (after.st_size, after.st_mtime_ns) == (info.st_size, info.st_mtime_ns) == (len(raw), info.st_mtime_ns)

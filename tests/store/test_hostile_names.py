@@ -238,9 +238,11 @@ def test_a_folder_substrate_cannot_read_is_listed_as_a_problem():
         vault = base / "vault"
         write(vault, "open.md", "# Open\n")
         write(vault, "locked/secret.md", "# Secret\n")
+        write(vault, "closed.md", "# Closed\n")
         for folder in (vault, vault / "locked"):
             folder.chmod(0o755)
         (vault / "open.md").chmod(0o644)
+        (vault / "closed.md").chmod(0o000)
         (vault / "locked").chmod(0o000)
         code = (
             "import os, sys\nfrom store.brain import Brain\n" + drop +
@@ -255,8 +257,10 @@ def test_a_folder_substrate_cannot_read_is_listed_as_a_problem():
         assert result.returncode == 0, result.stderr
         notes, problems = result.stdout.splitlines()
         assert eval(notes) == ["open.md"]
-        [(path, message)] = eval(problems)
-        assert path == "locked/" and "Permission denied" in message and "fix its permissions" in message
+        problems = dict(eval(problems))
+        assert set(problems) == {"locked/", "closed.md"}
+        assert "cannot read this folder" in problems["locked/"] and "Permission denied" in problems["locked/"]
+        assert all("fix its permissions" in message for message in problems.values()), problems
     finally:
         (base / "vault" / "locked").chmod(0o755)
         shutil.rmtree(base)
