@@ -6,6 +6,7 @@ import logging
 import logging.handlers
 import sqlite3
 
+from store.display import printable
 from store.errors import SubstrateError
 from store.locations import data_dir
 
@@ -22,13 +23,24 @@ def start_logging() -> None:
         handler = logging.handlers.RotatingFileHandler(log_path(), maxBytes=1_000_000, backupCount=2, encoding="utf-8")
     except OSError:
         return  # no log file is no reason not to start
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_Printable("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(logging.INFO)
 
 
+class _Printable(logging.Formatter):
+    """Log lines that name files show them harmlessly to whoever reads the log in a terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return "\n".join(map(printable, super().format(record).split("\n")))
+
+
 def describe(exc: BaseException, doing: str = "") -> str:
-    """One or two sentences: what went wrong and what to do; never a traceback."""
+    """One or two sentences: what went wrong and what to do; never a traceback. Names in it are `printable`."""
+    return printable(_describe(exc, doing))
+
+
+def _describe(exc: BaseException, doing: str) -> str:
     if isinstance(exc, SubstrateError):
         return str(exc)
     if isinstance(exc, PermissionError):

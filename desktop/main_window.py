@@ -37,6 +37,7 @@ from desktop.workers import VaultSession
 from desktop.writing import WritingMixin
 from store import query
 from store.coverage_facts import note_coverage
+from store.display import printable
 from store.locations import documents_dir
 from store.render import make_resolver, render_body
 
@@ -272,7 +273,7 @@ class MainWindow(WritingMixin, QMainWindow):
         self.close_session()
         self.vault = Path(path)
         self.editors = {}  # editors of the last vault stay open, on their own
-        self.setWindowTitle(f"{self.vault.name} — Substrate")
+        self.setWindowTitle(f"{printable(self.vault.name)} — Substrate")
         self.history, self.position = [], -1
         self._update_navigation()
         saved = self.settings.value(f"vaults/{self._vault_key()}/graph", "", str)

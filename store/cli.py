@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import signal
 import sys
 import threading
@@ -24,6 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from store import query
 from store.brain import Brain
 from store.coverage import report_json
+from store.display import printable
 from store.errors import IndexBusy, SubstrateError
 from store.simulate import FIX_FIRST, Run, Scenario, format_hours, gap_effect_words, outcome_words, run_json
 
@@ -38,7 +40,7 @@ class SubstrateGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SubstrateError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {printable(str(exc))}", err=True)
             ctx.exit(USER_ERROR)
         except KeyboardInterrupt:
             click.echo("Stopped.", err=True)
@@ -57,6 +59,22 @@ db_option = click.option(
     help="Index file to use (default: one per vault in Substrate's data folder).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def shown(text) -> str:
+    """A name, title or message from the vault as rich markup that prints harmlessly: no markup of its
+    own, and no control character, terminal escape or bidi mark (see `store.display.printable`)."""
+    return escape(printable(str(text)))
+
+
+# JSON escapes C0 controls itself; DEL, C1 controls, bidi and zero-width marks and line separators it
+# leaves raw. Escaped as \uXXXX they are the same JSON strings, harmless on a terminal.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+
+
+def json_text(value, indent: int | None = 2) -> str:
+    """`value` as JSON for a terminal: names exactly as they are, every character that could act on a screen escaped."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, indent=indent, ensure_ascii=False, default=_plain))
 
 
 def _stdout() -> Console:
@@ -83,7 +101,7 @@ def _open(vault: Path, db_path: Path | None, show_progress: bool = False, may_re
         err.print("[yellow]Notice:[/] another Substrate is keeping this index up to date; reading it as it is.")
         return brain, time.perf_counter() - started
     for notice in brain.notices:
-        err.print(f"[yellow]Notice:[/] {escape(notice)}")
+        err.print(f"[yellow]Notice:[/] {shown(notice)}")
     if show_progress and err.is_terminal:
         with Progress(TextColumn("Indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True) as bar:
             task = bar.add_task("index", total=None)
@@ -95,7 +113,7 @@ def _open(vault: Path, db_path: Path | None, show_progress: bool = False, may_re
 
 def _print_json(value) -> None:
     """JSON on stdout; the engine's result dataclasses print as their fields."""
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=_plain))
+    click.echo(json_text(value))
 
 
 def _plain(value):
@@ -116,7 +134,7 @@ def _summary_line(brain: Brain, seconds: float) -> str:
     s = brain.summary()
     skipped = f", {s.skipped} files skipped" if s.skipped else ""
     return (
-        f"Indexed {brain.vault.name}: {s.notes} notes, {s.links} links, {s.unresolved} unresolved links, "
+        f"Indexed {printable(brain.vault.name)}: {s.notes} notes, {s.links} links, {s.unresolved} unresolved links, "
         f"{s.problems} problems{skipped}, {seconds:.2f} s"
     )
 
@@ -137,16 +155,16 @@ def search(vault, text, db_path, as_json, limit):
         return
     out = _stdout()
     if not hits:
-        out.print(f"No notes match {escape(text)!r}.")
+        out.print(f"No notes match '{shown(text)}'.")
         return
     for number, hit in enumerate(hits, start=1):
-        out.print(f"[bold]{number}. {escape(hit.title)}[/]  [dim]{escape(hit.type)} · {escape(hit.path)}[/]")
+        out.print(f"[bold]{number}. {shown(hit.title)}[/]  [dim]{shown(hit.type)} · {shown(hit.path)}[/]")
         out.print(f"   {_highlighted(hit.snippet)}")
 
 
 def _highlighted(snippet: str) -> str:
     start, end = query.HIGHLIGHT
-    return escape(snippet).replace(start, "[reverse]").replace(end, "[/reverse]")
+    return shown(snippet).replace(start, "[reverse]").replace(end, "[/reverse]")
 
 
 @cli.command()
@@ -171,24 +189,24 @@ def show(vault, note, db_path, as_json):
 
 
 def _print_detail(out: Console, d: query.NoteDetail, inverse) -> None:
-    out.print(f"[bold]{escape(d.title)}[/]  [dim]{escape(d.path)}[/]")
+    out.print(f"[bold]{shown(d.title)}[/]  [dim]{shown(d.path)}[/]")
     facts = [("type", d.type), ("owner", d.owner), ("status", d.status), ("reviewed", d.reviewed),
              ("lives in", ", ".join(d.lives_in)), ("motion", d.motion), ("confidence", d.confidence),
              ("aliases", ", ".join(d.aliases)), ("tags", ", ".join(f"#{t}" for t in d.tags))]
     for label, value in facts:
         if value:
-            out.print(f"  {label + ':':<12} {escape(str(value))}")
+            out.print(f"  {label + ':':<12} {shown(str(value))}")
     if d.fields:
         out.print("\n[bold]Fields[/]")
         for f in d.fields:
-            where = f" [dim]({escape(f.section)})[/]" if f.section else ""
-            out.print(f"  {escape(f.key)}: {escape(f.value)}{where}")
+            where = f" [dim]({shown(f.section)})[/]" if f.section else ""
+            out.print(f"  {shown(f.key)}: {shown(f.value)}{where}")
     _print_links(out, "Links out", d.links_out, lambda l: l.target_path or f"{l.target} (not written yet)")
     _print_links(out, "Links in", d.links_in, lambda l: l.source, name=inverse)
     if d.problems:
         out.print("\n[bold]Problems[/]")
         for p in d.problems:
-            out.print(f"  line {p.line or '-'}: {escape(p.message)}")
+            out.print(f"  line {p.line or '-'}: {shown(p.message)}")
 
 
 def _print_links(out: Console, heading: str, links: list[query.LinkRow], describe, name=lambda rel: rel) -> None:
@@ -199,9 +217,9 @@ def _print_links(out: Console, heading: str, links: list[query.LinkRow], describ
     for link in links:
         grouped[name(link.rel)].append(link)
     for rel, rows in grouped.items():
-        out.print(f"  {escape(rel.replace('_', ' '))}")
+        out.print(f"  {shown(rel.replace('_', ' '))}")
         for link in rows:
-            out.print(f"    {escape(describe(link))}  [dim]line {link.line}[/]")
+            out.print(f"    {shown(describe(link))}  [dim]line {link.line}[/]")
 
 
 @cli.command()
@@ -219,7 +237,7 @@ def problems(vault, db_path, as_json):
     out = _stdout()
     for p in rows:
         where = f"{p.path}:{p.line}" if p.line else p.path
-        out.print(f"{escape(where)}: {escape(p.message)}")
+        out.print(f"{shown(where)}: {shown(p.message)}")
     out.print(f"{len(rows)} problem{'s' if len(rows) != 1 else ''}.")
 
 
@@ -233,17 +251,17 @@ def watch(vault, db_path, as_json):
 
     brain, seconds = _open(vault, db_path, show_progress=True)
     err = _stderr()
-    err.print(escape(_summary_line(brain, seconds)))
+    err.print(shown(_summary_line(brain, seconds)))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     watcher = Watcher(
         brain,
         on_applied=lambda applied: _print_applied(applied, as_json),
-        on_notice=lambda message: err.print(f"[yellow]Notice:[/] {escape(message)}"),
+        on_notice=lambda message: err.print(f"[yellow]Notice:[/] {shown(message)}"),
     )
     try:
         watcher.start()
-        err.print(f"Watching {escape(str(brain.vault.root))} for changes. Press Ctrl+C to stop.")
+        err.print(f"Watching {shown(str(brain.vault.root))} for changes. Press Ctrl+C to stop.")
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:
@@ -260,12 +278,14 @@ def _print_applied(applied, as_json: bool) -> None:
         record = {
             "changed": list(c.changed), "added": list(c.added), "removed": list(c.removed),
             "renamed": [list(pair) for pair in c.renamed], "relinked": c.relinked,
-            "rescan": applied.rescan, "milliseconds": round(applied.milliseconds, 1),
+            "rescan": applied.rescan, "milliseconds": round(applied.milliseconds, 1), "scan_problems": c.scan_problems,
         }
-        click.echo(json.dumps(record, ensure_ascii=False))
+        click.echo(json_text(record, indent=None))
     else:
-        names = [*c.changed, *c.added, *c.removed, *(f"{old} -> {new}" for old, new in c.renamed)]
+        names = [printable(name) for name in (*c.changed, *c.added, *c.removed, *(f"{old} -> {new}" for old, new in c.renamed))]
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        if c.scan_problems:  # a folder became unreadable, a name that is not UTF-8 came or went
+            shown += ("; " if shown else "") + "what could not be indexed changed (substrate problems lists it)"
         click.echo(
             f"{time.strftime('%H:%M:%S')}  {len(c.changed)} changed, {len(c.added)} added, {len(c.removed)} removed, "
             f"{len(c.renamed)} renamed in {applied.milliseconds:.0f} ms{': ' + shown if shown else ''}"
@@ -296,7 +316,7 @@ def coverage(vault, db_path, as_json, area, motion, today, since):
         _report_blueprint_problems(brain)
         report = brain.coverage(today.date() if today else None)
         if area and area not in brain.blueprint().types:
-            raise click.BadParameter(f"{area!r} is not an area; the blueprint has {', '.join(brain.blueprint().types)}", param_hint="--area")
+            raise click.BadParameter(f"'{printable(area)}' is not an area; the blueprint has {', '.join(brain.blueprint().types)}", param_hint="--area")
     if as_json:
         _print_json(report_json(report, area, motion))
         return
@@ -340,10 +360,10 @@ def gaps(vault, db_path, as_json, today, program, limit):
     out = _stdout()
     for number, gap in enumerate(found, start=1):
         if program:
-            out.print(f"{number:>3}. [bold]{escape(gap.action)}[/]  [dim]{escape(gap_effect_words(gap))}[/]")
+            out.print(f"{number:>3}. [bold]{shown(gap.action)}[/]  [dim]{shown(gap_effect_words(gap))}[/]")
             continue
-        where = escape(gap.path) if gap.path else "not written yet"
-        out.print(f"{number:>3}. [bold]{escape(gap.title)}[/] [dim]({escape(gap.type)} · {where})[/]  {escape(gap.what)}")
+        where = shown(gap.path) if gap.path else "not written yet"
+        out.print(f"{number:>3}. [bold]{shown(gap.title)}[/] [dim]({shown(gap.type)} · {where})[/]  {shown(gap.what)}")
     if not found:
         out.print("No gaps: " + ("every step of the run has the context it needs." if program else
                                  "every note the blueprint asks for is written, complete and fresh."))
@@ -392,10 +412,10 @@ _DECISION_STYLE = {"proceed": "green", "assumed": "yellow", "escalated": "dark_o
 def _print_run(out: Console, run: Run, impact, chance, fixed_chance, what_if: tuple[str, Run] | None) -> None:
     program = run.program
     deadline = f" · deadline {format_hours(program.deadline_hours)}" if program.deadline_hours is not None else ""
-    out.print(f"\n[bold]{escape(program.title)}[/] [dim]({program.motion} · {len(program.steps)} steps{deadline})[/]")
+    out.print(f"\n[bold]{shown(program.title)}[/] [dim]({program.motion} · {len(program.steps)} steps{deadline})[/]")
     if what_if is not None:
         words, baseline = what_if
-        out.print(f"[bold]What if[/] {escape(words)}: {_run_outcome(run, short=True)}.")
+        out.print(f"[bold]What if[/] {shown(words)}: {_run_outcome(run, short=True)}.")
         out.print(f"[dim]As things stand: {_run_outcome(baseline, short=True)}.[/]")
     else:
         out.print(_run_outcome(run))
@@ -404,13 +424,13 @@ def _print_run(out: Console, run: Run, impact, chance, fixed_chance, what_if: tu
         wait = f" [dim](waits {format_hours(step.wait)})[/]" if step.wait else ""
         start = "—" if step.blocked_by else format_hours(step.start)  # it never gets to start
         out.print(f"  {start:>5} → {format_hours(step.end):<5}  {step.lane:<6}  [{style}]{step.decision:<9}[/]  "
-                  f"[bold]{escape(step.name)}[/] [dim]by {escape(step.agent or 'a person')}[/]{wait}")
+                  f"[bold]{shown(step.name)}[/] [dim]by {shown(step.agent or 'a person')}[/]{wait}")
         for reason in step.reasons:
-            out.print(f"{'':>25}[dim]↳ {escape(reason)}[/]")
+            out.print(f"{'':>25}[dim]↳ {shown(reason)}[/]")
     if impact.gaps:
         out.print("\n[bold]Fix first[/]")
         for number, gap in enumerate(impact.gaps[:FIX_FIRST], start=1):
-            out.print(f"  {number}. {escape(gap.action)}  [dim]{escape(gap_effect_words(gap))}[/]")
+            out.print(f"  {number}. {shown(gap.action)}  [dim]{shown(gap_effect_words(gap))}[/]")
         fixed = impact.fixed_run
         out.print(f"  With these fixed: {_run_outcome(fixed, short=True)}.")
     if chance is not None:
@@ -418,7 +438,7 @@ def _print_run(out: Console, run: Run, impact, chance, fixed_chance, what_if: tu
         if fixed_chance is not None and fixed_chance.finished:
             out.print(f"  Once the first {len(impact.fix_first)} are fixed: {_chance_words(fixed_chance)}")
     for problem in program.problems:
-        out.print(f"[yellow]Problem:[/] {escape(problem)}")
+        out.print(f"[yellow]Problem:[/] {shown(problem)}")
 
 
 def _run_outcome(run: Run, short: bool = False) -> str:
@@ -442,7 +462,7 @@ def _chance_words(chance) -> str:
 
 def _report_blueprint_problems(brain: Brain) -> None:
     for problem in brain.blueprint().problems:
-        _stderr().print(f"[yellow]Blueprint:[/] {escape(str(problem))} (the default blueprint is used until this is fixed)")
+        _stderr().print(f"[yellow]Blueprint:[/] {shown(str(problem))} (the default blueprint is used until this is fixed)")
 
 
 def _percent(score: float) -> str:
@@ -461,17 +481,17 @@ def _print_coverage(out: Console, report, area: str | None, motion: str | None) 
             continue
         by_motion = [(_percent(c.score) if (c := cells.get((a.type, m))) else "-") for m in ("b2b", "b2c", "shared")]
         c = a.counts
-        table.add_row(a.label, *by_motion, _percent(a.score) if a.total else "-", str(c["covered"]), str(c["stale"]),
+        table.add_row(shown(a.label), *by_motion, _percent(a.score) if a.total else "-", str(c["covered"]), str(c["stale"]),
                       str(c["partial"]), str(c["stub"]), str(c["known_unknown"]))
     out.print(table)
     keep = lambda n: (area is None or n.type == area) and (motion is None or n.motion == motion)  # noqa: E731
-    _print_list(out, "Known unknowns (linked, never written)", [f"{u.title} [dim]({u.type}, {u.referenced_by} refs)[/]" for u in report.known_unknowns if keep(u)])
-    _print_list(out, "Trapped (in a head, Slack or email)", [f"{n.title} [dim]({', '.join(n.lives_in)})[/]" for n in report.trapped if keep(n)])
-    _print_list(out, "Stale", [f"{n.title} [dim]({n.reviewed or 'never reviewed'})[/]" for n in report.stale if keep(n)])
-    _print_list(out, "Incomplete", [n.summary for n in report.notes if keep(n) and n.state in ("partial", "stub")])
-    _print_list(out, "Seams missing a side", [n.title for n in report.seams_missing_a_side if keep(n)])
-    _print_list(out, "Orphans (no links in or out)", list(report.orphans))
-    _print_list(out, "Bus factor (what their absence would orphan)", [f"{p.title}: {p.orphaned} notes" for p in report.bus_factor[:5]])
+    _print_list(out, "Known unknowns (linked, never written)", [f"{shown(u.title)} [dim]({shown(u.type)}, {u.referenced_by} refs)[/]" for u in report.known_unknowns if keep(u)])
+    _print_list(out, "Trapped (in a head, Slack or email)", [f"{shown(n.title)} [dim]({shown(', '.join(n.lives_in))})[/]" for n in report.trapped if keep(n)])
+    _print_list(out, "Stale", [f"{shown(n.title)} [dim]({shown(n.reviewed or 'never reviewed')})[/]" for n in report.stale if keep(n)])
+    _print_list(out, "Incomplete", [shown(n.summary) for n in report.notes if keep(n) and n.state in ("partial", "stub")])
+    _print_list(out, "Seams missing a side", [shown(n.title) for n in report.seams_missing_a_side if keep(n)])
+    _print_list(out, "Orphans (no links in or out)", [shown(title) for title in report.orphans])
+    _print_list(out, "Bus factor (what their absence would orphan)", [f"{shown(p.title)}: {p.orphaned} notes" for p in report.bus_factor[:5]])
 
 
 def _print_list(out: Console, heading: str, items: list[str], most: int = 8) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
 from store.bundle import Scope
 from store.bundle_import import apply, read_plan
-from store.cli import _open, _print_json, _stderr, _stdout, cli, db_option, json_option, vault_argument
+from store.cli import _open, _print_json, _stderr, _stdout, cli, db_option, json_option, shown, vault_argument
+from store.display import printable
 
 
 @cli.command()
@@ -30,12 +30,12 @@ def export(vault, scope_text, out, exclude, allow_secrets, db_path):
         err = _stderr()
         err.print(f"[bold red]Not exported:[/] {len(result.findings)} possible secrets or personal data found (shown redacted):")
         for finding in result.findings[:50]:
-            err.print(f"  {escape(str(finding))}")
+            err.print(f"  {shown(str(finding))}")
         if len(result.findings) > 50:
             err.print(f"  … and {len(result.findings) - 50} more")
         err.print("Leave those notes out with --exclude NOTE, or export anyway with --allow-secrets.")
         click.get_current_context().exit(2)
-    _stdout().print(f"Wrote {escape(str(result.path))}: {result.notes} notes ({scope.words()}), {result.size / 1024:.0f} KB.")
+    _stdout().print(f"Wrote {shown(str(result.path))}: {result.notes} notes ({scope.words()}), {result.size / 1024:.0f} KB.")
 
 
 @cli.command(name="import")
@@ -48,16 +48,16 @@ def export(vault, scope_text, out, exclude, allow_secrets, db_path):
 def import_(bundle, vault, dry_run, conflicts, as_json):
     """Bring the notes of BUNDLE into VAULT; nothing is ever overwritten."""
     if not vault.is_dir():
-        raise click.BadParameter(f"{vault} is not a folder", param_hint="VAULT")
+        raise click.BadParameter(f"{printable(str(vault))} is not a folder", param_hint="VAULT")
     plan = read_plan(bundle, vault)
     if dry_run:
         if as_json:
             _print_json({"new": plan.new, "identical": plan.identical, "conflicts": plan.conflicts})
             return
         out = _stdout()
-        out.print(f"{bundle.name}: {len(plan.new)} new, {len(plan.identical)} identical, {len(plan.conflicts)} conflicting (nothing written).")
+        out.print(f"{shown(bundle.name)}: {len(plan.new)} new, {len(plan.identical)} identical, {len(plan.conflicts)} conflicting (nothing written).")
         for path in plan.conflicts:
-            out.print(f"  conflict: {escape(path)} — would land {'beside it' if conflicts == 'beside' else 'nowhere (skipped)'}")
+            out.print(f"  conflict: {shown(path)} — would land {'beside it' if conflicts == 'beside' else 'nowhere (skipped)'}")
         return
     done = apply(plan, vault, conflicts)
     if as_json:
@@ -65,8 +65,8 @@ def import_(bundle, vault, dry_run, conflicts, as_json):
                      "identical": done.identical, "summary": str(done.summary_path)})
         return
     out = _stdout()
-    out.print(f"Imported {bundle.name}: {len(done.written)} new notes, {len(done.beside)} beside a different note, "
+    out.print(f"Imported {shown(bundle.name)}: {len(done.written)} new notes, {len(done.beside)} beside a different note, "
               f"{len(done.skipped)} skipped, {len(done.identical)} already identical.")
     for mine, incoming in done.beside:
-        out.print(f"  {escape(incoming)} (your {escape(mine)} is untouched)")
-    out.print(f"[dim]Kept a record in {escape(str(done.summary_path))}[/]")
+        out.print(f"  {shown(incoming)} (your {shown(mine)} is untouched)")
+    out.print(f"[dim]Kept a record in {shown(str(done.summary_path))}[/]")

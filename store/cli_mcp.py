@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from store.cli import cli, db_option, vault_argument
+from store.display import printable
 
 
 @cli.command()
@@ -14,7 +15,7 @@ from store.cli import cli, db_option, vault_argument
 def mcp(vault, db_path, allow_capture):
     """Serve VAULT to AI agents over MCP on stdin/stdout, read-only (see the README for a client's settings)."""
     if not vault.is_dir():
-        raise click.BadParameter(f"{vault} is not a folder", param_hint="VAULT")
+        raise click.BadParameter(f"{printable(str(vault))} is not a folder", param_hint="VAULT")
     from store.mcp_server import serve
 
     serve(vault, db_path, allow_capture)

@@ -162,9 +162,10 @@ class Changes:
     relinked: int = 0  # links whose resolution changed without their note being read
     unsettled: tuple[str, ...] = ()  # files still being written: left as they were, to read again
     touched: tuple[str, ...] = ()  # other notes whose links in or out changed (re-resolved, or pointed at by the changed)
+    scan_problems: bool = False  # the folders and names a scan could not index are not what they were
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.changed or self.removed or self.renamed or self.relinked)
+        return bool(self.added or self.changed or self.removed or self.renamed or self.relinked or self.scan_problems)
 
     def paths(self) -> set[str]:
         """Every note this change may show differently: written, gone, renamed, or with links that moved."""
@@ -176,7 +177,7 @@ class Changes:
         return Changes(
             self.added + other.added, self.changed + other.changed, self.removed + other.removed,
             self.renamed + other.renamed, self.relinked + other.relinked, self.unsettled + other.unsettled,
-            self.touched + other.touched,
+            self.touched + other.touched, self.scan_problems or other.scan_problems,
         )
 
 
@@ -305,6 +306,21 @@ class Index:
         return {path: (size, mtime, sha, read_ns) for path, size, mtime, sha, read_ns in rows}
 
     # --- writing a batch ------------------------------------------------------------------
+
+    def set_scan_problems(self, found: list[tuple[str, str]]) -> bool:
+        """Replace what the last full scan could not index (unreadable folders, names that are not
+        UTF-8): problem rows of no file of their own. Returns whether the list changed."""
+        sql = "FROM problems WHERE link_id IS NULL AND path NOT IN (SELECT path FROM files)"
+        new = sorted(set(found))
+        if [tuple(row) for row in self.db.execute(f"SELECT path, message {sql} ORDER BY path, message")] == new:
+            return False
+        try:
+            with self.db.atomic():
+                self.db.execute(f"DELETE {sql}")
+                self._insert("problems", ("path", "message"), new)
+        except sqlite3.OperationalError as exc:
+            raise IndexUnavailable(self.path, f"writing failed and was rolled back ({exc})") from exc
+        return True
 
     def apply(self, batch: Batch, last: bool = True) -> Changes:
         """Write one batch in one transaction and re-resolve every link it affects. In a run of

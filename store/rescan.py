@@ -18,6 +18,7 @@ from dataclasses import replace
 from multiprocessing import get_context
 
 from store import collector
+from store.display import is_decodable
 from store.index import Batch, Changes, Index, Loaded
 from store.note import parse
 from store.vault import Vault, read_note_file
@@ -43,11 +44,12 @@ def _load_packed(args: tuple[str, str, str | None]) -> Loaded:
     return load(*args)
 
 
-def plan(index: Index, vault: Vault) -> tuple[list[tuple[str, str | None]], list[str]]:
-    """(files to read with the hash the index has for them, paths the vault no longer has)."""
+def plan(index: Index, vault: Vault, skipped: list[tuple[str, str]] | None = None) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """(files to read with the hash the index has for them, paths the vault no longer has);
+    what the scan could not look at is appended to `skipped` (see `Vault.scan`)."""
     vault.check_present()
     known = index.known_files()
-    on_disk = vault.scan()
+    on_disk = vault.scan(skipped)
     vault.check_present(known_notes=len(known), found_notes=len(on_disk))
     to_read = []
     for path, stat in on_disk.items():
@@ -65,14 +67,17 @@ def plan(index: Index, vault: Vault) -> tuple[list[tuple[str, str | None]], list
 
 def rescan(index: Index, vault: Vault, readers: Readers, progress: Progress | None = None) -> Changes:
     """Make the index equal to a fresh index of the vault, reading only what changed."""
-    to_read, removed = plan(index, vault)
-    return apply_files(index, vault, to_read, removed, readers, progress=progress)
+    skipped: list[tuple[str, str]] = []
+    to_read, removed = plan(index, vault, skipped)
+    changes = apply_files(index, vault, to_read, removed, readers, progress=progress)
+    return replace(changes, scan_problems=True) if index.set_scan_problems(skipped) else changes
 
 
 def reindex(index: Index, vault: Vault, paths: Iterable[str], readers: Readers) -> Changes:
     """Bring just these vault-relative paths up to date (the watcher knows which files moved)."""
     vault.check_present()
-    paths = list(dict.fromkeys(paths))
+    # A name that is not UTF-8 cannot be a row of the index: only a rescan lists it (as a problem).
+    paths = [path for path in dict.fromkeys(paths) if is_decodable(path)]
     known = index.known_files(paths)
     to_read, removed = [], []
     for rel in paths:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pathspec
 
+from store.display import is_decodable, printable
 from store.errors import VaultIsAFile, VaultNotFound, VaultUnavailable
 
 MAX_NOTE_BYTES = 5 * 1024 * 1024
@@ -87,31 +88,51 @@ class Vault:
             return False
         return self._ignore.match_file(rel + "/" if is_dir else rel)
 
-    def scan(self) -> dict[str, FileStat]:
-        """Every note file below the root, with its size and mtime; symlinks out of the vault and loops are not followed."""
+    def scan(self, problems: list[tuple[str, str]] | None = None) -> dict[str, FileStat]:
+        """Every note file below the root, with its size and mtime; symlinks out of the vault and loops are not followed.
+
+        What the scan had to leave out is appended to `problems` as (name, message): a folder it
+        cannot read, and a note or folder whose name is not valid UTF-8 (the index stores names as
+        text). The name is shown with `printable`; a folder's ends with "/"."""
         found: dict[str, FileStat] = {}
+        skipped = problems if problems is not None else []
         seen_dirs = {str(self.real_root)}
         stack = [("", str(self.root))]
         while stack:
             rel_dir, abs_dir = stack.pop()
             try:
                 entries = list(os.scandir(abs_dir))
-            except OSError:
-                continue  # unreadable or vanished folder: the rest of the vault still indexes
+            except FileNotFoundError:
+                continue  # gone since its parent was listed: the next scan sees what replaced it
+            except OSError as exc:  # the rest of the vault still indexes; the hole is listed
+                skipped.append(_unreadable(rel_dir or "./", exc))
+                continue
             for entry in entries:
                 name = entry.name
                 if name[0] == ".":
                     continue
                 rel = rel_dir + name
                 try:
-                    if self._ignore is None and name[-3:].lower() == ".md" and not entry.is_symlink() and not entry.is_dir():
+                    if not is_decodable(name):
+                        self._undecodable(entry, rel, skipped)
+                    elif self._ignore is None and name[-3:].lower() == ".md" and not entry.is_symlink() and not entry.is_dir():
                         info = entry.stat()  # the common case, kept lean: a plain note in a vault without ignore rules
                         found[rel] = FileStat(info.st_size, info.st_mtime_ns, stat.S_ISREG(info.st_mode))
                     else:
                         self._scan_entry(entry, rel, found, seen_dirs, stack)
-                except OSError:
+                except FileNotFoundError:
                     continue
+                except OSError as exc:
+                    skipped.append(_unreadable(rel + ("/" if _is_dir(entry) else ""), exc))
         return found
+
+    def _undecodable(self, entry, rel: str, skipped: list[tuple[str, str]]) -> None:
+        """A name the index cannot store: listed (if it would be a note or a folder of notes), never read."""
+        if _is_dir(entry):
+            if not self._ignored(rel, is_dir=True):
+                skipped.append((printable(rel) + "/", "This folder's name is not valid UTF-8, so the notes in it are not indexed; rename it."))
+        elif rel.lower().endswith(".md") and not self._ignored(rel, is_dir=False):
+            skipped.append((printable(rel), "This file's name is not valid UTF-8, so it is not indexed; rename it."))
 
     def _scan_entry(self, entry, rel, found, seen_dirs, stack):
         if entry.is_symlink():
@@ -129,13 +150,29 @@ class Vault:
             found[rel] = FileStat(info.st_size, info.st_mtime_ns, stat.S_ISREG(info.st_mode))
 
 
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:
+        return False
+
+
+def _unreadable(name: str, exc: OSError) -> tuple[str, str]:
+    what = "folder, so the notes in it are" if name.endswith("/") else "file, so it is"
+    return printable(name), f"Substrate cannot read this {what} not indexed ({exc.strerror}){_hint(exc)}."
+
+
+def _hint(exc: OSError) -> str:
+    return "; fix its permissions" if isinstance(exc, PermissionError) else ""
+
+
 def read_note_file(root: str, rel: str) -> NoteFile:
     """Module-level so worker processes can call it with plain arguments."""
     path = os.path.join(root, rel)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        return NoteFile(rel, 0, 0, "", None, ((None, f"Could not open the file: {exc.strerror}."),))
+        return NoteFile(rel, 0, 0, "", None, ((None, f"Could not open the file ({exc.strerror}), so it is not indexed{_hint(exc)}."),))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -147,7 +184,7 @@ def read_note_file(root: str, rel: str) -> NoteFile:
             raw = handle.read(MAX_NOTE_BYTES + 1)
         after = os.fstat(fd)
     except OSError as exc:
-        return NoteFile(rel, 0, 0, "", None, ((None, f"Could not read the file: {exc.strerror}."),))
+        return NoteFile(rel, 0, 0, "", None, ((None, f"Could not read the file ({exc.strerror}), so it is not indexed{_hint(exc)}."),))
     finally:
         os.close(fd)
     settled = (after.st_size, after.st_mtime_ns) == (info.st_size, info.st_mtime_ns) == (len(raw), info.st_mtime_ns)

@@ -23,6 +23,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from store.brain import Brain
+from store.display import is_decodable
 from store.errors import SubstrateError
 from store.index import Changes
 
@@ -64,7 +65,8 @@ class _Queueing(FileSystemEventHandler):
         for path in (event.src_path, getattr(event, "dest_path", "")):
             rel = self._relative(path)
             if rel is not None:
-                self.inbox.put(rel)
+                # a name that is not UTF-8 cannot be a row: a rescan lists it as a problem (and drops it when it goes)
+                self.inbox.put(rel if is_decodable(rel) else _RESCAN)
 
     def _relative(self, path) -> str | None:
         if not path:

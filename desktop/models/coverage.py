@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QFont
 
 from desktop.models.notes import PATH_ROLE
 from store.coverage import CoverageReport, NoteCoverage, score_hex
+from store.display import printable
 
 CELL_ROLE = Qt.ItemDataRole.UserRole + 10  # (type, motion) of a heat-map cell
 HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 11  # True where the run is reading context right now
@@ -178,15 +179,15 @@ class RowsModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         row, column = self.rows[index.row()], self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole:  # titles and paths from the disk may hold control and bidi characters
             value = column.value(row)
-            return "" if value is None else str(value)
+            return "" if value is None else printable(str(value))
         if role == PATH_ROLE:
             return self.path_of(row)
         if role == HIGHLIGHT_ROLE:
             return self.path_of(row) in self._highlight
         if role == Qt.ItemDataRole.ToolTipRole and column.tip:
-            return column.tip(row)
+            return printable(column.tip(row))
         if role == Qt.ItemDataRole.FontRole and self.path_of(row) in self._highlight:
             return self._bold
         return None

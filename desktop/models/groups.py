@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 
+from store.display import printable
 from store.query import Group
 
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -74,7 +75,7 @@ class GroupsModel(QAbstractItemModel):
         group = groups[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             name = group.key or ("(no type)" if kind == "type" else "(top folder)")
-            return f"{name} ({group.count})"
+            return f"{printable(name)} ({group.count})"  # a folder's name may hold control and bidi characters
         if role == GROUP_ROLE:
             return (group.kind, group.key)
         return None

@@ -6,6 +6,7 @@ import bisect
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRegularExpression, QSortFilterProxyModel, Qt
 
+from store.display import printable
 from store.query import NoteRow
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -36,13 +37,13 @@ class NotesModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (row.title, row.type or "", row.folder or "(top folder)", row.reviewed or "")[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:  # names from the disk may hold control and bidi characters
+            return printable((row.title, row.type or "", row.folder or "(top folder)", row.reviewed or "")[index.column()])
         if role == PATH_ROLE:
             return row.path
         if role == Qt.ItemDataRole.ToolTipRole:
             problems = f"\n{row.problems} problem{'s' if row.problems != 1 else ''}" if row.problems else ""
-            return f"{row.path}{problems}"
+            return f"{printable(row.path)}{problems}"
         return None
 
     def rows(self) -> list[NoteRow]:
@@ -131,5 +132,5 @@ class NotesFilter(QSortFilterProxyModel):
             return
         kind, key = group
         self.setFilterKeyColumn(1 if kind == "type" else 2)
-        value = key or ("(top folder)" if kind == "folder" else "")
+        value = printable(key or ("(top folder)" if kind == "folder" else ""))  # as the column shows it
         self.setFilterRegularExpression(QRegularExpression(f"^{QRegularExpression.escape(value)}$"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from desktop.models.notes import PATH_ROLE
+from store.display import printable
 from store.query import ProblemRow
 
 COLUMNS = ("Note", "Line", "Problem")
@@ -30,10 +31,10 @@ class ProblemsModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (row.path, "" if row.line is None else str(row.line), row.message)[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:  # names from the disk may hold control and bidi characters
+            return printable((row.path, "" if row.line is None else str(row.line), row.message)[index.column()])
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
-            return row.message
+            return printable(row.message)
         if role == PATH_ROLE:
             return row.path
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 
 from desktop.models.notes import PATH_ROLE
+from store.display import printable
 from store.query import Hit
 
 SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -23,14 +24,14 @@ class SearchModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._hits):
             return None
         hit = self._hits[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"{hit.title}  ·  {hit.type or 'note'}"
+        if role == Qt.ItemDataRole.DisplayRole:  # names from the disk may hold control and bidi characters
+            return printable(f"{hit.title}  ·  {hit.type or 'note'}")
         if role == SNIPPET_ROLE:
-            return hit.snippet
+            return printable(hit.snippet)
         if role == PATH_ROLE:
             return hit.path
         if role == Qt.ItemDataRole.ToolTipRole:
-            return hit.path
+            return printable(hit.path)
         return None
 
     def set_hits(self, query: str, hits: list[Hit]) -> None:

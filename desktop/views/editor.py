@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.views.message_bar import MessageBar
 from store import activity
+from store.display import printable
 from store.errors import SubstrateError
 from store.new_note import file_name
 from store.safe_write import ChangedOnDisk, SaveFailed, digest, read_with_digest, replace, write_new
@@ -192,7 +193,7 @@ class CompareDialog(QDialog):
 
     def __init__(self, theirs: str, mine: str, name: str, parent=None):
         super().__init__(parent)
-        self.setWindowTitle(f"Compare: {name}")
+        self.setWindowTitle(f"Compare: {printable(name)}")
         self.resize(900, 600)
         view = QPlainTextEdit(readOnly=True, objectName="compare")
         view.setFont(QFont("monospace"))
@@ -265,7 +266,7 @@ class NoteEditor(QMainWindow):
         self.text.setPlainText(data.decode("utf-8", errors="replace"))
         self.text.document().setModified(False)
         self._update_title()
-        self.status.setText(f"{self.path} · Ctrl+S saves · type [[ for a link, Ctrl+Space to complete")
+        self.status.setText(f"{printable(self.path)} · Ctrl+S saves · type [[ for a link, Ctrl+Space to complete")
 
     def reload(self) -> None:
         if self.dirty and QMessageBox.question(self, "Reload", "Throw away your changes and read the note from disk?") != QMessageBox.StandardButton.Yes:
@@ -349,7 +350,7 @@ class NoteEditor(QMainWindow):
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("The note changed on disk")
-        box.setText(f"{self.path} {'was deleted' if current is None else 'was changed by another program'} since you opened it.")
+        box.setText(f"{printable(self.path)} {'was deleted' if current is None else 'was changed by another program'} since you opened it.")
         box.setInformativeText("Compare the two, keep both (your edit is saved as a new note beside it), or overwrite what is on disk with your edit.")
         buttons = {box.addButton("Compare…", QMessageBox.ButtonRole.ActionRole): "compare",
                    box.addButton("Keep Both", QMessageBox.ButtonRole.AcceptRole): "keep both",
@@ -359,7 +360,7 @@ class NoteEditor(QMainWindow):
         return buttons.get(box.clickedButton(), "cancel")
 
     def _update_title(self, *_args) -> None:
-        self.setWindowTitle(f"{'• ' if self.dirty else ''}{Path(self.path).stem} — Substrate Editor")
+        self.setWindowTitle(f"{'• ' if self.dirty else ''}{printable(Path(self.path).stem)} — Substrate Editor")
 
     def closeEvent(self, event) -> None:
         if self.dirty:

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from desktop.views.tables import fill_choices
+from store.display import printable
 from store.graph import GHOST, BrainGraph
 
 STATE_COLORS = {"covered": "#4caf6e", "stale": "#c9b458", "partial": "#e8a33d", "stub": "#d64f4f", GHOST: "#9aa0a6"}
@@ -203,7 +204,7 @@ class GraphView(QWidget):
         named = list(inside) if len(inside) <= LABELS_BELOW else sorted(ringed)
         color = self.palette().text().color()
         for i in named:
-            label = pyqtgraph.TextItem(self.graph.titles[i], color=color, anchor=(0.5, -0.4))
+            label = pyqtgraph.TextItem(printable(self.graph.titles[i]), color=color, anchor=(0.5, -0.4))
             label.setPos(*self.positions[i])
             self.plot.addItem(label)
             self._labels.append(label)
@@ -216,7 +217,7 @@ class GraphView(QWidget):
         lines = [graph.titles[i], f"{graph.types[i] or 'no type'} · {STATE_WORDS.get(graph.states[i], graph.states[i])}"]
         lines += [f"→ {rel.replace('_', ' ')}: {title}" for rel, title in links]
         lines += [f"← {title} ({rel.replace('_', ' ')})" for rel, title in back]
-        return "\n".join(lines)
+        return "\n".join(map(printable, lines))
 
     def _clicked(self, _item, points, event=None) -> None:
         if not len(points):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton
 
+from store.display import printable
+
 _STYLES = {
     "error": "background: #f6d6d3; color: #5a1410; border: 1px solid #d99a94;",
     "notice": "background: #fbefd0; color: #4a3400; border: 1px solid #e2c775;",
@@ -29,7 +31,7 @@ class MessageBar(QFrame):
         self.kind = kind
         self.setStyleSheet(f"MessageBar {{ {_STYLES[kind]} border-radius: 4px; }} QLabel {{ color: inherit; }}")
         self.label.setStyleSheet(_STYLES[kind].split(";")[1] + ";")
-        self.label.setText(text)
+        self.label.setText(printable(text))  # one line that may name a note, and a name may hold any character
         self.show()
 
     def text(self) -> str:

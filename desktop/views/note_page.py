@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from store.coverage import NoteCoverage
+from store.display import printable
 from store.query import LinkRow, NoteDetail
 from store.render import note_href
 
@@ -55,7 +56,8 @@ def page_html(page: NotePage, colors: Colors) -> str:
 
 
 def _e(text) -> str:
-    return html.escape(str(text or ""))
+    """Text from the vault for the page: no markup, and no control or bidi character (a name may hold any)."""
+    return html.escape(printable(str(text or "")))
 
 
 def _style(c: Colors) -> str:

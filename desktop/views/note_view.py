@@ -11,6 +11,7 @@ from PySide6.QtGui import QDesktopServices, QImage, QPalette, QTextDocument
 from PySide6.QtWidgets import QTextBrowser
 
 from desktop.views.note_page import Colors, NotePage, page_html
+from store.display import printable
 from store.render import href_path
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -34,7 +35,7 @@ class NoteView(QTextBrowser):
     def show_message(self, text: str) -> None:
         self.path, self.page = None, None
         self.page_source = ""
-        self.setPlainText(text)
+        self.setPlainText(printable(text))  # messages name notes, and a name may hold any character
 
     def show_page(self, page: NotePage) -> None:
         """Show a note; the same note again keeps its scroll position."""

@@ -15,6 +15,7 @@ from desktop.views.tables import fill_choices, over_under, row_list
 from desktop.views.timeline import TimelineView
 from store import blueprint as blueprints
 from store.brain import open_simulation
+from store.display import printable
 from store.simulate import (
     Event, GapImpact, Impact, MonteCarlo, Run, Scenario, Simulation, format_hours, gap_effect_words, outcome_words,
 )
@@ -196,6 +197,7 @@ class RunPanel(QWidget):
     def set_programs(self, programs: list[tuple[str, str]], preferred: str | None = None) -> None:
         """(path, title) of every program; keeps the chosen one when it is still there, else `preferred`."""
         chosen = self.program_box.currentData() or preferred
+        programs = [(path, printable(title)) for path, title in programs]  # a title may hold any character
         if [(self.program_box.itemData(i), self.program_box.itemText(i)) for i in range(self.program_box.count())] == programs:
             return
         self.program_box.blockSignals(True)
@@ -359,7 +361,7 @@ def _summary(result: RunResult, impact: Impact | None) -> str:
     lanes = sorted({s.lane for s in run.steps})
     counts = ", ".join(f"{n} {word}" for word, n in run.counts.items() if n)
     deadline = f" · deadline {format_hours(program.deadline_hours)}" if program.deadline_hours else ""
-    text = f"{program.title}: {len(run.steps)} steps in {' and '.join(lanes) or 'no lane'}{deadline}\n"
+    text = f"{printable(program.title)}: {len(run.steps)} steps in {' and '.join(lanes) or 'no lane'}{deadline}\n"
     outcome = outcome_words(run)
     text += f"{outcome[0].upper()}{outcome[1:]} ({counts})."
     if impact is None:
