@@ -270,7 +270,8 @@ def apply(plan: Plan, vault_root: Path, conflicts: str = "beside") -> Imported:
                 raise BundleError(f"{printable(path)} appeared in the vault after the plan was made, and nothing is ever "
                                   "written over a file. Look at it, then import again.") from None
             done.written.append(path)
-        done.summary_path = _keep_summary(placing.records, plan, done)
+        placing.make_folders(".substrate/imports/record")
+        done.summary_path = _keep_summary(placing.records / "imports", plan, done)
         committed = True
     except (OSError, BundleError) as exc:
         placing.roll_back()
@@ -337,7 +338,7 @@ class _Placing:
     def place(self, path: str, file: Path) -> None:
         """Link the staged `file` in at `path`; FileExistsError if anything is there (it is never replaced)."""
         target = self.vault_root / path
-        self._make_folders(path)
+        self.make_folders(path)
         try:
             os.link(file, target)
             info = os.lstat(target)
@@ -363,7 +364,7 @@ class _Placing:
                 continue
         raise BundleError(f"There is no free name beside {printable(path)} for the bundle's version.")
 
-    def _make_folders(self, path: str) -> None:
+    def make_folders(self, path: str) -> None:
         """Each folder on the way, checked again as it is reached (the vault may have changed since the plan)."""
         here = self.vault_root
         for part in PurePosixPath(path).parts[:-1]:
@@ -393,10 +394,8 @@ class _Placing:
             self.stage_folder = None
 
 
-def _keep_summary(records: Path, plan: Plan, done: Imported) -> Path:
+def _keep_summary(folder: Path, plan: Plan, done: Imported) -> Path:
     """A record of the import in the vault's `.substrate/imports/` (a dot-folder: never indexed)."""
-    folder = records / "imports"
-    folder.mkdir(exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H%M%S")
     record = {"bundle": plan.bundle.name, "imported": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
               "from_vault": plan.manifest["vault"], "scope": plan.manifest["scope"], "written": done.written,

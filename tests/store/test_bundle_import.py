@@ -19,7 +19,7 @@ import pytest
 
 from store import activity
 from store.bundle import BundleError
-from store.bundle_import import RATIO_FLOOR, apply, read_plan
+from store.bundle_import import RATIO_FLOOR, _Placing, apply, read_plan
 from tests.conftest import write
 from tests.store.test_bundles import _bundle
 from tests.store.test_cli import run
@@ -167,6 +167,40 @@ def test_a_rollback_removes_only_what_the_import_made(tmp_path):
     with pytest.raises(BundleError, match="z.md appeared"):
         apply(plan, vault)
     assert _tree(vault) == {"b": "folder", "z.md": b"# mine\n", ".substrate": "folder"}
+
+
+def test_a_fault_after_every_note_is_placed_takes_them_all_back(tmp_path):
+    bundle = _bundle(tmp_path, {"a.md": b"# a\n", "new/b.md": b"# b\n", "mine.md": b"# theirs\n"})
+    vault = tmp_path / "V"
+    write(vault, "mine.md", "# mine\n")
+    plan = read_plan(bundle, vault)
+    assert plan.new == ["a.md", "new/b.md"] and plan.conflicts == ["mine.md"]
+    write(vault, ".substrate/imports", "a file where the import keeps its records\n")  # the last step will fail
+    with pytest.raises(BundleError, match="Rolled back: the vault is as it was"):
+        apply(plan, vault)
+    assert {rel for rel in _tree(vault) if not rel.startswith(".substrate")} == {"mine.md"}  # no new note, nothing beside
+    assert (vault / "mine.md").read_bytes() == b"# mine\n"
+
+
+def test_the_import_record_is_never_written_through_a_link_outside(tmp_path):
+    bundle, vault, outside = _bundle(tmp_path, {"a.md": b"# a\n"}), tmp_path / "V", tmp_path / "out"
+    (vault / ".substrate").mkdir(parents=True)
+    outside.mkdir()
+    (vault / ".substrate/imports").symlink_to(outside)
+    with pytest.raises(BundleError, match="imports is a symbolic link to .* outside the vault"):
+        apply(read_plan(bundle, vault), vault)
+    assert list(outside.iterdir()) == [] and not (vault / "a.md").exists()
+
+
+def test_a_rollback_never_removes_a_file_someone_put_in_place_of_a_placed_note(tmp_path):
+    vault = tmp_path / "V"
+    vault.mkdir()
+    placing = _Placing(vault)
+    placing.place("a.md", placing.stage(b"# a from the bundle\n"))
+    write(vault, "person.tmp", "# the person's own a.md\n").replace(vault / "a.md")  # an editor saves over it meanwhile
+    placing.roll_back()
+    placing.clear_stage()
+    assert _tree(vault) == {"a.md": b"# the person's own a.md\n", ".substrate": "folder"}
 
 
 def _mount_tmpfs(folder: Path, size: str) -> None:
