@@ -298,3 +298,34 @@ def test_ordinary_notes_are_far_from_the_limits(tmp_path):
     plan = read_plan(_bundle(tmp_path, notes), tmp_path / "empty")
     assert plan.new == sorted(notes) and {p: hashlib.sha256(d).hexdigest() for p, d in plan.contents.items()} == manifest_hash
     assert json.loads(zipfile.ZipFile(tmp_path / "hostile.zip").read("manifest.json"))["notes"][0]["size"] == 3_000_000
+
+
+def test_a_manifest_padded_to_tens_of_megabytes_is_refused_before_it_is_parsed(tmp_path):
+    bundle = _bundle(tmp_path, {"a.md": b"# a\n"})
+    with zipfile.ZipFile(bundle) as archive:
+        manifest = archive.read("manifest.json")
+    padded = tmp_path / "padded.zip"
+    with zipfile.ZipFile(padded, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", manifest + b" " * (30 * 1024 * 1024))  # valid JSON, 30 MB from 30 KB
+        archive.writestr("notes/a.md", b"# a\n")
+    with pytest.raises(BundleError, match="manifest.json in the bundle unpacks to more than 100 times its packed size"):
+        read_plan(padded, tmp_path)
+
+
+def test_entries_that_overlap_in_the_archive_are_refused(tmp_path):
+    """Two names over the same packed bytes (the overlapping-entries zip bomb): the zip reader refuses, in words."""
+    bundle = _bundle(tmp_path, {"a.md": b"# same\n", "b.md": b"# same\n"})
+    data = bytearray(bundle.read_bytes())
+    with zipfile.ZipFile(bundle) as archive:
+        offsets = {info.filename: info.header_offset for info in archive.infolist()}
+    central = data.index(b"PK\x01\x02")  # the first record of the central directory
+    while True:  # point notes/b.md's central record at notes/a.md's bytes
+        name_length = int.from_bytes(data[central + 28 : central + 30], "little")
+        extra, comment = (int.from_bytes(data[central + at : central + at + 2], "little") for at in (30, 32))
+        if data[central + 46 : central + 46 + name_length] == b"notes/b.md":
+            data[central + 42 : central + 46] = offsets["notes/a.md"].to_bytes(4, "little")
+            break
+        central += 46 + name_length + extra + comment
+    bundle.write_bytes(bytes(data))
+    with pytest.raises(BundleError, match="notes/b.md in the bundle cannot be read"):
+        read_plan(bundle, tmp_path)
