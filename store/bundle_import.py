@@ -25,6 +25,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ MAX_ENTRIES = 250_000
 MAX_RATIO = 100  # bytes out per byte packed: markdown packs 3 to 5 : 1, a bomb of NULs 1,000 : 1
 RATIO_FLOOR = 1024 * 1024  # an entry or a bundle may always unpack to this much, however well it packs
 SPACE_MARGIN = 1024 * 1024  # beyond the notes themselves: folders, the record, the log
+STAGE_PREFIX, STAGE_LEFTOVER_AGE = "import-", 3600  # seconds: a staging folder this old belongs to an import cut off by a crash
 DONE, ROLLED_BACK = activity.IMPORT_OUTCOMES  # the activity log's line for an import as a whole
 EXTRAS = {"manifest.json", "context.md", "report.html"}
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -56,6 +58,10 @@ class Plan:
     identical: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)  # a different note is at that path (or its case/Unicode twin)
     contents: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    def incoming(self, conflicts: str) -> list[str]:
+        """The notes an import writes: the new ones, and the conflicting ones unless they are skipped."""
+        return self.new + ([] if conflicts == "skip" else self.conflicts)
 
 
 @dataclass
@@ -254,14 +260,14 @@ def apply(plan: Plan, vault_root: Path, conflicts: str = "beside") -> Imported:
         raise BundleError("Conflicts are either put beside the vault's note or skipped.")
     vault_root = Path(vault_root)
     done = Imported(identical=list(plan.identical), skipped=list(plan.conflicts) if conflicts == "skip" else [])
-    incoming = plan.new + ([] if conflicts == "skip" else plan.conflicts)
+    incoming, conflicting = plan.incoming(conflicts), set(plan.conflicts)
     placing = _Placing(vault_root)
     committed = False
     try:
-        _check_space(placing.records, sum(len(plan.contents[path]) for path in incoming))
+        check_space(plan, vault_root, conflicts)
         staged = [placing.stage(plan.contents[path]) for path in incoming]
         for path, file in zip(incoming, staged):
-            if path in plan.conflicts:
+            if path in conflicting:
                 done.beside.append((path, placing.beside(path, plan.bundle.stem, file)))
                 continue
             try:
@@ -299,8 +305,10 @@ def _fault_words(exc: OSError, bundle: str) -> str:
     return f"The notes of {printable(bundle)} could not be written ({exc.strerror or exc}: {printable(str(exc.filename or ''))})."
 
 
-def _check_space(folder: Path, needed: int) -> None:
-    free = shutil.disk_usage(folder).free
+def check_space(plan: Plan, vault_root: Path, conflicts: str = "beside") -> None:
+    """BundleError unless the vault's disk holds what the import would write, with room to spare (the dry run asks too)."""
+    needed = sum(len(plan.contents[path]) for path in plan.incoming(conflicts))
+    free = shutil.disk_usage(vault_root).free
     if free < needed + SPACE_MARGIN:
         raise BundleError(f"There is not enough space on the disk for this import: it needs {_mb(needed + SPACE_MARGIN)}, "
                           f"{_mb(free)} is free. Free some space, then import again.")
@@ -322,6 +330,7 @@ class _Placing:
                 self.records.mkdir()
         except OSError as exc:
             raise BundleError(f"Nothing was imported: the vault's .substrate folder cannot be made ({exc.strerror}).") from None
+        _sweep_stages(self.records)
         self.staged = 0
         self.stage_folder: Path | None = None
         self.placed: list[tuple[Path, int, int]] = []  # (where, device, inode)
@@ -329,7 +338,7 @@ class _Placing:
 
     def stage(self, data: bytes) -> Path:
         if self.stage_folder is None:
-            self.stage_folder = Path(tempfile.mkdtemp(prefix="import-", dir=self.records))
+            self.stage_folder = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=self.records))
         self.staged += 1
         file = self.stage_folder / f"{self.staged:06d}"
         write_new(file, data)
@@ -392,6 +401,17 @@ class _Placing:
         if self.stage_folder is not None:
             shutil.rmtree(self.stage_folder, ignore_errors=True)
             self.stage_folder = None
+
+
+def _sweep_stages(records: Path) -> None:
+    """Remove the staging folders of imports cut off by a crash (a running import touches its own as it stages)."""
+    now = time.time()
+    for folder in records.glob(f"{STAGE_PREFIX}*"):
+        try:
+            if folder.is_dir() and not folder.is_symlink() and now - folder.stat().st_mtime > STAGE_LEFTOVER_AGE:
+                shutil.rmtree(folder)
+        except OSError:
+            continue
 
 
 def _keep_summary(folder: Path, plan: Plan, done: Imported) -> Path:

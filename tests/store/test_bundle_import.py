@@ -12,6 +12,7 @@ import random
 import subprocess
 import sys
 import textwrap
+import time
 import zipfile
 from pathlib import Path
 
@@ -219,12 +220,13 @@ def test_a_disk_too_small_for_the_bundle_is_found_before_anything_is_written(tmp
     _mount_tmpfs(vault, "2m")
     try:
         write(vault, "mine.md", "# mine\n")
-        plan = read_plan(bundle, vault)
-        with pytest.raises(BundleError) as refused:
-            apply(plan, vault)
-        assert str(refused.value).startswith("There is not enough space on the disk for this import: it needs 3.3 MB")
+        for dry_run in (["--dry-run"], []):
+            out = run("import", bundle, vault, *dry_run, env_dir=tmp_path / "data")
+            assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1, out.stderr
+            assert out.stderr.startswith("Error: There is not enough space on the disk for this import: it needs 3.3 MB")
         assert _tree(vault) == {"mine.md": b"# mine\n", ".substrate": "folder"}
-        assert "not enough space" in _rolled_back(vault)[0].detail
+        [record] = activity.read(vault)  # the import's, not the dry run's: a dry run writes nothing
+        assert record.action == "import rolled back" and "not enough space" in record.detail
     finally:
         subprocess.run(["umount", str(vault)], check=False)
 
@@ -262,6 +264,16 @@ def test_an_import_is_recorded_and_leaves_no_staging_behind(tmp_path):
     entries = activity.read(vault)
     assert [(e.action, e.path) for e in entries] == [("imported", "a.md"), ("imported", "deep/er/b.md"), ("import done", "hostile.zip")]
     assert entries[-1].detail == "2 new, 0 beside, 0 skipped, 0 identical" and [e.is_note for e in entries] == [True, True, False]
+
+
+def test_the_staging_of_an_import_cut_off_by_a_crash_is_cleared_by_the_next(tmp_path):
+    bundle, vault = _bundle(tmp_path, {"a.md": b"# a\n"}), tmp_path / "V"
+    stale, running = write(vault, ".substrate/import-killed/000001", b"# staged\n").parent, vault / ".substrate/import-running"
+    running.mkdir()
+    two_hours_ago = time.time() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    apply(read_plan(bundle, vault), vault)
+    assert not stale.exists() and running.is_dir() and (vault / "a.md").exists()
 
 
 # --- 9: bombs ------------------------------------------------------------------------------------
