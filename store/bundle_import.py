@@ -350,16 +350,18 @@ class _Placing:
         self.make_folders(path)
         try:
             os.link(file, target)
-            info = os.lstat(target)
         except FileExistsError:
             raise
         except OSError:  # a file system without hard links, or a folder on another disk: exclusive create instead
             with open(target, "xb") as out:
+                info = os.fstat(out.fileno())
+                self.placed.append((target, info.st_dev, info.st_ino))  # before the bytes: a disk that fills now leaves no half note
                 out.write(file.read_bytes())
                 out.flush()
                 os.fsync(out.fileno())
-                info = os.fstat(out.fileno())
-        self.placed.append((target, info.st_dev, info.st_ino))
+        else:
+            info = os.lstat(target)
+            self.placed.append((target, info.st_dev, info.st_ino))
         _sync_folder(target.parent)
 
     def beside(self, path: str, label: str, file: Path) -> str:

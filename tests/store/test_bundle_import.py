@@ -231,6 +231,25 @@ def test_a_disk_too_small_for_the_bundle_is_found_before_anything_is_written(tmp
         subprocess.run(["umount", str(vault)], check=False)
 
 
+def test_a_vault_folder_on_a_disk_that_fills_midway_is_rolled_back(tmp_path):
+    """A vault folder on its own small disk: the note is copied there (no link across disks) and the disk fills
+    (ENOSPC) halfway through it; the note placed before it and the half-written one are both removed."""
+    bundle = _bundle(tmp_path, {"a.md": b"# a\n", "small/big.md": _text(400_000)})
+    vault = tmp_path / "V"
+    vault.mkdir()
+    _mount_tmpfs(vault / "small", "128k")
+    try:
+        plan = read_plan(bundle, vault)
+        assert plan.new == ["a.md", "small/big.md"]
+        with pytest.raises(BundleError) as refused:
+            apply(plan, vault)
+        assert str(refused.value).startswith("The disk refused the notes of hostile.zip midway (No space left on device).")
+        assert _tree(vault) == {"small": "folder", ".substrate": "folder"}
+        assert "midway" in _rolled_back(vault)[0].detail
+    finally:
+        subprocess.run(["umount", str(vault / "small")], check=False)
+
+
 def test_a_disk_that_refuses_midway_leaves_the_vault_as_it_was(tmp_path):
     """The kernel refuses a write midway (a file-size limit: EFBIG, as a full disk refuses with ENOSPC)."""
     notes = {"a.md": b"# a\n", "b.md": _text(200_000), "c.md": b"# c\n"}
