@@ -17,25 +17,31 @@ from filelock import FileLock, Timeout
 
 LOG_PATH = ".substrate/activity.jsonl"
 WHO = {"app": "You", "mcp": "An agent", "import": "A bundle"}  # who wrote it, in the words the app shows
+IMPORT_OUTCOMES = ("import done", "import rolled back")  # actions about a bundle import as a whole, not about one note
 
 
 @dataclass(frozen=True)
 class Entry:
     at: str  # ISO time, UTC, to the second
     by: str  # a key of WHO
-    action: str  # "created", "edited", "reviewed" or "imported"
+    action: str  # "created", "edited", "reviewed" or "imported"; or one of IMPORT_OUTCOMES
     path: str
     title: str
+    detail: str = ""  # for an import's outcome: what it brought, or why it was rolled back
+
+    @property
+    def is_note(self) -> bool:
+        return self.action not in IMPORT_OUTCOMES
 
     @property
     def when(self) -> dt.datetime:
         return dt.datetime.fromisoformat(self.at)
 
 
-def record(vault: Path, by: str, action: str, path: str, title: str) -> Entry:
+def record(vault: Path, by: str, action: str, path: str, title: str, detail: str = "") -> Entry:
     """Append one entry; a log that cannot be written is not a reason to lose the note, so errors are raised
     to the caller only after the note itself is safe (callers write the note first)."""
-    entry = Entry(dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), by, action, path, title)
+    entry = Entry(dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), by, action, path, title, detail)
     log = Path(vault) / LOG_PATH
     log.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps(asdict(entry), ensure_ascii=False) + "\n"

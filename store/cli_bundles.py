@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from store.bundle import Scope
-from store.bundle_import import apply, read_plan
+from store.bundle_import import apply, check_space, read_plan
 from store.cli import _open, _print_json, _stderr, _stdout, cli, db_option, json_option, shown, vault_argument
 from store.display import printable
 
@@ -51,6 +51,7 @@ def import_(bundle, vault, dry_run, conflicts, as_json):
         raise click.BadParameter(f"{printable(str(vault))} is not a folder", param_hint="VAULT")
     plan = read_plan(bundle, vault)
     if dry_run:
+        check_space(plan, vault, conflicts)
         if as_json:
             _print_json({"new": plan.new, "identical": plan.identical, "conflicts": plan.conflicts})
             return

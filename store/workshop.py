@@ -77,7 +77,7 @@ def summarise(start: Snapshot, db, report: CoverageReport, vault, now: dt.dateti
     """The session from `start` to now: notes captured, changed and removed; coverage before and after per
     area; the gaps that remain, most valuable first; who owns what was captured."""
     hashes = dict(db.execute("SELECT path, sha256 FROM files WHERE indexed = 1").fetchall())
-    writers = {e.path: activity.WHO.get(e.by, e.by) for e in activity.read(vault, start.started)}
+    writers = {e.path: activity.WHO.get(e.by, e.by) for e in activity.read(vault, start.started) if e.is_note}
     rows = {path: (title, type_ or "note", owner or "") for path, title, type_, owner in db.execute("SELECT path, title, type, owner FROM notes")}
 
     def line(path: str) -> NoteLine:

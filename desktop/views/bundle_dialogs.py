@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QProgressBar, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
 )
 
+from desktop.errors import describe
 from store import blueprint as blueprints
 from store.bundle import Scope, export_scope, scan, scope_paths
 from store.bundle_import import apply, read_plan
@@ -226,7 +227,8 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(bool(plan.new or plan.conflicts))
 
     def _refused(self, exc) -> None:
-        self.summary.setText(f"{exc}")
+        """The bundle or the vault refused (the plan), or the import rolled back: said in the dialog, one line."""
+        self.summary.setText(describe(exc, "importing a bundle"))
         self.import_button.setEnabled(False)
 
     def apply(self) -> None:

@@ -74,6 +74,6 @@ class SessionLog(QWidget):
             return
         entries = self.model.rows + fresh
         self.model.show_first(entries, len(entries))
-        notes = len({e.path for e in entries})
+        notes = len({e.path for e in entries if e.is_note})
         self.summary.setText(f"Since {self.since.astimezone():%H:%M}: {notes} note{'s' if notes != 1 else ''} written")
         self.table.scrollToBottom()

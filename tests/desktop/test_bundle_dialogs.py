@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 
 from tests.conftest import write
+from tests.store.test_bundles import _bundle
 from tests.desktop.conftest import open_and_wait
 
 
@@ -47,6 +48,9 @@ def test_import_shows_the_plan_and_never_overwrites(qtbot, window, sample_vault,
     qtbot.waitUntil(lambda: importing.done is not None, timeout=10000)
     assert mine.read_bytes() == before and (sample_vault / "people/Dana Ruiz (from all).md").exists()
     qtbot.waitUntil(lambda: window.notes.row_of("people/Dana Ruiz (from all).md") is not None, timeout=10000)
+    qtbot.waitUntil(lambda: window.session_log.model.rowCount() == 2, timeout=10000)  # the note, then the import as a whole
+    assert [window.session_log.model.index(row, 2).data() for row in range(2)] == ["imported", "import done"]
+    assert "1 note written" in window.session_log.summary.text()
 
 
 def test_a_damaged_bundle_is_explained_in_the_dialog(qtbot, window, sample_vault, tmp_path):
@@ -55,3 +59,29 @@ def test_a_damaged_bundle_is_explained_in_the_dialog(qtbot, window, sample_vault
     dialog = window.import_bundle(broken)
     qtbot.waitUntil(lambda: "not a bundle" in dialog.summary.text(), timeout=10000)
     assert not dialog.import_button.isEnabled()
+
+
+def test_the_app_refuses_a_vault_folder_linked_outside_as_the_command_does(qtbot, window, sample_vault, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (sample_vault / "linked").symlink_to(outside)
+    open_and_wait(qtbot, window, sample_vault, notes=87)
+    dialog = window.import_bundle(_bundle(tmp_path, {"linked/e.md": b"# e\n"}))
+    qtbot.waitUntil(lambda: "symbolic link" in dialog.summary.text(), timeout=10000)
+    assert "outside the vault" in dialog.summary.text() and not dialog.import_button.isEnabled() and dialog.plan is None
+    assert list(outside.iterdir()) == []
+
+
+def test_an_import_that_meets_a_late_clash_rolls_back_and_says_so(qtbot, window, sample_vault, tmp_path):
+    open_and_wait(qtbot, window, sample_vault, notes=87)
+    dialog = window.import_bundle(_bundle(tmp_path, {"imported/first.md": b"# first\n", "zz/late.md": b"# late\n"}))
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10000)
+    assert dialog.plan.new == ["imported/first.md", "zz/late.md"] and dialog.import_button.isEnabled()
+    write(sample_vault, "zz/late.md", "# mine, written while the dialog was open\n")
+    dialog.apply()
+    qtbot.waitUntil(lambda: "Rolled back" in dialog.summary.text(), timeout=10000)
+    assert "zz/late.md appeared in the vault after the plan was made" in dialog.summary.text() and dialog.done is None
+    assert not (sample_vault / "imported").exists() and (sample_vault / "zz/late.md").read_text(encoding="utf-8").startswith("# mine")
+    assert not dialog.import_button.isEnabled()
+    qtbot.waitUntil(lambda: window.session_log.model.rowCount() == 1, timeout=10000)
+    assert window.session_log.model.index(0, 2).data() == "import rolled back" and "0 notes written" in window.session_log.summary.text()

@@ -164,6 +164,12 @@ def _bundle(tmp_path: Path, notes: dict[str, bytes], manifest_edit=None, extra: 
     return path
 
 
+def _folder_entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.external_attr = (stat.S_IFDIR | 0o755) << 16 | 0x10
+    return info
+
+
 def _symlink_entry(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name)
     info.external_attr = (stat.S_IFLNK | 0o777) << 16
@@ -188,10 +194,17 @@ HOSTILE = {
     "nested archive": ({"a.md": b"PK\x03\x04 nested"}, None, [], "itself an archive"),
     "bad format": ({"a.md": b"x"}, lambda m: m.update(format="other"), [], "manifest is not valid"),
     "huge note": ({"a.md": b"x"}, lambda m: m["notes"][0].update(size=50 * 1024 * 1024), [], "manifest is not valid"),
+    # the same name twice: the manifest's hash matches the last one, the first could be anything
+    "duplicate entry": ({"a.md": b"x"}, None, [("notes/a.md", b"x")], "same entry twice"),
+    "folder entry outside": ({"a.md": b"x"}, None, [(_folder_entry("notes/../evil/"), b"")], "outside"),
+    "reserved folder entry": ({"a.md": b"x"}, None, [(_folder_entry("notes/NUL/"), b"")], "Windows reserves"),
+    "NUL bytes": ({"a.md": b"# a\n" + b"\0" * 4096}, None, [], "not text"),
+    "an image named .md": ({"a.md": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4}, None, [], "not text"),
 }
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
+@pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")
 def test_a_hostile_bundle_is_refused_and_nothing_is_written(case, tmp_path):
     notes, edit, extra, message = HOSTILE[case]
     bundle = _bundle(tmp_path, notes, edit, extra)
