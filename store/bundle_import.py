@@ -9,7 +9,6 @@ atomically and never over a file; a conflict lands beside the note or is skipped
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from store import activity
+from store import clock
 from store.bundle import BundleError, check_manifest
 from store.safe_write import write_new
 
@@ -207,8 +207,8 @@ def _keep_summary(vault_root: Path, plan: Plan, done: Imported) -> Path:
     """A record of the import in the vault's `.substrate/imports/` (a dot-folder: never indexed)."""
     folder = vault_root / ".substrate" / "imports"
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y-%m-%d %H%M%S")
-    record = {"bundle": plan.bundle.name, "imported": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    stamp = clock.now_local().strftime("%Y-%m-%d %H%M%S")
+    record = {"bundle": plan.bundle.name, "imported": clock.now_utc().isoformat(timespec="seconds"),
               "from_vault": plan.manifest["vault"], "scope": plan.manifest["scope"], "written": done.written,
               "beside": [{"note": a, "incoming": b} for a, b in done.beside], "skipped": done.skipped, "identical": done.identical}
     target = folder / f"{stamp} {plan.bundle.stem[:80]}.json"
