@@ -24,6 +24,9 @@ import os
 import stat
 from pathlib import Path
 
+from store.display import printable
+from store.errors import SubstrateError
+
 TODAY_VARIABLE = "SUBSTRATE_TODAY"
 AS_OF_PATH = ".substrate/as-of"
 STAMP_FORMAT = "%Y-%m-%dT%H:%MZ"  # how coverage history stores its moments (UTC, to the minute)
@@ -32,13 +35,24 @@ _fixed_now: dt.datetime | None = None
 _vault_day: dt.date | None = None
 
 
+class BadDay(SubstrateError):
+    """SUBSTRATE_TODAY is set to something that is not a day."""
+
+    def __init__(self, value: str):
+        super().__init__(f"{TODAY_VARIABLE}={printable(value)} is not a day: set it as YYYY-MM-DD (e.g. 2026-12-01), "
+                         "or unset it to use the real date.")
+
+
 def today() -> dt.date:
     """The calendar day, by the rules above."""
     if _fixed_day is not None:
         return _fixed_day
     pinned = os.environ.get(TODAY_VARIABLE)
     if pinned:
-        return dt.date.fromisoformat(pinned)
+        try:
+            return dt.date.fromisoformat(pinned)
+        except ValueError:
+            raise BadDay(pinned) from None
     if _vault_day is not None:
         return _vault_day
     return local_day(now_utc())

@@ -138,3 +138,12 @@ def test_a_local_day_starts_at_local_midnight(zone, name, moment, local):
     start = clock.day_start_utc(local)
     assert start <= moment < start + dt.timedelta(days=1)
     assert clock.local_day(start) == local and clock.local_day(start - dt.timedelta(seconds=1)) == local - dt.timedelta(days=1)
+
+
+def test_a_mistyped_day_variable_is_one_line_that_says_how_to_fix_it(vault, tmp_path, monkeypatch):
+    write(vault, "a.md", "---\ntype: system\n---\n")
+    monkeypatch.setenv(clock.TODAY_VARIABLE, "1/12/2026")
+    out = run("coverage", vault, env_dir=tmp_path / "data")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.strip() == ("Error: SUBSTRATE_TODAY=1/12/2026 is not a day: set it as YYYY-MM-DD (e.g. 2026-12-01), "
+                                  "or unset it to use the real date.")
