@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 import subprocess
@@ -35,7 +34,7 @@ from desktop.views.session_log import SessionLog
 from desktop.views.workshop import SummaryDialog, WorkshopMode
 from desktop.workers import VaultSession
 from desktop.writing import WritingMixin
-from store import query
+from store import clock, query
 from store.coverage_facts import note_coverage
 from store.display import printable
 from store.locations import documents_dir
@@ -51,7 +50,7 @@ def load_page(db, blueprint, path: str) -> NotePage:
     detail = query.note_detail(db, path)
     body = render_body(query.note_body(db, path), make_resolver(path, [(l.target, l.target_path) for l in detail.links_out]), detail.title)
     inverse = {link.rel: blueprint.inverse(link.rel) for link in detail.links_in if blueprint.inverse(link.rel)}
-    return NotePage(detail, body, note_coverage(db, blueprint, path, dt.date.today()), inverse)
+    return NotePage(detail, body, note_coverage(db, blueprint, path, clock.today()), inverse)
 
 
 class MainWindow(WritingMixin, QMainWindow):
@@ -272,6 +271,7 @@ class MainWindow(WritingMixin, QMainWindow):
         """Show `path`: the index opens and catches up off the UI thread; the window stays usable."""
         self.close_session()
         self.vault = Path(path)
+        clock.follow_vault(self.vault)  # before any view asks which day it is
         self.editors = {}  # editors of the last vault stay open, on their own
         self.setWindowTitle(f"{printable(self.vault.name)} — Substrate")
         self.history, self.position = [], -1
@@ -343,7 +343,7 @@ class MainWindow(WritingMixin, QMainWindow):
     @Slot(object)
     def _updated(self, changes) -> None:
         self.progress.hide()
-        self.updated_label.setText(f"Updated {dt.datetime.now():%H:%M:%S}")
+        self.updated_label.setText(f"Updated {clock.now_local():%H:%M:%S}")
         self.reload_lists()
         self.session_log.check()
         paths = changes.paths()
@@ -376,7 +376,7 @@ class MainWindow(WritingMixin, QMainWindow):
         else:
             self.live_label.setText("● Live" if live else "○ Not watching")
             if live and not self.updated_label.text():
-                self.updated_label.setText(f"Up to date {dt.datetime.now():%H:%M:%S}")
+                self.updated_label.setText(f"Up to date {clock.now_local():%H:%M:%S}")
             self.live_label.setToolTip("Changes to the notes appear here as they are saved." if live else "Changes are picked up when the vault is opened again.")
 
     def reload_lists(self) -> None:
@@ -654,7 +654,7 @@ class MainWindow(WritingMixin, QMainWindow):
         widget = {"map-and-run": self.map_and_run, "map": self.map_and_run.left.currentWidget(), "run": self.map_and_run.run}[part]
         self.pages.setCurrentWidget(self.map_and_run)
         if path is None:
-            name = f"{self.vault.name if self.vault else 'Substrate'} {part.replace('-', ' ')} {dt.date.today()}.png"
+            name = f"{self.vault.name if self.vault else 'Substrate'} {part.replace('-', ' ')} {clock.today()}.png"
             chosen, _filter = QFileDialog.getSaveFileName(self, "Export", str(documents_dir() / name), ";;".join(FORMATS.values()))
             if not chosen:
                 return None

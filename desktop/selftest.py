@@ -38,6 +38,7 @@ def run_selftest(keep: Path | None = None) -> int:
 
 
 def _engine(tmp: Path, out: Path, checks: list) -> None:
+    from store import clock
     from store.brain import Brain
     from store.bundle import Scope
     from store.locations import resources_dir
@@ -49,7 +50,9 @@ def _engine(tmp: Path, out: Path, checks: list) -> None:
         notes = brain.summary().notes
         checks.append(("index the sample brain", notes >= 80, f"{notes} notes"))
         report = brain.coverage()
-        checks.append(("judge its coverage", 0 < report.overall < 1 and len(report.areas) > 10, f"{report.overall:.0%}"))
+        checks.append(("judge its coverage", 0 < report.overall < 1 and len(report.areas) > 10, f"{report.overall:.0%} as of {report.today}"))
+        as_of = clock.vault_day(vault)  # shipped with the sample brain, so its tour's figures hold on any date
+        checks.append(("keep the sample brain's day", as_of is not None, f"as of {as_of}" if as_of else "its .substrate/as-of is missing"))
         programs = brain.programs()
         run = brain.simulation(programs[0][0]).run() if programs else None
         checks.append(("run a program", bool(run and run.steps), f"{programs[0][1]}: {len(run.steps)} steps" if run else "no program"))

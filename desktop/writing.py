@@ -5,7 +5,6 @@ vault, the lists, the note, search) stays readable; it uses the window's `read`,
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from desktop.views.capture import CaptureDialog
 from desktop.views.editor import NoteEditor
 from desktop.views.workshop import SummaryDialog
 from store import blueprint as blueprints
-from store import note_edit
+from store import clock, note_edit
 from store.coverage_facts import CoverageKeeper
 from store.errors import SubstrateError
 from store.new_note import MOTIONS, Draft, NoteExists, capture, file_name, folder_for
@@ -149,7 +148,7 @@ class WritingMixin:
             self.workshop.snapshot = start
             self.workshop.tick()
 
-        self.read(lambda db: snapshot(db, CoverageKeeper().report(db, blueprints.load(vault), dt.date.today())), kept)
+        self.read(lambda db: snapshot(db, CoverageKeeper().report(db, blueprints.load(vault), clock.today())), kept)
 
     def end_workshop(self) -> None:
         """Back to the desktop, and the session's summary."""
@@ -162,7 +161,7 @@ class WritingMixin:
             return
 
         def summary(db):
-            return summarise(start, db, CoverageKeeper().report(db, blueprints.load(vault), dt.date.today()), vault)
+            return summarise(start, db, CoverageKeeper().report(db, blueprints.load(vault), clock.today()), vault)
 
         self.read(summary, self.show_summary)
 

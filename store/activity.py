@@ -15,6 +15,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from store import clock
+
 LOG_PATH = ".substrate/activity.jsonl"
 WHO = {"app": "You", "mcp": "An agent", "import": "A bundle"}  # who wrote it, in the words the app shows
 IMPORT_OUTCOMES = ("import done", "import rolled back")  # actions about a bundle import as a whole, not about one note
@@ -41,7 +43,7 @@ class Entry:
 def record(vault: Path, by: str, action: str, path: str, title: str, detail: str = "") -> Entry:
     """Append one entry; a log that cannot be written is not a reason to lose the note, so errors are raised
     to the caller only after the note itself is safe (callers write the note first)."""
-    entry = Entry(dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), by, action, path, title, detail)
+    entry = Entry(clock.now_utc().isoformat(timespec="seconds"), by, action, path, title, detail)
     log = Path(vault) / LOG_PATH
     log.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps(asdict(entry), ensure_ascii=False) + "\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlite_utils
 
 from store import blueprint as blueprints
-from store import history, query
+from store import clock, history, query
 from store.bundle import ExportResult, Scope, export_scope, scope_paths
 from store.coverage import CoverageReport, Gap, gaps
 from store.coverage_facts import CoverageKeeper
@@ -30,6 +30,7 @@ class Brain:
 
     def __init__(self, vault_path, db_path=None, read_only: bool = False):
         self.vault = Vault(vault_path)
+        clock.follow_vault(self.vault.root)  # the sample brain stands at its tour's day; other vaults at today
         self.db_path = Path(db_path) if db_path else default_index_path(self.vault.real_root)
         self.index = Index(self.db_path, self.vault.real_root, read_only=read_only)
         self.readers = Readers()
@@ -79,7 +80,7 @@ class Brain:
     def record_history_if_due(self) -> None:
         """Store a coverage snapshot if the vault changed and the last one is a minute old."""
         if self._history_due and not self.read_only and time.monotonic() - self._history_taken >= HISTORY_EVERY_SECONDS:
-            history.record(self.index.db, self.coverage(), dt.datetime.now(dt.timezone.utc))
+            history.record(self.index.db, self.coverage(), clock.now_utc())
             self._history_taken = time.monotonic()
             self._history_due = False
 
@@ -99,7 +100,7 @@ class Brain:
         """The coverage report. Kept until the index changes; after a change only the notes it
         touched are read and judged again (another process's writes mean a full recompute)."""
         version = self.index.db.execute("PRAGMA data_version").fetchone()[0] if cached else object()
-        return self._coverage.report(self.index.db, self.blueprint(), today or dt.date.today(), version)
+        return self._coverage.report(self.index.db, self.blueprint(), today or clock.today(), version)
 
     def gaps(self, today: dt.date | None = None) -> tuple[Gap, ...]:
         return gaps(self.coverage(today))
@@ -110,7 +111,7 @@ class Brain:
 
     def simulation(self, program: str, today: dt.date | None = None) -> Simulation:
         """A program (by path, name, alias or title) and the context it runs on, ready to run."""
-        return open_simulation(self.index.db, self.blueprint(), program, today or dt.date.today())
+        return open_simulation(self.index.db, self.blueprint(), program, today or clock.today())
 
     def scenario(self, simulation: Simulation, assume_fixed=(), absent=(), down=()) -> Scenario:
         """A what-if from names as a person types them: notes, people, systems."""
@@ -142,11 +143,11 @@ class Brain:
         return query.problems(self.index.db)
 
     def bundle_paths(self, scope: Scope, today: dt.date | None = None) -> list[str]:
-        return scope_paths(self.index.db, self.blueprint(), scope, today or dt.date.today())
+        return scope_paths(self.index.db, self.blueprint(), scope, today or clock.today())
 
     def export_bundle(self, scope: Scope, out: Path, allow_secrets: bool = False, exclude=frozenset(), progress=None) -> ExportResult:
         """Write a context bundle of `scope` to `out`; stops (returns the findings) on secrets unless allowed."""
-        day = dt.date.today()
+        day = clock.today()
         return export_scope(self.index.db, self.vault.root, self.blueprint(), self.coverage(day), scope, Path(out),
                             day, allow_secrets, set(exclude), progress)
 

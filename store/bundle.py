@@ -23,6 +23,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from store import clock
 from store.blueprint import Blueprint
 from store.coverage import CoverageReport
 from store.errors import SubstrateError
@@ -251,7 +252,7 @@ def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, 
 
 def _put(bundle: zipfile.ZipFile, name: str, data) -> None:
     """An entry any unzip tool extracts as an ordinary readable file (rw-r--r--), compressed."""
-    info = zipfile.ZipInfo(name, date_time=dt.datetime.now().timetuple()[:6])
+    info = zipfile.ZipInfo(name, date_time=clock.now_local().timetuple()[:6])
     info.external_attr = 0o100644 << 16
     bundle.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL)
 
@@ -268,7 +269,7 @@ def _manifest(db, vault_root: Path, report: CoverageReport, scope: Scope, conten
                     if s in inside and t in inside and s != t})
     manifest = {
         "format": FORMAT, "version": VERSION, "generator": generator(),
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": clock.now_utc().isoformat(timespec="seconds"),
         "vault": Path(vault_root).name, "scope": {"kind": scope.kind, "value": scope.value, "depth": scope.depth},
         "notes": [{"path": p, "title": titles.get(p, (Path(p).stem, None))[0], "type": titles.get(p, (None, None))[1],
                    "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)} for p, data in contents.items()],

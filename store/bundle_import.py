@@ -17,7 +17,6 @@ activity log says what happened.
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import hashlib
 import json
@@ -32,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from store import activity
+from store import clock
 from store.bundle import BundleError, check_manifest
 from store.display import printable
 from store.safe_write import _sync_folder, write_new
@@ -418,8 +418,8 @@ def _sweep_stages(records: Path) -> None:
 
 def _keep_summary(folder: Path, plan: Plan, done: Imported) -> Path:
     """A record of the import in the vault's `.substrate/imports/` (a dot-folder: never indexed)."""
-    stamp = dt.datetime.now().strftime("%Y-%m-%d %H%M%S")
-    record = {"bundle": plan.bundle.name, "imported": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    stamp = clock.now_local().strftime("%Y-%m-%d %H%M%S")
+    record = {"bundle": plan.bundle.name, "imported": clock.now_utc().isoformat(timespec="seconds"),
               "from_vault": plan.manifest["vault"], "scope": plan.manifest["scope"], "written": done.written,
               "beside": [{"note": a, "incoming": b} for a, b in done.beside], "skipped": done.skipped, "identical": done.identical}
     data = json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")

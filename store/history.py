@@ -9,12 +9,13 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from store import clock
 from store.coverage import CoverageReport
 
 
 @dataclass(frozen=True)
 class HistoryPoint:
-    taken_at: str  # UTC, ISO 8601, to the minute
+    taken_at: str  # UTC, ISO 8601, to the minute; `clock.local_day(taken_at)` is the day it was taken here
     overall: float
     notes: int
     counts: dict[str, int]
@@ -24,7 +25,7 @@ class HistoryPoint:
 def record(db: sqlite_utils.Database, report: CoverageReport, now: dt.datetime) -> HistoryPoint:
     """Store the report's summary; a second snapshot in the same minute replaces the first."""
     point = HistoryPoint(
-        taken_at=now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ"),
+        taken_at=clock.stamp(now),
         overall=report.overall,
         notes=len(report.notes),
         counts=report.counts,
@@ -40,8 +41,9 @@ def record(db: sqlite_utils.Database, report: CoverageReport, now: dt.datetime) 
 
 
 def read(db: sqlite_utils.Database, since: dt.date | None = None) -> list[HistoryPoint]:
+    """The snapshots in order, from the start of the local day `since` on (rows are in UTC)."""
     rows = db.execute(
         "SELECT taken_at, overall, notes, counts, areas FROM coverage_history WHERE taken_at >= ? ORDER BY taken_at",
-        [since.isoformat() if since else ""],
+        [clock.stamp(clock.day_start_utc(since)) if since else ""],
     )
     return [HistoryPoint(t, overall, notes, json.loads(counts), json.loads(areas)) for t, overall, notes, counts, areas in rows]

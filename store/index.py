@@ -6,7 +6,6 @@ newer-format index file is set aside (renamed, never deleted) and a fresh one is
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sqlite3
@@ -17,6 +16,7 @@ import sqlite_utils
 from filelock import FileLock, Timeout
 from sqlite_utils import Migrations
 
+from store import clock
 from store.errors import IndexBusy, IndexUnavailable
 from store.note import ParsedNote
 from store.resolve import ambiguity_message, choose, lookup_key, markdown_link_keys, note_keys
@@ -289,7 +289,7 @@ class Index:
         return None
 
     def _set_aside(self, reason: str) -> None:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = clock.now_local().strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{self.path.name}.set-aside-{stamp}")
         for suffix in ("", "-wal", "-shm"):
             source = Path(f"{self.path}{suffix}")

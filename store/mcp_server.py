@@ -9,7 +9,6 @@ read-only connection of their own and never hold the writer's lock.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import posixpath
 from pathlib import Path
@@ -21,7 +20,7 @@ from mcp.server.fastmcp.exceptions import ToolError
 from mcp.types import Resource
 
 from store import blueprint as blueprints
-from store import query
+from store import clock, query
 from store.brain import Brain, open_simulation
 from store.coverage import gaps as rank_gaps
 from store.coverage_facts import CoverageKeeper
@@ -52,7 +51,7 @@ class BrainService:
     def report(self):
         # The writer's commits change data_version on this connection: a full pass then, cached otherwise.
         version = self.db.execute("PRAGMA data_version").fetchone()[0]
-        return self.keeper.report(self.db, blueprints.load(self.vault), dt.date.today(), version)
+        return self.keeper.report(self.db, blueprints.load(self.vault), clock.today(), version)
 
     def judged(self, report) -> dict:
         """The report's notes by path (a report lists them; looking one up by scanning 10,000 costs milliseconds)."""
@@ -188,7 +187,7 @@ def build(brain: Brain, allow_capture: bool = False) -> FastMCP:
         """Run a program on the brain's context: each step proceeds, proceeds on assumptions, escalates to a
         person or blocks, with reasons. What if notes were fixed (paths), people away or systems down (paths)?"""
         try:
-            simulation = open_simulation(service.db, blueprints.load(service.vault), program, dt.date.today())
+            simulation = open_simulation(service.db, blueprints.load(service.vault), program, clock.today())
         except SubstrateError as exc:
             raise ToolError(str(exc)) from None
         scenario = Scenario(frozenset(assume_fixed or ()), frozenset(absent or ()), frozenset(down or ()))

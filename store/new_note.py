@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from store import activity
+from store import clock
 from store.blueprint import Blueprint
 from store.errors import SubstrateError
 from store.locations import resources_dir
@@ -129,7 +130,7 @@ def create_note(vault_root: Path, folder: str, title: str, text: str) -> Path:
 
 def capture(vault_root: Path, db, blueprint: Blueprint, draft: Draft, by: str = "app", today: dt.date | None = None) -> str:
     """Write the draft as a new note where its type lives; its vault path. Listed in the activity log."""
-    text = note_text(blueprint, draft, today or dt.date.today(), vault_root)
+    text = note_text(blueprint, draft, today or clock.today(), vault_root)
     written = create_note(vault_root, folder_for(db, blueprint, draft.type), draft.title, text)
     path = written.relative_to(Path(vault_root).resolve()).as_posix()
     activity.record(vault_root, by, "created", path, draft.title)

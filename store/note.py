@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 
+from store import clock
 from store.frontmatter import Entry, split_front_matter
 
 LIVES_IN = ("note", "doc", "dashboard", "slack", "email", "system", "head")
@@ -259,7 +260,7 @@ def _check_meta(meta: dict, meta_lines: dict) -> list[Problem]:
     if reviewed:
         day = _as_date(reviewed)
         if day is None:
-            problems.append(Problem(line_of.get("reviewed"), f"reviewed: {reviewed!r} is not a date; write it as YYYY-MM-DD, e.g. {dt.date.today().isoformat()}."))
+            problems.append(Problem(line_of.get("reviewed"), f"reviewed: {reviewed!r} is not a date; write it as YYYY-MM-DD, e.g. {clock.today().isoformat()}."))
         meta["reviewed"] = day
     unknown = [v for v in meta.get("lives_in", []) if v not in LIVES_IN]
     if unknown:

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from store import activity
+from store import clock
 from store.errors import SubstrateError
 from store.new_note import owner_link
 from store.safe_write import digest, replace
@@ -52,7 +53,7 @@ def edit_property(vault: Path, path: str, key: str, value: str, action: str = "e
 
 
 def mark_reviewed(vault: Path, path: str, today: dt.date | None = None, by: str = "app") -> str:
-    return edit_property(vault, path, "reviewed", (today or dt.date.today()).isoformat(), "reviewed", by)
+    return edit_property(vault, path, "reviewed", (today or clock.today()).isoformat(), "reviewed", by)
 
 
 def set_owner(vault: Path, path: str, owner: str, by: str = "app") -> str:

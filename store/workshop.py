@@ -11,6 +11,7 @@ import html
 from dataclasses import dataclass, field
 
 from store import activity
+from store import clock
 from store.coverage import CoverageReport, Gap, gaps, score_hex
 
 
@@ -62,7 +63,7 @@ class Summary:
 
 def snapshot(db, report: CoverageReport, now: dt.datetime | None = None) -> Snapshot:
     return Snapshot(
-        started=(now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0),  # the activity log counts in seconds
+        started=(now or clock.now_utc()).replace(microsecond=0),  # the activity log counts in seconds
         overall=report.overall,
         areas=_areas(report),
         hashes=dict(db.execute("SELECT path, sha256 FROM files WHERE indexed = 1").fetchall()),
@@ -97,7 +98,7 @@ def summarise(start: Snapshot, db, report: CoverageReport, vault, now: dt.dateti
     for note in captured:
         owners.setdefault(note.owner or "nobody yet", []).append(note.title)
     return Summary(
-        vault=str(getattr(vault, "name", vault)), started=start.started, ended=now or dt.datetime.now(dt.timezone.utc),
+        vault=str(getattr(vault, "name", vault)), started=start.started, ended=now or clock.now_utc(),
         overall_before=start.overall, overall_after=report.overall, captured=captured, changed=changed, removed=removed,
         areas=areas, gaps=gaps(report)[:top], owners={k: tuple(v) for k, v in sorted(owners.items())},
     )

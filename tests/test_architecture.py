@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -16,3 +17,14 @@ def test_store_never_imports_qt_or_desktop():
     out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "1 kept, 0 broken" in out.stdout
+
+
+def test_only_the_clock_asks_what_day_it_is():
+    """Every "what day / what time is it" goes through store/clock.py, so tests and the sample
+    brain can fix the day and every day is counted in one time zone rule."""
+    asking = re.compile(r"\b(date|datetime)\s*\.\s*(today|now|utcnow)\s*\(")
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for folder in ("store", "desktop") for path in sorted((ROOT / folder).rglob("*.py"))
+             if path != ROOT / "store" / "clock.py"
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if asking.search(line)]
+    assert found == [], "ask store.clock (today(), now_utc(), now_local()) instead:\n" + "\n".join(found)

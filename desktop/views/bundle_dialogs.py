@@ -3,7 +3,6 @@ off the UI thread through `read(work, on_done)`; the dialogs only show and ask."
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import describe
 from store import blueprint as blueprints
+from store import clock
 from store.bundle import Scope, export_scope, scan, scope_paths
 from store.bundle_import import apply, read_plan
 from store.coverage_facts import CoverageKeeper
@@ -131,7 +131,7 @@ class ExportDialog(QDialog):
         vault = self.vault
 
         def work(db):
-            paths = scope_paths(db, blueprints.load(vault), scope, dt.date.today())
+            paths = scope_paths(db, blueprints.load(vault), scope, clock.today())
             found = [f for path in paths for f in scan(path, (vault / path).read_text(encoding="utf-8", errors="replace"))]
             return paths, found
 
@@ -160,7 +160,7 @@ class ExportDialog(QDialog):
         if scope is None:
             return
         if out is None:
-            name = f"{self.vault.name} {scope.words()} {dt.date.today()}.zip".replace("/", "-").replace(":", "-")
+            name = f"{self.vault.name} {scope.words()} {clock.today()}.zip".replace("/", "-").replace(":", "-")
             chosen, _ = QFileDialog.getSaveFileName(self, "Save the bundle", str(documents_dir() / name), "Context bundle (*.zip)")
             if not chosen:
                 return
@@ -170,7 +170,7 @@ class ExportDialog(QDialog):
         vault, keeper = self.vault, self.keeper
 
         def work(db):
-            blueprint, today = blueprints.load(vault), dt.date.today()
+            blueprint, today = blueprints.load(vault), clock.today()
             return export_scope(db, vault, blueprint, keeper.report(db, blueprint, today), scope, out, today, anyway, exclude)
 
         self.progress.show()

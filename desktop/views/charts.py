@@ -3,11 +3,10 @@ shown: it costs a third of a second at start-up)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pyqtgraph
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from store import clock
 from store.coverage import CoverageReport
 from store.history import HistoryPoint
 from store.simulate import MonteCarlo, format_hours
@@ -85,14 +84,14 @@ class TrendChart(_Chart):
         if not points:
             self.caption.setText("No history yet: Substrate takes a snapshot of coverage at most once a minute while notes change.")
             return
-        xs = [dt.datetime.strptime(p.taken_at, "%Y-%m-%dT%H:%MZ").replace(tzinfo=dt.timezone.utc).timestamp() for p in points]
+        xs = [clock.parse_utc(p.taken_at).timestamp() for p in points]
         ys = [p.overall * 100 for p in points]
         self.plot.plot(xs, ys, pen=pyqtgraph.mkPen("#2e8b57", width=2), symbol="o", symbolSize=6, symbolBrush="#2e8b57")
         self.plot.setXRange(min(xs) - 43200, max(xs) + 43200, padding=0.02)  # at least a day wide
         first, last = points[0], points[-1]
         change = (last.overall - first.overall) * 100
         count = f"{len(points)} snapshot{'s' if len(points) != 1 else ''}"
-        self.caption.setText(f"The substrate compounds: {first.overall:.0%} on {first.taken_at[:10]}, {last.overall:.0%} now "
+        self.caption.setText(f"The substrate compounds: {first.overall:.0%} on {clock.local_day(first.taken_at)}, {last.overall:.0%} now "
                              f"({change:+.0f} points over {count}).")
 
 

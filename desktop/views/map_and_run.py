@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QPushButton, QSplitter, QTabWidget, QWidget
 from desktop.views.map_page import MapPage
 from desktop.views.run_panel import RunPanel, chances, load_run
 from store import blueprint as blueprints
-from store import history
+from store import clock, history
 from store.coverage_facts import CoverageKeeper
 from store.graph import layout, read_graph
 from store.program import list_programs
@@ -88,7 +88,7 @@ class MapAndRun(QSplitter):
         if self.vault is None:
             return
         self.stale = False
-        vault, keeper, day = self.vault, self.keeper, self.today or dt.date.today()
+        vault, keeper, day = self.vault, self.keeper, self.today or clock.today()
 
         def work(db):
             # A program that runs B2B and B2C at once shows the most; it is the one chosen first.
@@ -149,7 +149,7 @@ class MapAndRun(QSplitter):
     def refresh_graph(self) -> None:
         """Read the graph and lay it out off the UI thread; notes keep their places across changes."""
         self.graph_stale = False
-        vault, keeper, day, known = self.vault, self.keeper, self.today or dt.date.today(), dict(self._positions)
+        vault, keeper, day, known = self.vault, self.keeper, self.today or clock.today(), dict(self._positions)
         drawn = self.graph.graph
 
         def work(db):

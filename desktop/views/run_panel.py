@@ -14,6 +14,7 @@ from desktop.models.coverage import Column, RowsModel
 from desktop.views.tables import fill_choices, over_under, row_list
 from desktop.views.timeline import TimelineView
 from store import blueprint as blueprints
+from store import clock
 from store.brain import open_simulation
 from store.display import printable
 from store.simulate import (
@@ -39,7 +40,7 @@ class RunResult:
 def load_run(db, vault: Path, program: str, scenario: Scenario, today: dt.date | None = None) -> RunResult:
     """The run of one program and what-if, off the UI thread. What to fix first comes after
     (`RunResult.simulation.impact`): it runs the program once per gap and takes far longer."""
-    simulation = open_simulation(db, blueprints.load(vault), program, today or dt.date.today())
+    simulation = open_simulation(db, blueprints.load(vault), program, today or clock.today())
     run = simulation.run(scenario)
     baseline = simulation.run() if scenario != Scenario() else None
     titles = simulation.context.titles

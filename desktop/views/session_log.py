@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 from desktop.models.coverage import Column, RowsModel
 from desktop.models.notes import PATH_ROLE
 from store import activity
+from store import clock
 
 WHO = activity.WHO
 
@@ -59,7 +60,7 @@ class SessionLog(QWidget):
 
     def start(self, vault: Path) -> None:
         """Count from now, for this vault: what the log held before is another session's."""
-        self.vault, self.since = vault, dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        self.vault, self.since = vault, clock.now_utc().replace(microsecond=0)
         self._offset = activity.end_of_log(vault)
         self.model.set_rows([])
         self.summary.setText(f"Since {self.since.astimezone():%H:%M}: nothing written yet.")

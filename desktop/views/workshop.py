@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QPushButton, QSizePolicy, QTableView, QTextBrowser, QToolBar, QVBoxLayout, QWidget,
 )
 
+from store import clock
 from store.workshop import Summary, summary_html
 
 PROJECTOR = {  # near-black on white, saturated accents: readable from the back of a lit room
@@ -85,7 +86,7 @@ class WorkshopMode(QObject):
         self._restore = {"palette": window.palette(), "style": window.styleSheet(), "maximized": window.isMaximized(),
                          "docks": {dock: dock.isVisible() for dock in (window.problem_dock, window.session_log_dock)}}
         self._restore["map_split"] = window.map_and_run.map.splitter.sizes()
-        self.active, self.started = True, dt.datetime.now()
+        self.active, self.started = True, clock.now_local()
         window.setPalette(projector_palette())
         window.setStyleSheet(projector_style(window.font().pointSizeF() if window.font().pointSizeF() > 0 else 10))
         QTimer.singleShot(0, self._fit_tables)  # once the large type is in place
@@ -140,7 +141,7 @@ class WorkshopMode(QObject):
     def tick(self) -> None:
         if not self.started:
             return
-        seconds = int((dt.datetime.now() - self.started).total_seconds())
+        seconds = int((clock.now_local() - self.started).total_seconds())
         self.bar.clock.setText(f"Workshop  {seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}")
         report = self.window.map_and_run.map.report
         since = self.snapshot.started if self.snapshot else None

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from desktop.main_window import MainWindow  # noqa: E402
 from desktop.theme import apply_theme  # noqa: E402
+from tests.desktop.drawn import describe  # noqa: E402
 
 NOTE = "seams/Marketo to Salesforce Lead Sync.md"
 
@@ -52,12 +54,13 @@ def main(vault: Path, out: Path, sizes: list[str]) -> int:
             show_a_telling_moment(window.map_and_run.run)
         width, height = map(int, size.split("x"))
         window.resize(width, height)
-        QTimer.singleShot(600, lambda: shoot(f"{page}-{size}"))
+        QTimer.singleShot(600, lambda: shoot(f"{page}-{size}", page))
 
-    def shoot(name: str) -> None:
+    def shoot(name: str, page: str) -> None:
         image = window.screen().grabWindow(window.winId())
         if not image.save(str(out / f"{name}.png")):
             failures.append(name)
+        record(window, page, out / f"{name}.json")
         if pending:
             QTimer.singleShot(0, step)
         else:
@@ -68,6 +71,12 @@ def main(vault: Path, out: Path, sizes: list[str]) -> int:
     QTimer.singleShot(60000, lambda: (failures.append("timeout"), app.quit()))
     app.exec()
     return 1 if failures else 0
+
+
+def record(window, page: str, path: Path) -> None:
+    """What the picture shows, from the models and scenes (tests/desktop/drawn.py), beside it."""
+    origin = window.mapToGlobal(window.rect().topLeft())
+    path.write_text(json.dumps({**describe(window, page), "window_at": [origin.x(), origin.y()]}), encoding="utf-8")
 
 
 def show_a_telling_moment(panel) -> None:
@@ -104,7 +113,8 @@ def workshop(vault: Path, out: Path) -> int:
 
     def moment() -> None:
         show_a_telling_moment(window.map_and_run.run)
-        QTimer.singleShot(800, lambda: (screen("workshop-1920x1080"), capture()))
+        QTimer.singleShot(800, lambda: (screen("workshop-1920x1080"), record(window, "map-and-run", out / "workshop-1920x1080.json"),
+                                        capture()))
 
     def capture() -> None:
         dialog = window.write_note("Territory Rules", "Needed by Route launch leads to sales (Harbor Teams 2.0 Launch).")

@@ -3,13 +3,12 @@ actions, workshop mode on a projector and the session's summary."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from store import blueprint as blueprints
+from store import clock
 from store.coverage_facts import CoverageKeeper
 from tests.desktop.test_map_and_run import open_map
 
@@ -21,7 +20,7 @@ def no_modal_questions(monkeypatch):
 
 def engine_report(window):
     db = window.session.brain.reader()
-    return CoverageKeeper().report(db, blueprints.load(window.vault), dt.date.today())
+    return CoverageKeeper().report(db, blueprints.load(window.vault), clock.today())
 
 
 def test_quick_capture_writes_the_right_fields_and_the_map_shows_it(qtbot, window, sample_vault):
@@ -44,7 +43,7 @@ def test_quick_capture_writes_the_right_fields_and_the_map_shows_it(qtbot, windo
     path = sample_vault / "teams/Brand Studio.md"
     qtbot.waitUntil(path.exists, timeout=5000)
     assert path.read_text(encoding="utf-8") == (
-        '---\ntype: team\nowner: "[[Dana Ruiz]]"\nreviewed: ' + dt.date.today().isoformat() + "\nlives_in: [slack, head]\n---\n"
+        '---\ntype: team\nowner: "[[Dana Ruiz]]"\nreviewed: ' + clock.today().isoformat() + "\nlives_in: [slack, head]\n---\n"
         "# Brand Studio\n\n> Which team owns which part of the engine?\n\nMakes every B2C creative; briefs arrive in #brand-requests.\n\n"
         "## What the team owns\n\n## How to reach them\n")
     qtbot.waitUntil(lambda: next(a for a in page.report.areas if a.type == "team" and a.motion == "all").total == teams_before.total + 1, timeout=3000)
@@ -94,7 +93,7 @@ def test_audit_prompts_walk_the_areas_with_skip_back_and_answers(qtbot, window, 
     audit.position = audit.flat.index(review)
     audit.show_prompt()
     audit.still_true.click()
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
     qtbot.waitUntil(lambda: f"reviewed: {today}" in (sample_vault / review[1].path).read_text(encoding="utf-8"), timeout=5000)
 
 

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from store import blueprint as blueprints
+from store import clock
 from store.coverage import gaps
 from tests.conftest import write
 from tests.store.test_cli import run
@@ -200,10 +201,13 @@ def test_history_is_recorded_when_the_index_changes_at_most_once_a_minute(vault,
     brain.refresh()
     assert len(brain.history()) == 1, "a second change within the minute waits"
     brain._history_taken -= 61
-    brain.record_history_if_due()
-    points = brain.history(since=dt.date.today())
+    later = clock.now_utc() + dt.timedelta(minutes=1)  # snapshots are kept by the minute
+    with clock.fixed_now(later):
+        brain.record_history_if_due()
+    day = clock.local_day(later)
+    points = brain.history(since=day)
     assert points[-1].notes == 2
-    assert brain.history(since=dt.date.today() + dt.timedelta(days=1)) == []
+    assert brain.history(since=day + dt.timedelta(days=1)) == []
 
 
 def test_coverage_and_gaps_on_the_command_line(vault, tmp_path):

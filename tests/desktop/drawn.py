@@ -1,0 +1,98 @@
+"""What the map, the run and the graph have drawn, read from their models, scenes and plot items,
+with where each thing sits in the window. A picture of the right size with enough colours passes
+even when a view draws nothing; these say what is on it, and `painted()` checks that the pixels
+at those places carry the colours the models give them.
+
+Used in-process by the offscreen tests and by screenshot_app.py, which writes them beside each
+picture as JSON for test_screenshots.py to check against the picture itself."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QGraphicsSimpleTextItem
+
+from desktop.models.coverage import CELL_ROLE
+from desktop.views.timeline import _Bar
+from store.graph import GHOST
+
+
+def _in_window(window, widget, rect: QRect) -> list[int] | None:
+    """`rect` (in `widget`'s coordinates) in the window's, if it is wholly in view; else None."""
+    if not widget.isVisible() or not widget.rect().contains(rect):
+        return None
+    corner = widget.mapTo(window, rect.topLeft())
+    return [corner.x(), corner.y(), rect.width(), rect.height()]
+
+
+def map_cells(window) -> list[dict]:
+    """Every heat-map cell with a score: its area and motion, its words, its colour, where it is."""
+    page = window.map_and_run.map
+    view, model = page.map_view, page.map_model
+    cells = []
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            color = index.data(Qt.ItemDataRole.BackgroundRole)
+            if not isinstance(color, QColor) or color.alpha() == 0:
+                continue
+            # a strip down the cell's left side: inside the delegate's rounded fill, clear of the centred text
+            rect = view.visualRect(index)
+            strip = QRect(rect.left() + 8, rect.top() + 8, 4, max(1, rect.height() - 16))
+            cells.append({"cell": list(index.data(CELL_ROLE)), "text": index.data(), "color": color.name(),
+                          "at": _in_window(window, view.viewport(), strip)})
+    return cells
+
+
+def run_bars(window) -> list[dict]:
+    """Every step's bar on the run's timeline: its name, its decision's colour, where it is."""
+    view = window.map_and_run.run.timeline
+    bars = []
+    for item in view.scene().items():
+        if not isinstance(item, _Bar):
+            continue
+        rect = view.mapFromScene(item.sceneBoundingRect()).boundingRect().adjusted(3, 3, -3, -3)
+        labels = [child.text() for child in item.childItems() if hasattr(child, "text")]
+        solid = item.brush().style() == Qt.BrushStyle.SolidPattern and item.opacity() == 1.0
+        bars.append({"name": item.name, "color": item.brush().color().name(), "labels": labels, "solid": solid,
+                     "at": _in_window(window, view.viewport(), rect)})
+    return bars
+
+
+def lane_labels(window) -> list[str]:
+    view = window.map_and_run.run.timeline
+    return [item.text() for item in view.scene().items() if isinstance(item, QGraphicsSimpleTextItem) and item.parentItem() is None]
+
+
+def graph_dots(window) -> dict:
+    """The brain graph's dots as drawn by its scatter plot, split into notes and ghosts, and its labels."""
+    view = window.map_and_run.graph
+    states = [view.graph.states[spot.data()] for spot in view.nodes.points()]
+    labels = [label.textItem.toPlainText() for label in view._labels if label.isVisible()]
+    return {"notes": sum(1 for s in states if s != GHOST), "ghosts": sum(1 for s in states if s == GHOST),
+            "labels": labels, "status": view.status.text()}
+
+
+def describe(window, page: str) -> dict:
+    """What `page` (main-window, map-and-run, brain-graph) shows, in JSON-able form."""
+    if page == "main-window":
+        return {"title": window.note_view.path, "notes_listed": window.notes.rowCount()}
+    drawn = {"headline": window.map_and_run.map.headline.text(), "bars": run_bars(window), "lanes": lane_labels(window)}
+    if page == "map-and-run":
+        drawn["cells"] = map_cells(window)
+    else:
+        drawn["graph"] = graph_dots(window)
+    return drawn
+
+
+def painted(image: QImage, at: list[int], color: str, share: float = 0.6) -> bool:
+    """Whether at least `share` of the pixels in the rectangle `at` (x, y, width, height) are `color`."""
+    x, y, width, height = at
+    want = QColor(color)
+    points = [QPoint(x + dx, y + dy) for dx in range(0, width, max(1, width // 12)) for dy in range(0, height, max(1, height // 6))]
+    close = sum(1 for p in points if _near(image.pixelColor(p), want))
+    return bool(points) and close >= share * len(points)
+
+
+def _near(a: QColor, b: QColor) -> bool:
+    return max(abs(a.red() - b.red()), abs(a.green() - b.green()), abs(a.blue() - b.blue())) <= 10
