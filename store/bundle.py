@@ -26,7 +26,7 @@ import sqlite_utils
 from store.blueprint import Blueprint
 from store.coverage import CoverageReport
 from store.errors import SubstrateError
-from store.locations import resources_dir
+from store.locations import check_output, resources_dir
 
 FORMAT, VERSION = "substrate.bundle", 1
 COMPRESS_LEVEL = 3  # a quarter faster than the default for 5% more bytes
@@ -202,7 +202,9 @@ def check_manifest(manifest: object) -> None:
 
 def export_scope(db: sqlite_utils.Database, vault_root: Path, blueprint: Blueprint, report: CoverageReport, scope: Scope, out: Path,
                  today: dt.date, allow_secrets: bool = False, exclude: set[str] = frozenset(), progress=None) -> ExportResult:
-    """The notes of `scope` (and, for a program, its simulated run) as a bundle at `out`."""
+    """The notes of `scope` (and, for a program, its simulated run) as a bundle at `out`, which is
+    never inside the vault (OutputRefused)."""
+    check_output(out, vault_root)
     run = None
     if scope.kind == "program":
         from store.brain import open_simulation

@@ -55,3 +55,15 @@ def test_a_damaged_bundle_is_explained_in_the_dialog(qtbot, window, sample_vault
     dialog = window.import_bundle(broken)
     qtbot.waitUntil(lambda: "not a bundle" in dialog.summary.text(), timeout=10000)
     assert not dialog.import_button.isEnabled()
+
+
+def test_a_bundle_is_never_saved_into_the_vault(qtbot, window, sample_vault):
+    open_and_wait(qtbot, window, sample_vault, notes=87)
+    dialog = window.export_bundle()
+    qtbot.waitUntil(lambda: len(dialog.paths) == 87, timeout=10000)
+    note = sample_vault / "people/Dana Ruiz.md"
+    before, names = note.read_bytes(), sorted(sample_vault.rglob("*"))
+    for out in (note, sample_vault / "bundle.zip"):
+        dialog.export_to(out)
+        assert "is inside the vault" in dialog.status.text() and dialog.export_button.isEnabled()
+    assert note.read_bytes() == before and sorted(sample_vault.rglob("*")) == names and dialog.result is None
