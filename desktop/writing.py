@@ -168,7 +168,7 @@ class WritingMixin:
     def show_summary(self, summary) -> SummaryDialog:
         if self.summary_dialog is not None:
             self.summary_dialog.deleteLater()
-        self.summary_dialog = SummaryDialog(summary, self)
+        self.summary_dialog = SummaryDialog(summary, self.vault, self)
         self.summary_dialog.show()
         return self.summary_dialog
 

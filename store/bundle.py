@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,6 +29,7 @@ from store.blueprint import Blueprint
 from store.coverage import CoverageReport
 from store.errors import SubstrateError
 from store.locations import check_output, resources_dir
+from store.safe_write import UMASK
 
 FORMAT, VERSION = "substrate.bundle", 1
 COMPRESS_LEVEL = 3  # a quarter faster than the default for 5% more bytes
@@ -238,16 +241,22 @@ def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, 
     manifest = _manifest(db, vault_root, report, scope, contents, run)
     check_manifest(manifest)
     out = Path(out)
-    partial = out.with_name(out.name + ".partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as bundle:
-        for done, (path, data) in enumerate(contents.items(), start=1):
-            _put(bundle, f"notes/{path}", data)
-            if progress and done % 200 == 0:
-                progress(len(chosen) + done, len(chosen) * 2)
-        _put(bundle, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-        _put(bundle, "context.md", context_markdown(db, report, manifest))
-        _put(bundle, "report.html", report_html(db, report, manifest, contents))
-    partial.replace(out)
+    # made new beside `out` (never a name that is already there, which could be a link into the vault)
+    handle, partial = tempfile.mkstemp(dir=out.parent, prefix=".substrate-export-", suffix=".partial")
+    try:
+        os.chmod(partial, 0o666 & ~UMASK)
+        with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as bundle:
+            for done, (path, data) in enumerate(contents.items(), start=1):
+                _put(bundle, f"notes/{path}", data)
+                if progress and done % 200 == 0:
+                    progress(len(chosen) + done, len(chosen) * 2)
+            _put(bundle, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+            _put(bundle, "context.md", context_markdown(db, report, manifest))
+            _put(bundle, "report.html", report_html(db, report, manifest, contents))
+        os.replace(partial, out)  # a half-written bundle never takes the name
+    finally:
+        if os.path.lexists(partial):
+            os.unlink(partial)
     return ExportResult(out, len(contents), out.stat().st_size, findings)
 
 

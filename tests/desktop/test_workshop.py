@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from store import blueprint as blueprints
 from store.coverage_facts import CoverageKeeper
+from store.errors import OutputRefused
 from tests.desktop.test_map_and_run import open_map
 
 
@@ -147,6 +148,11 @@ def test_workshop_mode_and_its_summary_match_the_coverage_engine(qtbot, window, 
     html = window.summary_dialog.save_html(tmp_path / "summary.html")
     pdf = window.summary_dialog.save_pdf(tmp_path / "summary.pdf")
     assert "<script" not in html.read_text(encoding="utf-8") and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
+    names = sorted(sample_vault.rglob("*"))
+    for save, out in ((window.summary_dialog.save_html, "people/Dana Ruiz.md"), (window.summary_dialog.save_pdf, "summary.pdf")):
+        with pytest.raises(OutputRefused, match="is inside the vault"):
+            save(sample_vault / out)  # the vault holds notes, not what the app makes
+    assert sorted(sample_vault.rglob("*")) == names and (sample_vault / "people/Dana Ruiz.md").read_bytes().startswith(b"---")
 
 
 def test_capturing_a_name_the_vault_has_is_refused_with_its_note_which_opens(qtbot, window, sample_vault):
