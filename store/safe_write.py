@@ -130,11 +130,15 @@ def replace(target: Path, data: bytes, opened_digest: str | None, vault: Path) -
 def _keep_identity(temporary: str, real: Path, info: os.stat_result) -> None:
     """The new file takes the note's owner, group and extended attributes (labels, tags, ACLs), as far
     as this process may give them; the mode is set after, as a change of owner can clear bits."""
-    if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()) and hasattr(os, "chown"):
+    made = os.stat(temporary)
+    if (made.st_uid, made.st_gid) != (info.st_uid, info.st_gid) and hasattr(os, "chown"):
         try:
             os.chown(temporary, info.st_uid, info.st_gid)
-        except PermissionError:  # only root may give a file away: the note becomes the saver's
-            pass
+        except PermissionError:  # only root may give a file away: the note becomes the saver's, in its group if a member
+            try:
+                os.chown(temporary, -1, info.st_gid)
+            except PermissionError:
+                pass
     os.chmod(temporary, stat.S_IMODE(info.st_mode))
     if not hasattr(os, "listxattr"):
         return

@@ -5,10 +5,12 @@ size and mtime match."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -210,3 +212,33 @@ def test_a_save_keeps_the_notes_owner_and_group(tmp_path):
     _, opened = read_with_digest(note)
     replace(note, b"new\n", opened, vault)
     assert note.read_bytes() == b"new\n" and (note.stat().st_uid, note.stat().st_gid) == (65534, 65534)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="setting up a note owned by root and a saver who is not needs root")
+def test_a_saver_who_may_not_keep_the_owner_keeps_the_group_and_the_mode(tmp_path):
+    """A shared vault: root's note, writable by the group `users` (100); `nobody`, a member, saves it.
+    Only root may give a file away, so the note becomes nobody's, but it stays in its group, with its mode."""
+    shared = Path(tempfile.mkdtemp(dir="/tmp"))  # pytest's own folder is closed to other users
+    try:
+        os.chmod(shared, 0o777)
+        note = shared / "Seam.md"
+        note.write_bytes(b"old\n")
+        os.chown(note, 0, 100)
+        os.chmod(note, 0o664)
+        _, opened = read_with_digest(note)
+        child = os.fork()  # the saver: this interpreter lives under /root, which nobody may enter to start another
+        if child == 0:
+            status = 1
+            try:
+                os.setgroups([100])
+                os.setgid(65534)
+                os.setuid(65534)
+                replace(note, b"new\n", opened, shared)
+                status = 0
+            finally:
+                os._exit(status)
+        assert os.waitpid(child, 0)[1] == 0
+        assert note.read_bytes() == b"new\n"
+        assert (note.stat().st_uid, note.stat().st_gid, stat.S_IMODE(note.stat().st_mode)) == (65534, 100, 0o664)
+    finally:
+        shutil.rmtree(shared)
