@@ -10,9 +10,11 @@ note's name: a reader (or a crash) sees exactly the old bytes or exactly the new
   A note reached through a symbolic link is saved where the link points (the link stays a link), and
   only inside the vault; the file keeps its mode, owner and extended attributes where the OS allows.
   A note with several names (hard links) is written into the same file, so every name shows the
-  new bytes: its old bytes are first kept in a flushed dot-file beside it (`.substrate-*.backup`),
-  written back if the write fails, and removed once the new bytes are on disk; a crash in that one
-  write leaves the backup for the person (the sweep never removes it).
+  new bytes (a rename would give one name a new file and leave the others the old one). Its old bytes
+  are first kept, flushed, in a dot-file beside it, named `.substrate-*.backup` only once whole; they
+  are written back if the write fails and removed once the new bytes are on disk. SIGKILL cannot cut
+  a write() to a file in two, but a power cut can: then the backup stays for the person (the sweep
+  removes only `.tmp` files).
 """
 
 from __future__ import annotations
@@ -160,7 +162,13 @@ def _write_in_place(real: Path, data: bytes, current: bytes, info: os.stat_resul
     """A note with several names (hard links): a rename would leave the other names with the old
     bytes, so the new bytes go into the same file. The old ones are kept on disk first (a full disk
     fails here, before the note is touched) and written back if the write fails."""
-    backup = _temporary(real, current, stat.S_IMODE(info.st_mode), suffix=".backup")
+    written = _temporary(real, current, stat.S_IMODE(info.st_mode))
+    backup = written.removesuffix(".tmp") + ".backup"  # named a backup only once whole: a kill before leaves a .tmp to sweep
+    try:
+        os.rename(written, backup)
+    except OSError:
+        _remove(written)
+        raise
     _sync_folder(real.parent)
     try:
         note = open(real, "r+b")
@@ -189,9 +197,9 @@ def _overwrite(note, data: bytes) -> None:
     os.fsync(note.fileno())
 
 
-def _temporary(target: Path, data: bytes, mode: int, suffix: str = ".tmp") -> str:
+def _temporary(target: Path, data: bytes, mode: int) -> str:
     """A flushed, fsynced file with `data` beside `target` (a dot-file, which the indexer skips)."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".substrate-", suffix=suffix)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".substrate-", suffix=".tmp")
     try:
         os.chmod(temporary, mode)
         with os.fdopen(handle, "wb") as out:

@@ -242,3 +242,30 @@ def test_a_saver_who_may_not_keep_the_owner_keeps_the_group_and_the_mode(tmp_pat
         assert (note.stat().st_uid, note.stat().st_gid, stat.S_IMODE(note.stat().st_mode)) == (65534, 100, 0o664)
     finally:
         shutil.rmtree(shared)
+
+
+def test_killed_during_hard_linked_saves_the_note_is_whole_and_keeps_its_names(tmp_path):
+    """Written in place: SIGKILL cannot cut a write() to a file in two (the kernel finishes it first), so
+    the note holds the old or the new bytes; a backup left by a kill holds whole bytes too (it is for a
+    power cut, which a test cannot make), and the sweep leaves it for the person."""
+    vault, note = _vault_with(tmp_path, OLD)
+    os.link(note, vault / "Also.md")
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.write_bytes(OLD)
+    new.write_bytes(NEW)
+    for kill_after in [0.0, 0.003, 0.011, 0.02, 0.037, 0.05, 0.08, 0.13, 0.21, 0.34] * 2:
+        saver = subprocess.Popen([sys.executable, "-c", SAVER, str(note), str(old), str(new)],
+                                 stdout=subprocess.PIPE, cwd=os.getcwd(), env={**os.environ, "PYTHONPATH": os.getcwd()})
+        assert saver.stdout.readline() == b"ready\n"
+        time.sleep(kill_after)
+        saver.send_signal(signal.SIGKILL)
+        saver.wait()
+        saver.stdout.close()
+        assert note.read_bytes() in (OLD, NEW) and os.path.samefile(note, vault / "Also.md")
+        for backup in note.parent.glob(".substrate-*.backup"):
+            assert backup.read_bytes() in (OLD, NEW)
+    backups = sorted(note.parent.glob(".substrate-*.backup"))
+    for leftover in note.parent.glob(".substrate-*"):
+        os.utime(leftover, (time.time() - 120, time.time() - 120))
+    sweep_leftovers(vault)
+    assert sorted(note.parent.glob(".substrate-*")) == backups
