@@ -244,15 +244,16 @@ def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, 
     # made new beside `out` (never a name that is already there, which could be a link into the vault)
     handle, partial = tempfile.mkstemp(dir=out.parent, prefix=".substrate-export-", suffix=".partial")
     try:
-        os.chmod(partial, 0o666 & ~UMASK)
-        with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as bundle:
-            for done, (path, data) in enumerate(contents.items(), start=1):
-                _put(bundle, f"notes/{path}", data)
-                if progress and done % 200 == 0:
-                    progress(len(chosen) + done, len(chosen) * 2)
-            _put(bundle, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-            _put(bundle, "context.md", context_markdown(db, report, manifest))
-            _put(bundle, "report.html", report_html(db, report, manifest, contents))
+        with os.fdopen(handle, "wb") as raw:
+            os.fchmod(raw.fileno(), 0o666 & ~UMASK)  # an ordinary file's mode, not mkstemp's owner-only one
+            with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as bundle:
+                for done, (path, data) in enumerate(contents.items(), start=1):
+                    _put(bundle, f"notes/{path}", data)
+                    if progress and done % 200 == 0:
+                        progress(len(chosen) + done, len(chosen) * 2)
+                _put(bundle, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+                _put(bundle, "context.md", context_markdown(db, report, manifest))
+                _put(bundle, "report.html", report_html(db, report, manifest, contents))
         os.replace(partial, out)  # a half-written bundle never takes the name
     finally:
         if os.path.lexists(partial):

@@ -9,8 +9,8 @@ from rich.markup import escape
 
 from store.bundle import Scope
 from store.bundle_import import apply, read_plan
-from store.locations import check_output
 from store.cli import _open, _print_json, _stderr, _stdout, cli, db_option, json_option, vault_argument
+from store.locations import check_output
 
 
 @cli.command()
