@@ -245,7 +245,7 @@ def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, 
     handle, partial = tempfile.mkstemp(dir=out.parent, prefix=".substrate-export-", suffix=".partial")
     try:
         with os.fdopen(handle, "wb") as raw:
-            os.fchmod(raw.fileno(), 0o666 & ~UMASK)  # an ordinary file's mode, not mkstemp's owner-only one
+            os.chmod(partial, 0o666 & ~UMASK)  # an ordinary file's mode, not mkstemp's owner-only one (no fchmod on Windows)
             with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as bundle:
                 for done, (path, data) in enumerate(contents.items(), start=1):
                     _put(bundle, f"notes/{path}", data)
