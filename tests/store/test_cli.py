@@ -241,3 +241,13 @@ def test_an_index_never_takes_the_place_of_a_file_that_is_not_one(small_vault, t
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Budget.md", "other.sqlite", "vault"]
     served = run("mcp", small_vault, "--db", document, env_dir=tmp_path / "data")
     assert served.returncode == 2 and "not a Substrate index" in served.stderr
+
+
+def test_a_damaged_index_of_ours_at_db_is_still_set_aside_and_rebuilt(small_vault, tmp_path):
+    db = tmp_path / "chosen.sqlite"
+    assert run("index", small_vault, "--db", db, env_dir=tmp_path / "data").returncode == 0
+    with open(db, "r+b") as handle:  # its header stays: recognisably a Substrate index, damaged
+        handle.seek(100)
+        handle.write(b"\xff" * 4096)
+    again = run("index", small_vault, "--db", db, env_dir=tmp_path / "data")
+    assert again.returncode == 0 and "set aside" in again.stderr and "4 notes" in again.stdout, again.stderr
