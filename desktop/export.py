@@ -10,6 +10,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
 from store.errors import SubstrateError
+from store.locations import check_output
 
 FORMATS = {".png": "PNG image (*.png)", ".svg": "SVG drawing (*.svg)", ".pdf": "PDF document (*.pdf)"}
 
@@ -18,9 +19,11 @@ class ExportError(SubstrateError):
     pass
 
 
-def export_widget(widget: QWidget, path: Path, title: str = "Substrate") -> Path:
-    """Draw `widget` as it is on screen into `path`; the format follows the file's suffix."""
+def export_widget(widget: QWidget, path: Path, title: str = "Substrate", vault: Path | None = None) -> Path:
+    """Draw `widget` as it is on screen into `path`, never inside `vault`; the format follows the file's suffix."""
     path = Path(path)
+    if vault is not None:
+        check_output(path, vault)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ExportError(f"Substrate can save a view as PNG, SVG or PDF, not as “{path.suffix or 'no suffix'}”.")

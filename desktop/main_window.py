@@ -660,7 +660,7 @@ class MainWindow(WritingMixin, QMainWindow):
                 return None
             path = Path(chosen)
         try:
-            saved = export_widget(widget, path, f"Substrate — {part.replace('-', ' ')}")
+            saved = export_widget(widget, path, f"Substrate — {part.replace('-', ' ')}", self.vault)
         except Exception as exc:  # a full disk or a folder one may not write to: said in words
             self.show_error(exc, "exporting")
             return None

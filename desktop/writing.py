@@ -18,7 +18,7 @@ from store import blueprint as blueprints
 from store import clock, note_edit
 from store.coverage_facts import CoverageKeeper
 from store.errors import SubstrateError
-from store.new_note import MOTIONS, Draft, NoteExists, capture, file_name, folder_for
+from store.new_note import MOTIONS, Draft, NoteExists, capture
 from store.workshop import snapshot, summarise
 
 
@@ -69,15 +69,15 @@ class WritingMixin:
 
     def write_capture(self, draft: Draft, on_written, on_problem) -> None:
         """Write a captured note off the UI thread (capture never waits for indexing); the watcher brings it
-        to the map and the lists. A note of that name that exists is opened, never written over."""
+        to the map and the lists. A name another note answers to is refused with that note's path, and
+        that note is opened, to be edited instead."""
         vault = self.vault
 
         def work(db):
-            blueprint = blueprints.load(vault)
             try:
-                return capture(vault, db, blueprint, draft), None, None
-            except NoteExists:
-                return None, f"{folder_for(db, blueprint, draft.type)}/{file_name(draft.title)}".lstrip("/"), None
+                return capture(vault, db, blueprints.load(vault), draft), None, None
+            except NoteExists as exc:
+                return None, exc.path, str(exc)
             except SubstrateError as exc:
                 return None, None, str(exc)
 
@@ -85,9 +85,8 @@ class WritingMixin:
             written, existing, problem = result
             if problem:
                 on_problem(problem)
-            elif existing:
-                on_problem(f"{existing} already exists: it is opened, never written over.")
-                self._open_from_map(existing)
+                if existing:
+                    self._open_from_map(existing)
             else:
                 self.message_bar.show_message(f"Captured {written}. Fill in the rest with File ▸ Edit Note (Ctrl+E).", "info")
                 self.session_log.check()
@@ -168,7 +167,7 @@ class WritingMixin:
     def show_summary(self, summary) -> SummaryDialog:
         if self.summary_dialog is not None:
             self.summary_dialog.deleteLater()
-        self.summary_dialog = SummaryDialog(summary, self)
+        self.summary_dialog = SummaryDialog(summary, self.vault, self)
         self.summary_dialog.show()
         return self.summary_dialog
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,7 +29,8 @@ from store import clock
 from store.blueprint import Blueprint
 from store.coverage import CoverageReport
 from store.errors import SubstrateError
-from store.locations import resources_dir
+from store.locations import check_output, resources_dir
+from store.safe_write import UMASK
 
 FORMAT, VERSION = "substrate.bundle", 1
 COMPRESS_LEVEL = 3  # a quarter faster than the default for 5% more bytes
@@ -203,7 +206,9 @@ def check_manifest(manifest: object) -> None:
 
 def export_scope(db: sqlite_utils.Database, vault_root: Path, blueprint: Blueprint, report: CoverageReport, scope: Scope, out: Path,
                  today: dt.date, allow_secrets: bool = False, exclude: set[str] = frozenset(), progress=None) -> ExportResult:
-    """The notes of `scope` (and, for a program, its simulated run) as a bundle at `out`."""
+    """The notes of `scope` (and, for a program, its simulated run) as a bundle at `out`, which is
+    never inside the vault (OutputRefused)."""
+    check_output(out, vault_root)
     run = None
     if scope.kind == "program":
         from store.brain import open_simulation
@@ -237,16 +242,23 @@ def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, 
     manifest = _manifest(db, vault_root, report, scope, contents, run)
     check_manifest(manifest)
     out = Path(out)
-    partial = out.with_name(out.name + ".partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as bundle:
-        for done, (path, data) in enumerate(contents.items(), start=1):
-            _put(bundle, f"notes/{path}", data)
-            if progress and done % 200 == 0:
-                progress(len(chosen) + done, len(chosen) * 2)
-        _put(bundle, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-        _put(bundle, "context.md", context_markdown(db, report, manifest))
-        _put(bundle, "report.html", report_html(db, report, manifest, contents))
-    partial.replace(out)
+    # made new beside `out` (never a name that is already there, which could be a link into the vault)
+    handle, partial = tempfile.mkstemp(dir=out.parent, prefix=".substrate-export-", suffix=".partial")
+    try:
+        with os.fdopen(handle, "wb") as raw:
+            os.chmod(partial, 0o666 & ~UMASK)  # an ordinary file's mode, not mkstemp's owner-only one (no fchmod on Windows)
+            with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as bundle:
+                for done, (path, data) in enumerate(contents.items(), start=1):
+                    _put(bundle, f"notes/{path}", data)
+                    if progress and done % 200 == 0:
+                        progress(len(chosen) + done, len(chosen) * 2)
+                _put(bundle, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+                _put(bundle, "context.md", context_markdown(db, report, manifest))
+                _put(bundle, "report.html", report_html(db, report, manifest, contents))
+        os.replace(partial, out)  # a half-written bundle never takes the name
+    finally:
+        if os.path.lexists(partial):
+            os.unlink(partial)
     return ExportResult(out, len(contents), out.stat().st_size, findings)
 
 

@@ -10,19 +10,23 @@ from store.bundle import Scope
 from store.bundle_import import apply, check_space, read_plan
 from store.cli import _open, _print_json, _stderr, _stdout, cli, db_option, json_option, shown, vault_argument
 from store.display import printable
+from store.locations import check_output
 
 
 @cli.command()
 @vault_argument
 @click.option("--scope", "scope_text", default="vault", show_default=True, metavar="SCOPE",
               help="vault, type:T, motion:M, tag:T, program:NAME[:DEPTH] or note:NAME[:DEPTH].")
-@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The bundle to write (a .zip).")
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The bundle to write (a .zip), outside the vault; an existing file is kept unless --force.")
+@click.option("--force", is_flag=True, help="Replace the file at --out if there is one.")
 @click.option("--exclude", multiple=True, metavar="NOTE", help="Leave this note out (a path; repeatable).")
 @click.option("--allow-secrets", is_flag=True, help="Export even if secrets or personal data were found.")
 @db_option
-def export(vault, scope_text, out, exclude, allow_secrets, db_path):
+def export(vault, scope_text, out, force, exclude, allow_secrets, db_path):
     """Write a context bundle of VAULT: the notes, a manifest, context.md and report.html."""
     scope = Scope.parse(scope_text)
+    check_output(out, vault, replace_existing=force)
     brain, _ = _open(vault, db_path, may_read_only=True)
     with brain:
         result = brain.export_bundle(scope, out, allow_secrets=allow_secrets, exclude=set(exclude))

@@ -56,3 +56,7 @@ class VaultUnavailable(SubstrateError):
         super().__init__(f"The vault at {path} {reason}. The index is kept as it was; Substrate picks up again when the folder is back.")
         self.path = path
         self.reason = reason
+
+
+class OutputRefused(SubstrateError):
+    """A file Substrate was asked to write (a bundle, an export) would land in the vault or over a file."""

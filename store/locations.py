@@ -7,10 +7,15 @@ import hashlib
 import os
 import re
 import shutil
+import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import platformdirs
+
+from store.display import printable
+from store.errors import IndexUnavailable, OutputRefused
 
 APP_NAME = "Substrate"
 DATA_DIR_VARIABLE = "SUBSTRATE_DATA_DIR"  # tests and portable installs point this elsewhere
@@ -32,6 +37,63 @@ def default_index_path(vault_real_path: Path) -> Path:
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", vault_real_path.name).strip("-")[:40] or "vault"
     digest = hashlib.sha256(str(vault_real_path).encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return data_dir() / "indexes" / f"{slug}-{digest}.sqlite"
+
+
+def within(path: Path, vault_root: Path) -> bool:
+    """Is `path`, once every symbolic link on the way is followed, the vault or inside it?"""
+    real, root = Path(os.path.realpath(path)), Path(os.path.realpath(vault_root))
+    return real == root or root in real.parents
+
+
+def check_output(path: Path, vault_root: Path, replace_existing: bool = True) -> None:
+    """Refuse to write a file Substrate makes (a bundle, an export) into the vault, where only notes
+    are written, or over an existing file unless the person said so (`replace_existing`)."""
+    if within(path, vault_root):
+        raise OutputRefused(f"{printable(str(path))} is inside the vault {printable(str(vault_root))}: Substrate writes nothing there "
+                            "but your notes. Choose a place outside the vault.")
+    if not replace_existing and os.path.lexists(path):
+        raise OutputRefused(f"{printable(str(path))} already exists and was left as it is: choose another name, or add --force to replace it.")
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_index_place(db_path: Path, vault_root: Path) -> None:
+    """An index chosen by the person (--db) lives outside the vault, and never takes the place of a
+    file that is not one of our indexes: a damaged index of ours is set aside and rebuilt, but
+    anything else there (a note, a document, another program's database) is left alone."""
+    if within(db_path, vault_root):
+        raise IndexUnavailable(printable(str(db_path)), f"it is inside the vault {printable(str(vault_root))}, where only your notes "
+                               "belong (the index is rebuilt from them and must live elsewhere)")
+    reason = _not_an_index(Path(db_path))
+    if reason:
+        raise IndexUnavailable(printable(str(db_path)), f"{reason}, so it was left as it is")
+
+
+def _not_an_index(path: Path) -> str | None:
+    """Why the file at `path` is not a Substrate index (None: it is one, or nothing is there yet)."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        return None  # said by the index itself: "that is a folder, not a file"
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror or exc})"
+    if not header:
+        return None  # an empty file: an index whose making was cut off
+    if header != SQLITE_HEADER:
+        return "that file is not a Substrate index"
+    try:
+        with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as db:
+            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            ours = "meta" in tables and db.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.DatabaseError:
+        return None  # a damaged database: ours to set aside and rebuild
+    if tables and not ours:
+        return "that file is another program's database, not a Substrate index"
+    return None
 
 
 DOCUMENTS_DIR_VARIABLE = "SUBSTRATE_DOCUMENTS_DIR"  # tests point the sample brain's copy elsewhere

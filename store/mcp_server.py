@@ -217,7 +217,8 @@ def _add_capture(server: FastMCP, service: BrainService) -> None:
     def capture(title: str, type: str, text: str = "", lives_in: str = "note", owner: str | None = None) -> dict[str, Any]:
         """Write a NEW note (never edits or deletes one) from the blueprint's template for its type, in the
         folder where notes of that type live. Say where the knowledge lives today (note, doc, dashboard,
-        slack, email, head, system) and who owns it (a person's name)."""
+        slack, email, head, system) and who owns it (a person's name). A title that another note already
+        answers to (title, alias or file name, in any case) is refused with that note's path."""
         draft = Draft(title=title, type=type, lives_in=(lives_in,), owner=owner or "", text=text)
         if len(text) > 20_000:
             raise ToolError("A captured note is at most 20,000 characters of text.")

@@ -2,12 +2,15 @@
 an agent's capture over MCP. Each is a file that did not exist, made from its type's template
 (`resources/templates/TYPE.md`, or the vault's own in `.substrate/templates/TYPE.md`) so the person
 fills in blanks instead of facing an empty page; written atomically, never over an existing file,
-and listed in the vault's activity log.
+and listed in the vault's activity log. A new note never takes a name (title, alias or file name,
+compared without case or Unicode form, as links are) that another note in the vault already answers
+to: every link to that name would stop knowing which note it means.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import string
 from collections import Counter
@@ -17,8 +20,10 @@ from pathlib import Path
 from store import activity
 from store import clock
 from store.blueprint import Blueprint
+from store.display import printable
 from store.errors import SubstrateError
 from store.locations import resources_dir
+from store.resolve import lookup_key
 from store.safe_write import write_new
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -28,7 +33,12 @@ VAULT_TEMPLATES = ".substrate/templates"
 
 
 class NoteExists(SubstrateError):
-    pass
+    """Another note already answers to the new note's name; `path` is that note's vault path."""
+
+    def __init__(self, path: str, name: str):
+        super().__init__(f"“{printable(name)}” is already a note: {printable(path)}. Edit that note instead of writing a second one, "
+                         "or give this one another name (two notes of one name leave every link to it unsure which it means).")
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -115,22 +125,46 @@ def folder_for(db, blueprint: Blueprint, type_: str | None) -> str:
     return spec.label.lower() if spec else ""
 
 
+def existing_note(vault_root: Path, db, title: str) -> str | None:
+    """The vault path of a note that already answers to `title` or to the file name it would get: by
+    the index (titles, file names, aliases) and by the disk (a note the index has not read yet)."""
+    keys = {lookup_key(" ".join(title.split())), lookup_key(file_name(title))}
+    marks = ", ".join("?" * len(keys))
+    found = db.execute(f"SELECT path FROM names WHERE key IN ({marks}) ORDER BY path LIMIT 1", list(keys)).fetchone()
+    if found:
+        return found[0]
+    for path, other in db.execute("SELECT path, title FROM notes WHERE title IS NOT NULL"):
+        if lookup_key(other) in keys:
+            return path
+    root = Path(vault_root)
+    for folder, folders, files in os.walk(root):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in files:
+            if name[-3:].lower() == ".md" and name[:1] != "." and lookup_key(name) in keys:
+                return (Path(folder) / name).relative_to(root).as_posix()
+    return None
+
+
 def create_note(vault_root: Path, folder: str, title: str, text: str) -> Path:
     """Write `text` as a new note in `folder` (relative to the vault); NoteExists if it is there."""
     root = Path(vault_root).resolve()
     target = (root / folder / file_name(title)).resolve()
     if root not in target.parents:
-        raise SubstrateError(f"“{folder}” is outside the vault.")
+        raise SubstrateError(f"“{printable(folder)}” is outside the vault.")
     try:
         write_new(target, text.encode("utf-8"))
     except FileExistsError:
-        raise NoteExists(f"{target.relative_to(root).as_posix()} already exists: it is opened instead of written over.") from None
+        raise NoteExists(target.relative_to(root).as_posix(), title) from None
     return target
 
 
 def capture(vault_root: Path, db, blueprint: Blueprint, draft: Draft, by: str = "app", today: dt.date | None = None) -> str:
-    """Write the draft as a new note where its type lives; its vault path. Listed in the activity log."""
+    """Write the draft as a new note where its type lives; its vault path. Listed in the activity log.
+    NoteExists (naming it) if a note of that name is anywhere in the vault."""
     text = note_text(blueprint, draft, today or clock.today(), vault_root)
+    existing = existing_note(vault_root, db, draft.title)
+    if existing:
+        raise NoteExists(existing, draft.title)
     written = create_note(vault_root, folder_for(db, blueprint, draft.type), draft.title, text)
     path = written.relative_to(Path(vault_root).resolve()).as_posix()
     activity.record(vault_root, by, "created", path, draft.title)

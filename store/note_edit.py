@@ -47,7 +47,7 @@ def edit_property(vault: Path, path: str, key: str, value: str, action: str = "e
     target = Path(vault) / path
     data = target.read_bytes()
     text = data.decode("utf-8")  # a note that is not UTF-8 is for the editor, not for a one-click fix
-    saved = replace(target, set_property(text, key, value).encode("utf-8"), digest(data))
+    saved = replace(target, set_property(text, key, value).encode("utf-8"), digest(data), vault)
     activity.record(vault, by, action, path, Path(path).stem)
     return saved
 

@@ -6,12 +6,20 @@ note's name: a reader (or a crash) sees exactly the old bytes or exactly the new
 - `write_new`: a note that must not exist yet; linked into place, so a file that appears meanwhile
   is never replaced.
 - `replace`: saving an edit; the bytes on disk are first compared by content hash with the ones the
-  editor opened (mtimes and sizes lie: an edit of the same size within the same second looks the same),
-  and the file keeps its mode.
+  editor opened (mtimes and sizes lie: an edit of the same size within the same second looks the same).
+  A note reached through a symbolic link is saved where the link points (the link stays a link), and
+  only inside the vault; the file keeps its mode, owner and extended attributes where the OS allows.
+  A note with several names (hard links) is written into the same file, so every name shows the
+  new bytes (a rename would give one name a new file and leave the others the old one). Its old bytes
+  are first kept, flushed, in a dot-file beside it, named `.substrate-*.backup` only once whole; they
+  are written back if the write fails and removed once the new bytes are on disk. SIGKILL cannot cut
+  a write() to a file in two, but a power cut can: then the backup stays for the person (the sweep
+  removes only `.tmp` files).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -19,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from store.display import printable
 from store.errors import SubstrateError
 
 
@@ -36,12 +45,21 @@ class ChangedOnDisk(SubstrateError):
 
     def __init__(self, path: Path, current: bytes | None):
         what = "was deleted" if current is None else "was changed by another program"
-        super().__init__(f"{path.name} {what} since you opened it.")
+        super().__init__(f"{printable(path.name)} {what} since you opened it.")
         self.current = current
 
 
 class SaveFailed(SubstrateError):
-    pass
+    """The disk refused the save, or it would write where a note may not be; nothing was written."""
+
+
+class OutsideVault(SaveFailed):
+    """The note's real file (after following its symbolic links) is not inside the vault."""
+
+    def __init__(self, path: Path, real: str):
+        super().__init__(f"{printable(path.name)} is a link to {printable(real)}, outside the vault: Substrate only writes "
+                         "inside the vault, so nothing was saved. Edit that file where it lives, or copy it into the vault.")
+        self.path = path
 
 
 def digest(data: bytes) -> str:
@@ -73,31 +91,110 @@ def write_new(target: Path, data: bytes) -> None:
     _sync_folder(target.parent)
 
 
-def replace(target: Path, data: bytes, opened_digest: str | None) -> str:
-    """Save `data` over `target`, which must still hold the bytes whose digest is `opened_digest`
-    (None: the note must not exist). Returns the new digest. ChangedOnDisk if someone else wrote it;
-    SaveFailed (with the original untouched) if the disk refuses."""
+def replace(target: Path, data: bytes, opened_digest: str | None, vault: Path) -> str:
+    """Save `data` over `target` (a note in `vault`), which must still hold the bytes whose digest is
+    `opened_digest` (None: the note must not exist). Returns the new digest. ChangedOnDisk if someone
+    else wrote it; OutsideVault if it is a link out of the vault; SaveFailed (with the original
+    untouched) if the disk refuses."""
     target = Path(target)
+    real = Path(os.path.realpath(target))  # a link is saved where it points, so it stays a link
+    root = Path(os.path.realpath(vault))
+    if root not in real.parents:
+        raise OutsideVault(target, str(real))
     try:
-        current = target.read_bytes()
+        current = real.read_bytes()
     except FileNotFoundError:
         current = None
     except OSError as exc:
-        raise SaveFailed(f"{target.name} could not be read before saving ({exc.strerror or exc}); nothing was written.") from exc
+        raise SaveFailed(f"{printable(target.name)} could not be read before saving ({exc.strerror or exc}); nothing was written.") from exc
     if (None if current is None else digest(current)) != opened_digest:
         raise ChangedOnDisk(target, current)
-    mode = stat.S_IMODE(target.stat().st_mode) if current is not None else 0o666 & ~UMASK
+    unsaved = f"{printable(target.name)} was not saved: {{}}. The note on disk is unchanged and your edit is kept."
     try:
-        temporary = _temporary(target, data, mode)
+        info = real.stat() if current is not None else None
+        if info is not None and info.st_nlink > 1:
+            _write_in_place(real, data, current, info)
+            return digest(data)
+        temporary = _temporary(real, data, stat.S_IMODE(info.st_mode) if info else 0o666 & ~UMASK)
     except OSError as exc:
-        raise SaveFailed(f"{target.name} was not saved: {exc.strerror or exc}. The note on disk is unchanged and your edit is kept.") from exc
+        raise SaveFailed(unsaved.format(exc.strerror or exc)) from exc
     try:
-        os.replace(temporary, target)
+        if info is not None:
+            _keep_identity(temporary, real, info)
+        os.replace(temporary, real)
     except OSError as exc:
         _remove(temporary)
-        raise SaveFailed(f"{target.name} was not saved: {exc.strerror or exc}. The note on disk is unchanged and your edit is kept.") from exc
-    _sync_folder(target.parent)
+        raise SaveFailed(unsaved.format(exc.strerror or exc)) from exc
+    _sync_folder(real.parent)
     return digest(data)
+
+
+def _keep_identity(temporary: str, real: Path, info: os.stat_result) -> None:
+    """The new file takes the note's owner, group and extended attributes (labels, tags, ACLs), as far
+    as this process may give them; the mode is set after, as a change of owner can clear bits."""
+    made = os.stat(temporary)
+    if (made.st_uid, made.st_gid) != (info.st_uid, info.st_gid) and hasattr(os, "chown"):
+        try:
+            os.chown(temporary, info.st_uid, info.st_gid)
+        except PermissionError:  # only root may give a file away: the note becomes the saver's, in its group if a member
+            try:
+                os.chown(temporary, -1, info.st_gid)
+            except PermissionError:
+                pass
+    os.chmod(temporary, stat.S_IMODE(info.st_mode))
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(real)
+    except OSError as exc:
+        if exc.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):
+            return
+        raise
+    for name in names:
+        try:
+            os.setxattr(temporary, name, os.getxattr(real, name))
+        except OSError as exc:  # e.g. security.* labels only root may set, a file system without them
+            if exc.errno not in (errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM, errno.EACCES, errno.ENODATA):
+                raise
+
+
+def _write_in_place(real: Path, data: bytes, current: bytes, info: os.stat_result) -> None:
+    """A note with several names (hard links): a rename would leave the other names with the old
+    bytes, so the new bytes go into the same file. The old ones are kept on disk first (a full disk
+    fails here, before the note is touched) and written back if the write fails."""
+    written = _temporary(real, current, stat.S_IMODE(info.st_mode))
+    backup = written.removesuffix(".tmp") + ".backup"  # named a backup only once whole: a kill before leaves a .tmp to sweep
+    try:
+        os.rename(written, backup)
+    except OSError:
+        _remove(written)
+        raise
+    _sync_folder(real.parent)
+    try:
+        note = open(real, "r+b")
+    except OSError:
+        _remove(backup)
+        raise
+    with note:
+        try:
+            _overwrite(note, data)
+        except OSError:
+            try:
+                _overwrite(note, current)
+            except OSError as exc:
+                raise SaveFailed(f"{printable(real.name)} could not be written back ({exc.strerror or exc}): its old bytes are "
+                                 f"kept in {printable(Path(backup).name)} beside it.") from exc
+            _remove(backup)
+            raise
+    _remove(backup)
+
+
+def _overwrite(note, data: bytes) -> None:
+    note.seek(0)
+    note.write(data)
+    note.truncate()
+    note.flush()
+    os.fsync(note.fileno())
 
 
 def _temporary(target: Path, data: bytes, mode: int) -> str:

@@ -19,7 +19,8 @@ from store import clock
 from store.bundle import Scope, export_scope, scan, scope_paths
 from store.bundle_import import apply, read_plan
 from store.coverage_facts import CoverageKeeper
-from store.locations import documents_dir
+from store.errors import OutputRefused
+from store.locations import check_output, documents_dir
 from store.program import list_programs
 
 KINDS = (("vault", "The whole vault"), ("program", "A program's context"), ("type", "Notes of a type"),
@@ -165,6 +166,11 @@ class ExportDialog(QDialog):
             if not chosen:
                 return
             out = Path(chosen)
+        try:
+            check_output(out, self.vault)  # the save dialog has already asked before replacing a file
+        except OutputRefused as exc:
+            self.status.setText(str(exc))
+            return
         anyway = self.anyway.isChecked()
         exclude = {f.path for f in self.findings} if self.findings and not anyway and self.leave_out.isChecked() else set()
         vault, keeper = self.vault, self.keeper
@@ -176,7 +182,12 @@ class ExportDialog(QDialog):
         self.progress.show()
         self.export_button.setEnabled(False)
         self.status.setText("Writing the bundle…")
-        self.read(work, self._exported)
+        self.read(work, self._exported, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.progress.hide()
+        self.export_button.setEnabled(True)
+        self.status.setText(describe(exc, "writing the bundle"))
 
     def _exported(self, result) -> None:
         self.progress.hide()

@@ -9,6 +9,8 @@ for the next answer, keeping the type and where it lives.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -132,7 +134,7 @@ class CaptureDialog(QDialog):
         self.title.setFocus()
 
     def show_problem(self, text: str) -> None:
-        self.message.setText(f"<span style='color:#b3261e'>{text}</span>")
+        self.message.setText(f"<span style='color:#b3261e'>{html.escape(text)}</span>")  # it may quote a typed title
 
     def _show_question(self) -> None:
         spec = self.blueprint.types.get(self.type.currentData() or "")

@@ -296,7 +296,7 @@ class NoteEditor(QMainWindow):
     def save(self) -> bool:
         data = self.text.toPlainText().encode("utf-8")
         try:
-            self.opened_digest = replace(self.file, data, self.opened_digest)
+            self.opened_digest = replace(self.file, data, self.opened_digest, self.vault)
         except ChangedOnDisk as exc:
             return self._resolve(exc.current, data)
         except (SaveFailed, SubstrateError) as exc:

@@ -11,10 +11,14 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPalette, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QPushButton, QSizePolicy, QTableView, QTextBrowser, QToolBar, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QMessageBox, QPushButton, QSizePolicy, QTableView, QTextBrowser, QToolBar,
+    QVBoxLayout, QWidget,
 )
 
+from desktop.errors import describe
 from store import clock
+from store.errors import OutputRefused
+from store.locations import check_output
 from store.workshop import Summary, summary_html
 
 PROJECTOR = {  # near-black on white, saturated accents: readable from the back of a lit room
@@ -154,8 +158,9 @@ class WorkshopMode(QObject):
 class SummaryDialog(QDialog):
     """The summary as the room sees it, and saved to hand round: one HTML page, or a PDF."""
 
-    def __init__(self, summary: Summary, parent=None):
+    def __init__(self, summary: Summary, vault: Path, parent=None):
         super().__init__(parent)
+        self.vault = vault  # where the summary is never saved: only notes are written there
         self.setObjectName("workshop-summary")
         self.setWindowTitle("Workshop Summary")
         self.summary = summary
@@ -183,14 +188,19 @@ class SummaryDialog(QDialog):
         chosen, _ = QFileDialog.getSaveFileName(self, "Save the workshop summary", start, kinds[suffix])
         if chosen:
             path = Path(chosen) if Path(chosen).suffix.lower() == suffix else Path(chosen + suffix)
-            (self.save_html if suffix == ".html" else self.save_pdf)(path)
+            try:
+                (self.save_html if suffix == ".html" else self.save_pdf)(path)
+            except (OutputRefused, OSError) as exc:
+                QMessageBox.warning(self, "Not saved", describe(exc, "saving the summary"))
 
     def save_html(self, path: Path) -> Path:
+        check_output(path, self.vault)
         Path(path).write_text(self.html, encoding="utf-8")
         return Path(path)
 
     def save_pdf(self, path: Path) -> Path:
         """A4 portrait, the page as the app shows it."""
+        check_output(path, self.vault)
         writer = QPdfWriter(str(path))
         writer.setTitle(f"Workshop summary: {self.summary.vault}")
         writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15)))

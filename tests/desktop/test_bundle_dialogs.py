@@ -85,3 +85,15 @@ def test_an_import_that_meets_a_late_clash_rolls_back_and_says_so(qtbot, window,
     assert not dialog.import_button.isEnabled()
     qtbot.waitUntil(lambda: window.session_log.model.rowCount() == 1, timeout=10000)
     assert window.session_log.model.index(0, 2).data() == "import rolled back" and "0 notes written" in window.session_log.summary.text()
+
+
+def test_a_bundle_is_never_saved_into_the_vault(qtbot, window, sample_vault):
+    open_and_wait(qtbot, window, sample_vault, notes=87)
+    dialog = window.export_bundle()
+    qtbot.waitUntil(lambda: len(dialog.paths) == 87, timeout=10000)
+    note = sample_vault / "people/Dana Ruiz.md"
+    before, names = note.read_bytes(), sorted(sample_vault.rglob("*"))
+    for out in (note, sample_vault / "bundle.zip"):
+        dialog.export_to(out)
+        assert "is inside the vault" in dialog.status.text() and dialog.export_button.isEnabled()
+    assert note.read_bytes() == before and sorted(sample_vault.rglob("*")) == names and dialog.result is None

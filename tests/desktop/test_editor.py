@@ -169,3 +169,29 @@ def test_links_complete_from_titles_and_aliases_and_fields_from_the_blueprint(qt
     qtbot.waitUntil(popup.isVisible)
     editor.text.completer.activated.emit("cadence")
     assert editor.text.toPlainText().startswith("---\ncadence: \ntype: seam")
+
+
+def test_the_editor_saves_a_linked_note_where_it_points_and_never_outside_the_vault(qtbot, tmp_path):
+    from desktop.views.editor import NoteEditor
+
+    vault = tmp_path / "vault"
+    (vault / "systems").mkdir(parents=True)
+    note = vault / "systems/Salesforce.md"
+    note.write_bytes(b"# Salesforce\n")
+    (vault / "CRM.md").symlink_to("systems/Salesforce.md")
+    editor = NoteEditor(vault, "CRM.md")
+    qtbot.addWidget(editor)
+    editor.text.setPlainText("# Salesforce\nThe CRM of record.\n")
+    assert editor.save()
+    assert (vault / "CRM.md").is_symlink() and note.read_bytes() == b"# Salesforce\nThe CRM of record.\n"
+    outside = tmp_path / "diary.md"
+    outside.write_bytes(b"private\n")
+    (vault / "Diary.md").symlink_to(outside)
+    editor = NoteEditor(vault, "Diary.md")
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.text.setPlainText("overwritten\n")
+    assert not editor.save()
+    assert "outside the vault" in editor.message_bar.text() and editor.message_bar.kind == "error"
+    assert editor.text.toPlainText() == "overwritten\n"  # the edit is kept in the window
+    assert outside.read_bytes() == b"private\n" and (vault / "Diary.md").is_symlink()

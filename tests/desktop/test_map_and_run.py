@@ -124,6 +124,9 @@ def test_the_map_and_run_export_as_png_svg_and_pdf(qtbot, window, sample_vault, 
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
     assert window.export_view("map", tmp_path / "map.docx") is None
     assert "PNG, SVG or PDF" in window.message_bar.text() and window.message_bar.kind == "error"
+    before = sorted(sample_vault.rglob("*"))
+    assert window.export_view("map", sample_vault / "map.png") is None  # never beside the notes
+    assert "is inside the vault" in window.message_bar.text() and sorted(sample_vault.rglob("*")) == before
 
 
 def open_graph(qtbot, window, vault):

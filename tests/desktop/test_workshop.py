@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from store import blueprint as blueprints
 from store import clock
 from store.coverage_facts import CoverageKeeper
+from store.errors import OutputRefused
 from tests.desktop.test_map_and_run import open_map
 
 
@@ -146,3 +147,30 @@ def test_workshop_mode_and_its_summary_match_the_coverage_engine(qtbot, window, 
     html = window.summary_dialog.save_html(tmp_path / "summary.html")
     pdf = window.summary_dialog.save_pdf(tmp_path / "summary.pdf")
     assert "<script" not in html.read_text(encoding="utf-8") and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
+    names = sorted(sample_vault.rglob("*"))
+    for save, out in ((window.summary_dialog.save_html, "people/Dana Ruiz.md"), (window.summary_dialog.save_pdf, "summary.pdf")):
+        with pytest.raises(OutputRefused, match="is inside the vault"):
+            save(sample_vault / out)  # the vault holds notes, not what the app makes
+    assert sorted(sample_vault.rglob("*")) == names and (sample_vault / "people/Dana Ruiz.md").read_bytes().startswith(b"---")
+
+
+def test_capturing_a_name_the_vault_has_is_refused_with_its_note_which_opens(qtbot, window, sample_vault):
+    """"salesforce" as a process (the CRM is systems/Salesforce.md), from the capture dialog and from the
+    audit: no second note, the refusal names the existing one, and it opens to be edited instead."""
+    open_map(qtbot, window, sample_vault)
+    before = sorted(p.relative_to(sample_vault).as_posix() for p in sample_vault.rglob("*.md"))
+    dialog = window.capture_note()
+    dialog.title.setText("salesforce")
+    dialog.type.setCurrentIndex(dialog.type.findData("process"))
+    dialog.capture_button.click()
+    qtbot.waitUntil(lambda: "is already a note: systems/Salesforce.md" in dialog.message.text(), timeout=5000)
+    assert "Edit that note instead" in dialog.message.text() and dialog.isVisible()
+    qtbot.waitUntil(lambda: window.current_path() == "systems/Salesforce.md", timeout=5000)
+    audit = window.audit()
+    audit.go_to_area([audit.area_model.index(r, 0).data() for r in range(audit.area_model.rowCount())].index("Systems"))
+    audit.title.setText("RevOps")  # the alias of teams/Revenue Operations.md
+    audit.answer()
+    qtbot.waitUntil(lambda: "is already a note: teams/Revenue Operations.md" in window.message_bar.text(), timeout=5000)
+    qtbot.waitUntil(lambda: window.current_path() == "teams/Revenue Operations.md", timeout=5000)
+    assert sorted(p.relative_to(sample_vault).as_posix() for p in sample_vault.rglob("*.md")) == before
+    assert window.session_log.model.rowCount() == 0

@@ -15,7 +15,9 @@ import pytest
 from store.brain import Brain
 from store.bundle import BundleError, Scope, scan
 from store.bundle_import import apply, read_plan
+from store.errors import OutputRefused
 from store.locations import resources_dir
+from store.safe_write import UMASK
 from tests.conftest import write
 
 LAUNCH = "program:Harbor Teams 2.0 Launch"
@@ -237,3 +239,29 @@ def test_bundle_entries_and_imported_notes_are_ordinary_readable_files(sample, t
     apply(read_plan(result.path, target), target)
     modes = {stat.S_IMODE(p.stat().st_mode) for p in target.rglob("*.md")}
     assert modes and all(mode & 0o044 for mode in modes)  # readable by the group and others, as under the usual umask
+
+
+def test_a_bundle_is_never_written_into_the_vault(sample, tmp_path):
+    note = sample / "people/Dana Ruiz.md"
+    before, names = note.read_bytes(), sorted(sample.rglob("*"))
+    (tmp_path / "way-in.zip").symlink_to(note)
+    with Brain(sample, tmp_path / "export.sqlite") as brain:
+        brain.refresh()
+        for out in (note, sample / "bundle.zip", tmp_path / "way-in.zip"):
+            with pytest.raises(OutputRefused, match="is inside the vault"):
+                brain.export_bundle(Scope.parse("vault"), out)
+    assert note.read_bytes() == before and sorted(sample.rglob("*")) == names
+
+
+def test_an_export_never_writes_through_a_link_planted_beside_it(sample, tmp_path):
+    note = sample / "people/Dana Ruiz.md"
+    before = note.read_bytes()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "bundle.zip.partial").symlink_to(note)  # the name an export once wrote to before taking its own
+    with Brain(sample, tmp_path / "export.sqlite") as brain:
+        brain.refresh()
+        result = brain.export_bundle(Scope.parse("type:person"), out / "bundle.zip", allow_secrets=True)
+    assert note.read_bytes() == before and zipfile.is_zipfile(result.path)
+    assert sorted(p.name for p in out.iterdir()) == ["bundle.zip", "bundle.zip.partial"]  # no half-made file left
+    assert stat.S_IMODE(result.path.stat().st_mode) == 0o666 & ~UMASK

@@ -182,3 +182,72 @@ def test_export_stops_on_secrets_then_import_plans_and_writes(small_vault, tmp_p
     assert (team / "systems/Salesforce.md").read_bytes() == (small_vault / "systems/Salesforce.md").read_bytes()
     refused = run("import", write(tmp_path, "fake.zip", b"no"), team, env_dir=tmp_path / "data")
     assert refused.returncode == 2 and "not a bundle" in refused.stderr
+
+
+# --- nothing but a note write lands in the vault (RELIABILITY.md, "Names, paths and outputs")
+
+
+def snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every name in `folder` with its bytes (or where a link points): what a person would see changed."""
+    return {p.relative_to(folder).as_posix(): os.readlink(p) if p.is_symlink() else p.read_bytes() if p.is_file() else "folder"
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_export_never_writes_into_the_vault_even_with_force(small_vault, tmp_path):
+    before = snapshot(small_vault)
+    (tmp_path / "shortcut.zip").symlink_to(small_vault / "people/Dana Ruiz.md")  # a way in from outside
+    for out in ("systems/Salesforce.md", "bundle.zip", "../shortcut.zip"):
+        for force in ((), ("--force",)):
+            refused = run("export", small_vault, "--out", small_vault / out, *force, env_dir=tmp_path / "data")
+            assert refused.returncode == 2 and "is inside the vault" in refused.stderr and "Choose a place outside" in refused.stderr
+            assert "Traceback" not in refused.stderr
+    assert snapshot(small_vault) == before
+
+
+def test_export_keeps_an_existing_file_unless_forced(small_vault, tmp_path):
+    kept = write(tmp_path, "Quarterly plan.zip", b"someone's own archive")
+    refused = run("export", small_vault, "--out", kept, env_dir=tmp_path / "data")
+    assert refused.returncode == 2 and "already exists and was left as it is" in refused.stderr and "--force" in refused.stderr
+    assert kept.read_bytes() == b"someone's own archive"
+    forced = run("export", small_vault, "--out", kept, "--force", "--allow-secrets", env_dir=tmp_path / "data")
+    assert forced.returncode == 0, forced.stderr
+    assert kept.read_bytes()[:2] == b"PK"
+
+
+def test_an_index_is_never_put_in_the_vault_and_never_moves_a_note(small_vault, tmp_path):
+    before = snapshot(small_vault)
+    for db in ("systems/Salesforce.md", ".index.sqlite", "people/new/index.sqlite"):
+        for command in ("index", "search"):
+            args = ("search", small_vault, "x") if command == "search" else (command, small_vault)
+            refused = run(*args, "--db", small_vault / db, env_dir=tmp_path / "data")
+            assert refused.returncode == 2 and "is inside the vault" in refused.stderr, refused.stderr
+            assert "untouched" not in refused.stderr and "set aside" not in refused.stderr
+    assert snapshot(small_vault) == before
+
+
+def test_an_index_never_takes_the_place_of_a_file_that_is_not_one(small_vault, tmp_path):
+    import sqlite3
+
+    document = write(tmp_path, "Budget.md", "# Budget\n")
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE expenses (amount)")
+    db.close()
+    others = other.read_bytes()
+    for path, words in ((document, "not a Substrate index"), (other, "another program's database")):
+        refused = run("index", small_vault, "--db", path, env_dir=tmp_path / "data")
+        assert refused.returncode == 2 and words in refused.stderr and "left as it is" in refused.stderr, refused.stderr
+    assert document.read_text() == "# Budget\n" and other.read_bytes() == others
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Budget.md", "other.sqlite", "vault"]
+    served = run("mcp", small_vault, "--db", document, env_dir=tmp_path / "data")
+    assert served.returncode == 2 and "not a Substrate index" in served.stderr
+
+
+def test_a_damaged_index_of_ours_at_db_is_still_set_aside_and_rebuilt(small_vault, tmp_path):
+    db = tmp_path / "chosen.sqlite"
+    assert run("index", small_vault, "--db", db, env_dir=tmp_path / "data").returncode == 0
+    with open(db, "r+b") as handle:  # its header stays: recognisably a Substrate index, damaged
+        handle.seek(100)
+        handle.write(b"\xff" * 4096)
+    again = run("index", small_vault, "--db", db, env_dir=tmp_path / "data")
+    assert again.returncode == 0 and "set aside" in again.stderr and "4 notes" in again.stdout, again.stderr

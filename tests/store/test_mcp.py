@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -130,13 +131,21 @@ def test_capture_is_off_by_default_and_on_with_the_flag_writes_only_new_notes(sa
                                                     "lives_in": "head", "owner": "Marcus Lee"})
         again = await session.call_tool("capture", {"title": "Lead Routing", "type": "process"})
         wrong = await session.call_tool("capture", {"title": "Y", "type": "spaceship"})
-        return made, again, wrong
+        clashes = [await session.call_tool("capture", {"title": title, "type": kind})
+                   for title, kind in (("salesforce", "process"), ("PRIYA SHAH", "team"), ("revops", "system"), ("Territory rules", "decision"))]
+        return made, again, wrong, clashes
 
     before = (sample / "processes/Lead Routing.md").read_bytes()
-    made, again, wrong = talk(sample, tmp_path, with_flag, "--allow-capture")
+    made, again, wrong, clashes = talk(sample, tmp_path, with_flag, "--allow-capture")
     assert not made.isError and made.structuredContent["path"] == "processes/Territory Rules.md"
     text = (sample / "processes/Territory Rules.md").read_text(encoding="utf-8")
     assert 'owner: "[[Marcus Lee]]"' in text and "lives_in: head" in text and "Round robin inside each territory." in text
-    assert again.isError and "already exists" in again.content[0].text and (sample / "processes/Lead Routing.md").read_bytes() == before
+    assert again.isError and "already a note: processes/Lead Routing.md" in again.content[0].text
+    assert (sample / "processes/Lead Routing.md").read_bytes() == before
+    # another type, another case, an alias, a note written a moment ago: the existing note is named, nothing is written
+    assert [(c.isError, re.search(r"is already a note: (.*?)\.md\. ", c.content[0].text).group(1)) for c in clashes] == [
+        (True, "systems/Salesforce"), (True, "people/Priya Shah"), (True, "teams/Revenue Operations"), (True, "processes/Territory Rules")]
+    assert "Edit that note instead" in clashes[0].content[0].text
+    assert not (sample / "processes/salesforce.md").exists() and not (sample / "teams/PRIYA SHAH.md").exists()
     assert wrong.isError and "spaceship" in wrong.content[0].text
     assert [(e.by, e.action, e.path) for e in activity.read(sample)] == [("mcp", "created", "processes/Territory Rules.md")]

@@ -65,7 +65,7 @@ def test_what_a_person_types_cannot_break_the_front_matter(tmp_path):
 
 def test_an_existing_note_is_never_written_over(tmp_path):
     (tmp_path / "Territory Rules.md").write_text("mine\n", encoding="utf-8")
-    with pytest.raises(NoteExists, match="already exists"):
+    with pytest.raises(NoteExists, match="is already a note: Territory Rules.md. Edit that note instead"):
         create_note(tmp_path, "", "Territory Rules", "new\n")
     assert (tmp_path / "Territory Rules.md").read_text(encoding="utf-8") == "mine\n"
     assert [p.name for p in tmp_path.iterdir()] == ["Territory Rules.md"]  # no temporary file left behind
@@ -83,3 +83,28 @@ def test_names_are_made_safe_and_stay_inside_the_vault(tmp_path):
     with pytest.raises(SubstrateError, match="outside the vault"):
         create_note(tmp_path / "vault", "../elsewhere", "X", "x\n")
     assert not (tmp_path / "elsewhere").exists()
+
+
+def test_a_capture_never_takes_a_name_another_note_answers_to(tmp_path):
+    """By file name in another folder, by title, by alias, by case and Unicode form, and on disk before
+    the index has read it: refused with the existing note's path, and nothing written."""
+    (tmp_path / "systems").mkdir()
+    (tmp_path / "systems/Salesforce.md").write_text("---\ntype: system\naliases: [SFDC]\n---\n", encoding="utf-8")
+    (tmp_path / "crm.md").write_text("---\ntitle: Customer Records\n---\n", encoding="utf-8")
+    (tmp_path / "Café Roadmap.md").write_text("# Roadmap\n", encoding="utf-8")
+    with Brain(tmp_path, tmp_path / ".index.sqlite") as brain:
+        brain.refresh()
+        (tmp_path / "people").mkdir()
+        (tmp_path / "people/Priya Shah.md").write_text("---\ntype: person\n---\n", encoding="utf-8")  # not indexed yet
+        blueprint = blueprints.load(tmp_path)
+        before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if not p.name.startswith(".index"))
+        for title, kind, existing in (("salesforce", "process", "systems/Salesforce.md"), ("sfdc", "team", "systems/Salesforce.md"),
+                                      ("CUSTOMER RECORDS", "system", "crm.md"), ("Cafe\u0301 roadmap", "goal", "Café Roadmap.md"),
+                                      ("Priya  Shah", "team", "people/Priya Shah.md")):
+            with pytest.raises(NoteExists, match="is already a note") as refused:
+                capture(tmp_path, brain.index.db, blueprint, Draft(title, kind), today=TODAY)
+            assert refused.value.path == existing and f"is already a note: {existing}. Edit that note instead" in str(refused.value)
+        after = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if not p.name.startswith(".index"))
+        assert after == before
+        assert capture(tmp_path, brain.index.db, blueprint, Draft("Salesforce Sync", "seam"), today=TODAY) == "seams/Salesforce Sync.md"
+    assert [e.path for e in activity.read(tmp_path)] == ["seams/Salesforce Sync.md"]

@@ -10,7 +10,7 @@ from store import activity
 from store.brain import Brain
 from store.errors import SubstrateError
 from store.note_edit import mark_reviewed, set_owner, set_property
-from store.safe_write import ChangedOnDisk
+from store.safe_write import ChangedOnDisk, OutsideVault
 
 
 def test_an_existing_property_is_replaced_with_its_list_lines_and_nothing_else_moves():
@@ -66,3 +66,18 @@ def test_a_note_changed_between_read_and_save_is_not_overwritten(tmp_path, monke
     with pytest.raises(ChangedOnDisk):
         set_owner(tmp_path, "Sync.md", "Priya")
     assert "Someone Else" in note.read_text(encoding="utf-8")
+
+
+def test_marking_a_linked_note_reviewed_writes_its_target_and_the_link_stays_a_link(tmp_path):
+    (tmp_path / "systems").mkdir()
+    note = tmp_path / "systems/Salesforce.md"
+    note.write_text("---\ntype: system\nreviewed: 2020-01-01\n---\n", encoding="utf-8")
+    (tmp_path / "CRM.md").symlink_to("systems/Salesforce.md")
+    mark_reviewed(tmp_path, "CRM.md", dt.date(2026, 11, 25))
+    assert (tmp_path / "CRM.md").is_symlink() and "reviewed: 2026-11-25" in note.read_text(encoding="utf-8")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.md"
+    outside.write_text("---\nreviewed: 2020-01-01\n---\n", encoding="utf-8")
+    (tmp_path / "Out.md").symlink_to(outside)
+    with pytest.raises(OutsideVault):
+        mark_reviewed(tmp_path, "Out.md", dt.date(2026, 11, 25))
+    assert outside.read_text(encoding="utf-8") == "---\nreviewed: 2020-01-01\n---\n"
