@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from store import clock
+from store.display import printable
+from store.errors import SubstrateError
 
 LOG_PATH = ".substrate/activity.jsonl"
 WHO = {"app": "You", "mcp": "An agent", "import": "A bundle"}  # who wrote it, in the words the app shows
@@ -40,21 +43,46 @@ class Entry:
         return dt.datetime.fromisoformat(self.at)
 
 
+class NotRecorded(SubstrateError):
+    """The note is written, but its line in the activity log is not (a link out of the vault, a full disk)."""
+
+    def __init__(self, entry: "Entry", reason: str):
+        super().__init__(f"{printable(entry.path)} is written, but the vault's activity log could not record it: {reason}.")
+        self.entry = entry
+
+
 def record(vault: Path, by: str, action: str, path: str, title: str, detail: str = "") -> Entry:
-    """Append one entry; a log that cannot be written is not a reason to lose the note, so errors are raised
-    to the caller only after the note itself is safe (callers write the note first)."""
+    """Append one entry; a log that cannot be written is not a reason to lose the note, so callers write
+    the note first and NotRecorded comes after it is safe. The log is never written through a link
+    that leads out of the vault."""
     entry = Entry(clock.now_utc().isoformat(timespec="seconds"), by, action, path, title, detail)
     log = Path(vault) / LOG_PATH
-    log.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps(asdict(entry), ensure_ascii=False) + "\n"
     try:
-        with FileLock(str(log) + ".lock", timeout=5):
-            with open(log, "a", encoding="utf-8") as out:
-                out.write(line)
-    except Timeout:  # another writer is stuck: one unlocked append of one short line is still whole on every OS we ship to
-        with open(log, "a", encoding="utf-8") as out:
-            out.write(line)
+        log.parent.mkdir(parents=True, exist_ok=True)
+        lock = str(log) + ".lock"
+        for place in (log, Path(lock)):
+            if not _inside(place, vault):
+                raise NotRecorded(entry, f"{LOG_PATH} leads out of the vault (to {printable(os.path.realpath(place))}), "
+                                         "and Substrate writes nothing outside it; remove that link")
+        try:
+            with FileLock(lock, timeout=5):
+                _append(log, line)
+        except Timeout:  # another writer is stuck: one unlocked append of one short line is still whole on every OS we ship to
+            _append(log, line)
+    except OSError as exc:
+        raise NotRecorded(entry, f"{exc.strerror or exc}; free some space or fix the permissions of {LOG_PATH}") from None
     return entry
+
+
+def _append(log: Path, line: str) -> None:
+    with open(log, "a", encoding="utf-8") as out:
+        out.write(line)
+
+
+def _inside(place: Path, vault: Path) -> bool:
+    root = os.path.realpath(vault)
+    return os.path.realpath(place).startswith(root.rstrip(os.sep) + os.sep)
 
 
 def read(vault: Path, since: dt.datetime | None = None) -> list[Entry]:

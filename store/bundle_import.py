@@ -285,8 +285,8 @@ def apply(plan: Plan, vault_root: Path, conflicts: str = "beside") -> Imported:
         try:
             activity.record(vault_root, "import", ROLLED_BACK, plan.bundle.name, plan.bundle.stem, detail=reason)
             kept = "the activity log says so"
-        except OSError as record_failed:
-            kept = f"not even the activity log could be written ({record_failed.strerror})"
+        except activity.NotRecorded as record_failed:
+            kept = f"not even the activity log could be written ({record_failed})"
         raise BundleError(f"{reason} Rolled back: the vault is as it was; {kept}.") from None
     finally:
         if not committed:  # also when interrupted: nothing of this import stays

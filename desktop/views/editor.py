@@ -308,7 +308,10 @@ class NoteEditor(QMainWindow):
     def _saved(self, path: str, action: str = "edited") -> None:
         self.text.document().setModified(False)
         self.message_bar.hide()
-        activity.record(self.vault, "app", action, path, Path(path).stem)
+        try:
+            activity.record(self.vault, "app", action, path, Path(path).stem)
+        except activity.NotRecorded as exc:  # the note is saved; only its line in the session log is missing
+            self.message_bar.show_message(str(exc), "notice")
         self.saved.emit(path)
         self._update_title()
 

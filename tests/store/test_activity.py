@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from store import activity
 
 
@@ -19,3 +21,45 @@ def test_reading_on_from_an_offset_sees_only_new_whole_entries(tmp_path):
     assert [(e.action, e.path) for e in entries] == [("edited", "c.md")] and offset == log.stat().st_size
     assert [e.path for e in activity.read(tmp_path)] == ["a.md", "b.md", "c.md"]
     assert activity.read_from(tmp_path / "nowhere", 0) == ([], 0)
+
+
+def test_the_log_is_never_written_through_a_link_out_of_the_vault(tmp_path):
+    vault, outside = tmp_path / "vault", tmp_path / "outside"
+    (vault / ".substrate").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "activity.jsonl").write_text("theirs\n", encoding="utf-8")
+    (vault / activity.LOG_PATH).symlink_to(outside / "activity.jsonl")
+    with pytest.raises(activity.NotRecorded, match=r"^a\.md is written, but .* leads out of the vault .*; remove that link\.$"):
+        activity.record(vault, "app", "created", "a.md", "A")
+    (vault / activity.LOG_PATH).unlink()
+    (vault / ".substrate").rmdir()
+    (vault / ".substrate").symlink_to(outside, target_is_directory=True)  # the whole folder linked out: not even its lock
+    with pytest.raises(activity.NotRecorded, match="leads out of the vault"):
+        activity.record(vault, "app", "created", "a.md", "A")
+    assert sorted(p.name for p in outside.iterdir()) == ["activity.jsonl"]
+    assert (outside / "activity.jsonl").read_text(encoding="utf-8") == "theirs\n"
+
+
+def test_a_log_that_cannot_be_written_says_the_note_is_safe_in_one_line(tmp_path):
+    (tmp_path / ".substrate").write_text("a file where the folder goes", encoding="utf-8")
+    with pytest.raises(activity.NotRecorded) as caught:
+        activity.record(tmp_path, "app", "created", "notes/a.md", "A")
+    assert str(caught.value).startswith("notes/a.md is written, but the vault's activity log could not record it:")
+    assert "\n" not in str(caught.value)
+
+
+def test_a_capture_whose_log_leads_outside_keeps_the_note_and_writes_nothing_there(tmp_path):
+    from store import blueprint as blueprints
+    from store.brain import Brain
+    from store.new_note import Draft, capture
+
+    vault, outside = tmp_path / "vault", tmp_path / "outside.jsonl"
+    (vault / ".substrate").mkdir(parents=True)
+    outside.write_bytes(b"")
+    (vault / activity.LOG_PATH).symlink_to(outside)
+    with Brain(vault, tmp_path / "index.sqlite") as brain:
+        brain.refresh()
+        with pytest.raises(activity.NotRecorded):
+            capture(vault, brain.index.db, blueprints.load(vault), Draft("Territory Rules", "process", ("head",)))
+    assert [p.name for p in vault.rglob("*.md")] == ["Territory Rules.md"]  # the note is kept
+    assert outside.read_bytes() == b""
