@@ -19,7 +19,7 @@ from desktop.errors import describe
 from desktop.export import FORMATS, export_widget
 from desktop.models.groups import GROUP_ROLE, GroupsModel
 from desktop.models.notes import PATH_ROLE, NotesFilter, NotesModel
-from desktop.models.problems import ProblemsModel
+from desktop.models.problems import PROBLEM_ROLE, ProblemsModel
 from desktop.models.search import SearchModel
 from desktop.views.audit import AuditDialog
 from desktop.views.bundle_dialogs import ExportDialog, ImportDialog
@@ -159,7 +159,7 @@ class MainWindow(WritingMixin, QMainWindow):
         self.problem_list.verticalHeader().hide()
         self.problem_list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.problem_list.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.problem_list.activated.connect(lambda index: self.navigate(index.data(PATH_ROLE)))
+        self.problem_list.activated.connect(self._problem_activated)
         self.problem_dock = QDockWidget("Problems", self, objectName="problems-dock")
         self.problem_dock.setWidget(self.problem_list)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problem_dock)
@@ -416,6 +416,13 @@ class MainWindow(WritingMixin, QMainWindow):
         return self.history[self.position] if 0 <= self.position < len(self.history) else None
 
     @Slot(str)
+    def _problem_activated(self, index) -> None:
+        problem = index.data(PROBLEM_ROLE)
+        if problem is not None and not problem.is_note:  # nothing to open: say what it is and what to do
+            self.message_bar.show_message(f"{problem.path}: {problem.message}", "notice")
+            return
+        self.navigate(index.data(PATH_ROLE))
+
     def navigate(self, path: str) -> None:
         """Open a note and remember it for Back."""
         if not path or path == self.current_path():

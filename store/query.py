@@ -58,6 +58,7 @@ class ProblemRow:
     path: str
     line: int | None
     message: str
+    is_note: bool = True  # False: a file or folder that could not be read at all (nothing to open)
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,7 @@ def _links(db, where: str, path: str) -> list[LinkRow]:
 
 
 def problems(db: sqlite_utils.Database, path: str | None = None) -> list[ProblemRow]:
-    where, params = ("WHERE path = ?", [path]) if path else ("", [])
-    rows = db.execute(f"SELECT path, line, message FROM problems {where} ORDER BY path, line IS NULL, line, id", params)
-    return [ProblemRow(*r) for r in rows]
+    where, params = ("WHERE p.path = ?", [path]) if path else ("", [])
+    rows = db.execute(f"SELECT p.path, p.line, p.message, n.path IS NOT NULL FROM problems p LEFT JOIN notes n ON n.path = p.path "
+                      f"{where} ORDER BY p.path, p.line IS NULL, p.line, p.id", params)
+    return [ProblemRow(path, line, message, bool(is_note)) for path, line, message, is_note in rows]

@@ -9,6 +9,7 @@ from store.display import printable
 from store.query import ProblemRow
 
 COLUMNS = ("Note", "Line", "Problem")
+PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 20
 
 
 class ProblemsModel(QAbstractTableModel):
@@ -36,7 +37,9 @@ class ProblemsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
             return printable(row.message)
         if role == PATH_ROLE:
-            return row.path
+            return row.path if row.is_note else None  # a file that could not be read has no note to open
+        if role == PROBLEM_ROLE:
+            return row
         return None
 
     def set_problems(self, rows: list[ProblemRow]) -> None:

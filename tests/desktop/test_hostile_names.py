@@ -41,6 +41,9 @@ def test_a_vault_with_a_name_that_is_not_utf8_opens_lists_it_and_stays_live(qtbo
     assert window.problems.index(0, 0).data() == "bad\\xffname.md"
     assert "rename it" in window.problems.index(0, 2).data()
     assert window.problem_dock.windowTitle() == "Problems (1)"
+    window.problem_list.activated.emit(window.problems.index(0, 2))  # nothing to open: the window says what it is instead
+    assert window.message_bar.isVisibleTo(window) and window.message_bar.label.text().startswith("bad\\xffname.md: ")
+    assert "rename it" in window.message_bar.label.text() and window.current_path() != "bad\udcffname.md"
     second = _bad_file(vault, b"other\xfe.md")  # one more while watching: listed, and the window stays live
     qtbot.waitUntil(lambda: window.problems.rowCount() == 2, timeout=10000)
     os.remove(second)
