@@ -34,6 +34,8 @@ from store import activity
 from store import clock
 from store.bundle import BundleError, check_manifest
 from store.display import printable
+from store.note import parse
+from store.resolve import lookup_key
 from store.safe_write import _sync_folder, write_new
 from store.vault import decode
 
@@ -57,6 +59,7 @@ class Plan:
     new: list[str] = field(default_factory=list)
     identical: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)  # a different note is at that path (or its case/Unicode twin)
+    taken: list[tuple[str, str]] = field(default_factory=list)  # (incoming, the vault's note elsewhere with that name): never written
     contents: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def incoming(self, conflicts: str) -> list[str]:
@@ -70,6 +73,7 @@ class Imported:
     beside: list[tuple[str, str]] = field(default_factory=list)  # (the vault's note, where the incoming one landed)
     skipped: list[str] = field(default_factory=list)
     identical: list[str] = field(default_factory=list)
+    taken: list[tuple[str, str]] = field(default_factory=list)
     summary_path: Path | None = None
 
 
@@ -184,24 +188,41 @@ def _read_capped(archive: zipfile.ZipFile, info, size: int, exact: bool = True) 
 
 
 def _compare(plan: Plan, vault_root: Path) -> Plan:
-    existing = {}
+    existing, named = {}, {}
     if vault_root.is_dir():
-        for folder, _dirs, files in os.walk(vault_root):
+        for folder, dirs, files in os.walk(vault_root):
+            dirs[:] = [name for name in dirs if not name.startswith(".")]
             for name in files:
                 rel = Path(folder, name).relative_to(vault_root).as_posix()
                 existing[_twin_key(rel)] = rel
+                if name[-3:].lower() == ".md" and name[:1] != ".":
+                    named.setdefault(lookup_key(name[:-3]), rel)
     inside = os.path.realpath(vault_root)
     for path, data in sorted(plan.contents.items()):
         _check_folders(vault_root, inside, path)
         there, target = existing.get(_twin_key(path)), vault_root / path
         info = _look(vault_root, inside, target)
         if info is None and there is None:
-            plan.new.append(path)
+            elsewhere = _named_elsewhere(path, data, named)
+            if elsewhere:  # a second note of one name makes every link to that name ambiguous
+                plan.taken.append((path, elsewhere))
+            else:
+                plan.new.append(path)
         elif there == path and info is not None and stat.S_ISREG(info.st_mode) and _bytes_or_none(target) == data:
             plan.identical.append(path)
         else:  # a different note, its twin, a folder: whatever it is, it stays
             plan.conflicts.append(path)
     return plan
+
+
+def _named_elsewhere(path: str, data: bytes, named: dict[str, str]) -> str | None:
+    """The vault's note whose file name is one of the names (file name, title, aliases) of this incoming note."""
+    note = parse(decode(data)[0] or "", path)
+    for name in (PurePosixPath(path).stem, note.title, *note.aliases):
+        found = named.get(lookup_key(name)) if name else None
+        if found and found != path:
+            return found
+    return None
 
 
 def _bytes_or_none(path: Path) -> bytes | None:
@@ -259,7 +280,7 @@ def apply(plan: Plan, vault_root: Path, conflicts: str = "beside") -> Imported:
     if conflicts not in ("beside", "skip"):
         raise BundleError("Conflicts are either put beside the vault's note or skipped.")
     vault_root = Path(vault_root)
-    done = Imported(identical=list(plan.identical), skipped=list(plan.conflicts) if conflicts == "skip" else [])
+    done = Imported(identical=list(plan.identical), skipped=list(plan.conflicts) if conflicts == "skip" else [], taken=list(plan.taken))
     incoming, conflicting = plan.incoming(conflicts), set(plan.conflicts)
     placing = _Placing(vault_root)
     committed = False
@@ -421,7 +442,8 @@ def _keep_summary(folder: Path, plan: Plan, done: Imported) -> Path:
     stamp = clock.now_local().strftime("%Y-%m-%d %H%M%S")
     record = {"bundle": plan.bundle.name, "imported": clock.now_utc().isoformat(timespec="seconds"),
               "from_vault": plan.manifest["vault"], "scope": plan.manifest["scope"], "written": done.written,
-              "beside": [{"note": a, "incoming": b} for a, b in done.beside], "skipped": done.skipped, "identical": done.identical}
+              "beside": [{"note": a, "incoming": b} for a, b in done.beside], "skipped": done.skipped, "identical": done.identical,
+              "name_taken": [{"incoming": a, "note": b} for a, b in done.taken]}
     data = json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")
     for number in range(1, 1000):
         target = folder / f"{stamp} {plan.bundle.stem[:80]}{'' if number == 1 else f' {number}'}.json"

@@ -57,16 +57,19 @@ def import_(bundle, vault, dry_run, conflicts, as_json):
     if dry_run:
         check_space(plan, vault, conflicts)
         if as_json:
-            _print_json({"new": plan.new, "identical": plan.identical, "conflicts": plan.conflicts})
+            _print_json({"new": plan.new, "identical": plan.identical, "conflicts": plan.conflicts,
+                         "name_taken": [{"incoming": a, "note": b} for a, b in plan.taken]})
             return
         out = _stdout()
         out.print(f"{shown(bundle.name)}: {len(plan.new)} new, {len(plan.identical)} identical, {len(plan.conflicts)} conflicting (nothing written).")
         for path in plan.conflicts:
             out.print(f"  conflict: {shown(path)} — would land {'beside it' if conflicts == 'beside' else 'nowhere (skipped)'}")
+        _print_taken(out, plan.taken)
         return
     done = apply(plan, vault, conflicts)
     if as_json:
         _print_json({"written": done.written, "beside": [list(p) for p in done.beside], "skipped": done.skipped,
+                     "name_taken": [{"incoming": a, "note": b} for a, b in done.taken],
                      "identical": done.identical, "summary": str(done.summary_path)})
         return
     out = _stdout()
@@ -74,4 +77,10 @@ def import_(bundle, vault, dry_run, conflicts, as_json):
               f"{len(done.skipped)} skipped, {len(done.identical)} already identical.")
     for mine, incoming in done.beside:
         out.print(f"  {shown(incoming)} (your {shown(mine)} is untouched)")
+    _print_taken(out, done.taken)
     out.print(f"[dim]Kept a record in {shown(str(done.summary_path))}[/]")
+
+
+def _print_taken(out, taken: list[tuple[str, str]]) -> None:
+    for incoming, note in taken:
+        out.print(f"  not imported: {shown(incoming)} — your {shown(note)} already has that name; add what the bundle says to it instead")

@@ -19,6 +19,7 @@ from store import clock
 from store.bundle import Scope, export_scope, scan, scope_paths
 from store.bundle_import import apply, read_plan
 from store.coverage_facts import CoverageKeeper
+from store.display import printable
 from store.errors import OutputRefused
 from store.locations import check_output, documents_dir
 from store.program import list_programs
@@ -231,10 +232,12 @@ class ImportDialog(QDialog):
 
     def _planned(self, plan) -> None:
         self.plan = plan
-        self.conflicts_model.setStringList(plan.conflicts)
-        source = plan.manifest["vault"]
+        self.conflicts_model.setStringList([printable(path) for path in plan.conflicts]
+                                           + [f"{printable(path)} — not imported: your {printable(note)} has that name" for path, note in plan.taken])
+        source = printable(plan.manifest["vault"])
+        taken = f" {len(plan.taken)} not imported, because a note of that name is already in the vault." if plan.taken else ""
         self.summary.setText(f"From {source}: {len(plan.new)} new notes, {len(plan.identical)} already here and identical, "
-                             f"{len(plan.conflicts)} that differ from the vault's (listed below; yours are never overwritten).")
+                             f"{len(plan.conflicts)} that differ from the vault's (listed below; yours are never overwritten).{taken}")
         self.import_button.setEnabled(bool(plan.new or plan.conflicts))
 
     def _refused(self, exc) -> None:
@@ -252,5 +255,5 @@ class ImportDialog(QDialog):
     def _applied(self, done) -> None:
         self.done = done
         self.summary.setText(f"Imported: {len(done.written)} new notes, {len(done.beside)} beside a different note, "
-                             f"{len(done.skipped)} skipped. A record is kept in {done.summary_path.parent}.")
+                             f"{len(done.skipped) + len(done.taken)} skipped. A record is kept in {printable(str(done.summary_path.parent))}.")
         self.import_button.setText("Done")

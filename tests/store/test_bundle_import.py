@@ -360,3 +360,31 @@ def test_entries_that_overlap_in_the_archive_are_refused(tmp_path):
     bundle.write_bytes(bytes(data))
     with pytest.raises(BundleError, match="notes/b.md in the bundle cannot be read"):
         read_plan(bundle, tmp_path)
+
+
+# --- one name, one note: an import never makes a second note of a name the vault has ----------------
+
+def test_a_note_whose_name_the_vault_already_has_elsewhere_is_not_imported(tmp_path):
+    vault, data = tmp_path / "V", tmp_path / "data"
+    write(vault, "systems/salesforce.md", "---\ntype: system\n---\nOur CRM.\n")
+    write(vault, "people/Priya Shah.md", "# Priya\n")
+    bundle = _bundle(tmp_path, {"crm/Salesforce.md": b"# the bundle's CRM\n",  # the same file name in another folder
+                                "team/PS.md": b"---\ntitle: PRIYA SHAH\n---\nhi\n",  # a title that is a note's name
+                                "team/Ops.md": b"---\naliases: [Salesforce]\n---\nops\n",  # an alias that is one
+                                "new/Hightouch.md": b"# Hightouch\n"})
+    before = _tree(vault)
+    dry = run("import", bundle, vault, "--dry-run", env_dir=data)
+    assert dry.returncode == 0, dry.stderr
+    assert "1 new, 0 identical, 0 conflicting" in dry.stdout
+    assert "not imported: crm/Salesforce.md — your systems/salesforce.md already has that name" in dry.stdout
+    assert "not imported: team/PS.md — your people/Priya Shah.md already has that name" in dry.stdout
+    assert "not imported: team/Ops.md — your systems/salesforce.md" in dry.stdout
+    assert _tree(vault) == before
+    done = run("import", bundle, vault, "--json", env_dir=data)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["written"] == ["new/Hightouch.md"]
+    assert {t["incoming"]: t["note"] for t in answer["name_taken"]} == {
+        "crm/Salesforce.md": "systems/salesforce.md", "team/PS.md": "people/Priya Shah.md", "team/Ops.md": "systems/salesforce.md"}
+    assert not (vault / "crm").exists() and not (vault / "team").exists()
+    assert (vault / "systems/salesforce.md").read_bytes() == before["systems/salesforce.md"]
