@@ -175,7 +175,7 @@ def test_export_stops_on_secrets_then_import_plans_and_writes(small_vault, tmp_p
     team = tmp_path / "team"
     team.mkdir()
     plan = run("import", bundle, team, "--dry-run", "--json", env_dir=tmp_path / "data")
-    assert json.loads(plan.stdout) == {"new": ["seams/HubSpot to Salesforce.md", "systems/Salesforce.md"], "identical": [], "conflicts": []}
+    assert json.loads(plan.stdout) == {"new": ["seams/HubSpot to Salesforce.md", "systems/Salesforce.md"], "identical": [], "conflicts": [], "name_taken": []}
     assert not (team / "systems").exists()
     imported = run("import", bundle, team, env_dir=tmp_path / "data")
     assert imported.returncode == 0 and "2 new notes" in imported.stdout
