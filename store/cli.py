@@ -10,7 +10,6 @@ import dataclasses
 import json
 import signal
 import sys
-import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -231,11 +230,13 @@ def watch(vault, db_path, as_json):
     """Index VAULT, then keep the index live, printing one line per applied batch."""
     from store.watch import Watcher  # watchdog loads only for this command
 
+    # Started as a background job (`substrate watch &`, some service managers), the shell leaves
+    # SIGINT ignored and Ctrl+C or `kill -INT` would do nothing: take both stop signals back.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     brain, seconds = _open(vault, db_path, show_progress=True)
     err = _stderr()
     err.print(escape(_summary_line(brain, seconds)))
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     watcher = Watcher(
         brain,
         on_applied=lambda applied: _print_applied(applied, as_json),
@@ -244,8 +245,8 @@ def watch(vault, db_path, as_json):
     try:
         watcher.start()
         err.print(f"Watching {escape(str(brain.vault.root))} for changes. Press Ctrl+C to stop.")
-        while not stop.wait(0.5):
-            pass
+        while True:
+            time.sleep(3600)  # until a stop signal raises KeyboardInterrupt
     except KeyboardInterrupt:
         pass
     finally:

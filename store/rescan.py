@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from multiprocessing import get_context
 
-from store import collector
+from store import collector, worker_pool
 from store.index import Batch, Changes, Index, Loaded
 from store.note import parse
 from store.vault import Vault, read_note_file
@@ -144,7 +144,7 @@ class Readers:
         if len(jobs) < PARALLEL_FROM or self.workers <= 1:
             return (load(*job) for job in jobs)
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_process_context())
+            self._pool = worker_pool.pool(self.workers, _process_context())
         return self._pool.map(_load_packed, jobs, chunksize=32)
 
     def close(self) -> None:
