@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import time
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from store import history, query
 from store.bundle import ExportResult, Scope, export_scope, scope_paths
 from store.coverage import CoverageReport, Gap, gaps
 from store.coverage_facts import CoverageKeeper
-from store.errors import IndexBusy, NoteNotFound
+from store.errors import IndexBusy, IndexDamaged, NoteNotFound
 from store.index import Changes, Index, connect
 from store.locations import default_index_path
 from store.program import find_program, list_programs, read_context, read_program
@@ -133,7 +134,13 @@ class Brain:
         return query.summary(self.index.db)
 
     def search(self, text: str, limit: int = 20) -> list[query.Hit]:
-        return query.search(self.index.db, text, limit=limit)
+        try:
+            return query.search(self.index.db, text, limit=limit)
+        except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorname", "") != "SQLITE_CORRUPT":
+                raise
+            self.index.mark_damaged(exc)  # too costly to look for on every open: found here, mended on the next
+            raise IndexDamaged(self.db_path, str(exc)) from exc
 
     def note(self, name: str) -> query.NoteDetail:
         return query.note_detail(self.index.db, query.find_note(self.index.db, name))

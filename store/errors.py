@@ -56,3 +56,15 @@ class VaultUnavailable(SubstrateError):
         super().__init__(f"The vault at {path} {reason}. The index is kept as it was; Substrate picks up again when the folder is back.")
         self.path = path
         self.reason = reason
+
+
+class IndexDamaged(SubstrateError):
+    """A read found the index damaged; the next open sets it aside and builds a fresh one."""
+
+    def __init__(self, path, reason):
+        super().__init__(
+            f"The index at {path} is damaged ({reason}). Run the command again: Substrate sets the damaged index aside "
+            "and builds a fresh one from your notes, which are untouched."
+        )
+        self.path = path
+        self.reason = reason
