@@ -14,7 +14,7 @@ from store import history, query
 from store.bundle import ExportResult, Scope, export_scope, scope_paths
 from store.coverage import CoverageReport, Gap, gaps
 from store.coverage_facts import CoverageKeeper
-from store.errors import IndexBusy, IndexDamaged, NoteNotFound
+from store.errors import IndexBusy, IndexDamaged, IndexStillBuilding, NoteNotFound
 from store.index import Changes, Index, connect
 from store.locations import default_index_path
 from store.program import find_program, list_programs, read_context, read_program
@@ -151,8 +151,16 @@ class Brain:
     def bundle_paths(self, scope: Scope, today: dt.date | None = None) -> list[str]:
         return scope_paths(self.index.db, self.blueprint(), scope, today or dt.date.today())
 
+    def building(self) -> tuple[int, int] | None:
+        """(notes read, notes to read) while a writer (this one, or another process) is part way
+        through indexing: the index then holds only part of the vault."""
+        return self.index.building()
+
     def export_bundle(self, scope: Scope, out: Path, allow_secrets: bool = False, exclude=frozenset(), progress=None) -> ExportResult:
-        """Write a context bundle of `scope` to `out`; stops (returns the findings) on secrets unless allowed."""
+        """Write a context bundle of `scope` to `out`; stops (returns the findings) on secrets unless allowed.
+        Refused while the index is still being built: part of the vault is not "the whole vault"."""
+        if (building := self.building()) is not None:
+            raise IndexStillBuilding(*building)
         day = dt.date.today()
         return export_scope(self.index.db, self.vault.root, self.blueprint(), self.coverage(day), scope, Path(out),
                             day, allow_secrets, set(exclude), progress)

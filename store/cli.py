@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from store import query
 from store.brain import Brain
 from store.coverage import report_json
-from store.errors import IndexBusy, SubstrateError
+from store.errors import IndexBusy, SubstrateError, still_indexing
 from store.simulate import FIX_FIRST, Run, Scenario, format_hours, gap_effect_words, outcome_words, run_json
 
 VERSION = "0.1.0"
@@ -79,7 +79,10 @@ def _open(vault: Path, db_path: Path | None, show_progress: bool = False, may_re
         if not may_read_only:
             raise
         brain = Brain(vault, db_path, read_only=True)
-        err.print("[yellow]Notice:[/] another Substrate is keeping this index up to date; reading it as it is.")
+        if (building := brain.building()) is not None:
+            err.print(f"[yellow]Notice:[/] {still_indexing(*building)}; results are partial.")
+        else:
+            err.print("[yellow]Notice:[/] another Substrate is keeping this index up to date; reading it as it is.")
         return brain, time.perf_counter() - started
     for notice in brain.notices:
         err.print(f"[yellow]Notice:[/] {escape(notice)}")

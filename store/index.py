@@ -332,13 +332,16 @@ class Index:
 
     # --- writing a batch ------------------------------------------------------------------
 
-    def apply(self, batch: Batch, last: bool = True) -> Changes:
+    def apply(self, batch: Batch, last: bool = True, building: tuple[int, int] | None = None) -> Changes:
         """Write one batch in one transaction and re-resolve every link it affects. In a run of
         batches, pass last=False but for the final one: link counts are settled once, at the end
-        (every batch of a first index touches most notes' counts)."""
+        (every batch of a first index touches most notes' counts), and `building` (notes read,
+        notes to read) tells readers in other processes how far the run has got."""
         try:
             with self.db.atomic():
                 changes = self._apply(batch)
+                if building is not None:
+                    self._record_building(*building)
                 if last:
                     _settle_counts(self.db)
                 return changes
@@ -348,6 +351,22 @@ class Index:
     def settle_counts(self) -> None:
         with self.db.atomic():
             _settle_counts(self.db)
+
+    def start_building(self, total: int) -> None:
+        """A run of batches begins: until it ends, readers know the index holds part of the vault."""
+        with self.db.atomic():
+            self._record_building(0, total)
+
+    def _record_building(self, done: int, total: int) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('building', ?)", [f"{done}/{total}"])
+
+    def building(self) -> tuple[int, int] | None:
+        """(notes read, notes to read) while a run of batches is being written, else None."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'building'").fetchone()
+        if row is None:
+            return None
+        done, _, total = row[0].partition("/")
+        return int(done), int(total)
 
     def _apply(self, batch: Batch) -> Changes:
         restamped = [item for item in batch.loaded if item.unchanged]
@@ -532,8 +551,10 @@ def schema_damage(db: sqlite_utils.Database) -> str | None:
 
 
 def _settle_counts(db: sqlite_utils.Database) -> None:
+    """The end of a run of batches (or of one interrupted, on opening): count links, stop saying "building"."""
     db.execute(f"UPDATE notes SET {_DEGREES} WHERE path IN (SELECT path FROM pending_counts)")
     db.execute("DELETE FROM pending_counts")
+    db.execute("DELETE FROM meta WHERE key = 'building'")
 
 
 def _resolve(kind: str, key: str | None, alt: str | None, source: str, matches: dict):

@@ -95,6 +95,8 @@ def apply_files(index: Index, vault: Vault, to_read, removed, readers: Readers, 
     unsettled: list[str] = []
     changes = Changes()
     batch = Batch(removed=list(removed))
+    if total > BATCH_SIZE:  # written in several transactions: readers in other processes may see part of it
+        index.start_building(total)
     with collector.paused():  # parsed notes hold no cycles; collecting them froze the app's window
         for done, item in enumerate(readers.load_all(str(vault.root), to_read), start=1):
             if not item.file.settled:  # keep what the index had until the writer is done
@@ -104,13 +106,13 @@ def apply_files(index: Index, vault: Vault, to_read, removed, readers: Readers, 
                 renames.append((gone.pop(item.file.sha256), item.file.path))
             batch.loaded.append(item)
             if len(batch.loaded) >= BATCH_SIZE:
-                changes = changes.merged(index.apply(batch, last=False))
+                changes = changes.merged(index.apply(batch, last=False, building=(done, total)))
                 batch = Batch()
                 if progress:
                     progress(done, total)
         if batch.loaded or batch.removed:
             changes = changes.merged(index.apply(batch))
-        elif changes:  # the last full batch left its link counts pending
+        elif changes or total > BATCH_SIZE:  # the last full batch left its link counts pending
             index.settle_counts()
     if progress:
         progress(total, total)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import queue
 import signal
+import sqlite3
 import subprocess
 import threading
 import time
@@ -133,3 +134,45 @@ def test_watch_started_as_a_background_job_still_stops_on_ctrl_c(vault, tmp_path
         pytest.fail(f"`substrate watch` ignored {stop_signal.name} and kept running")
     wait_for(lambda: watch.said("Stopped."), 5, "the goodbye")
     assert code == 0 and not watch.said("Traceback")
+
+
+def _building(db: Path):
+    """The build progress a writer recorded in the index, as another process reads it."""
+    if not db.exists():
+        return None
+    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'building'").fetchone()
+    except sqlite3.OperationalError:  # no meta table yet
+        return None
+    finally:
+        conn.close()
+    return tuple(map(int, row[0].split("/"))) if row else None
+
+
+def _cli(*args, data: Path):
+    env = {**os.environ, "SUBSTRATE_DATA_DIR": str(data), "COLUMNS": "300"}
+    return subprocess.run([str(SCRIPT), *map(str, args)], capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL)
+
+
+def test_reading_an_index_another_process_is_still_building_says_so_and_export_waits(workers_vault, tmp_path, started):
+    db, bundle = tmp_path / "index.sqlite", tmp_path / "all.zip"
+    index = started("index", workers_vault, "--db", db)
+    wait_for(lambda: (_building(db) or (0,))[0] > 0, 120, "the build to commit its first batch")
+    os.kill(index.proc.pid, signal.SIGSTOP)  # part way through, holding the writer's lock: as a slow machine would be
+    try:
+        done, total = _building(db)
+        assert total == 3000 and 0 < done < total
+        search = _cli("search", workers_vault, "Note", "--db", db, data=tmp_path / "data")
+        assert search.returncode == 0, search.stderr
+        assert f"another Substrate is still indexing this vault ({done:,} of 3,000 notes); results are partial." in search.stderr
+        export = _cli("export", workers_vault, "--out", bundle, "--db", db, data=tmp_path / "data")
+        assert export.returncode == 2 and "Traceback" not in export.stderr, export.stderr
+        assert "Wait until it finishes, then run export again." in export.stderr
+        assert not bundle.exists()
+    finally:
+        os.kill(index.proc.pid, signal.SIGCONT)
+    assert index.proc.wait(300) == 0
+    assert _building(db) is None
+    export = _cli("export", workers_vault, "--out", bundle, "--db", db, data=tmp_path / "data")
+    assert export.returncode == 0 and "3000 notes" in export.stdout, export.stderr
