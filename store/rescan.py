@@ -35,7 +35,7 @@ def load(root: str, rel: str, known_sha: str | None = None) -> Loaded:
     file = read_note_file(root, rel)
     if known_sha is not None and file.sha256 == known_sha and file.text is not None:
         return Loaded(file, None, unchanged=True, read_ns=read_ns)
-    note = parse(file.text, rel) if file.text is not None else None
+    note = parse(file.text, rel) if file.text is not None and file.settled else None  # a file mid-write is read again
     return Loaded(file, note, read_ns=read_ns)
 
 

@@ -158,12 +158,21 @@ def test_vim_style_save_keeps_the_note_identity_and_ignores_backup_and_swap_file
 def test_a_large_file_written_in_chunks_ends_with_its_final_hash(vault, live):
     state = live()
     path = vault / "Export.md"
-    with open(path, "w", encoding="utf-8") as handle:
-        for chunk in range(30):
-            handle.write(f"## Part {chunk}\n" + ("lorem ipsum [[Salesforce]] " * 3000) + "\n")
-            handle.flush()
-            time.sleep(0.01)
-    wait_until(lambda: state.sha_of("Export.md") == sha(path), message="the final hash")
+    chunks = [f"## Part {i}\n" + "lorem ipsum dolor sit amet " * 3000 + "[[Salesforce]]\n" for i in range(30)]
+    caught = []
+
+    def next_chunk():  # the exporter writes its next chunk while Substrate reads the file, every time
+        caught.append(len(caught) + 1)
+        append(path, chunks[len(caught)])
+        if len(caught) < len(chunks) - 1:
+            while_read(path, next_chunk)
+
+    while_read(path, next_chunk)
+    path.write_text(chunks[0], encoding="utf-8")
+    wait_until(lambda: any("Export.md" in a.changes.paths() for a in state.applied), message="the file indexed")
+    assert state.sha_of("Export.md") == sha(path), "the final hash is what was indexed"
+    assert len(caught) == 29, "every read but the last caught the file still being written"
+    assert [a.changes.added for a in state.applied if "Export.md" in a.changes.paths()] == [("Export.md",)], "no part-written file was indexed"
     assert state.query("SELECT COUNT(*) FROM sections WHERE path = 'Export.md'") == [(30,)]
 
 
