@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import signal
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -176,3 +178,72 @@ def test_reading_an_index_another_process_is_still_building_says_so_and_export_w
     assert _building(db) is None
     export = _cli("export", workers_vault, "--out", bundle, "--db", db, data=tmp_path / "data")
     assert export.returncode == 0 and "3000 notes" in export.stdout, export.stderr
+
+
+def _under_a_watch_limit(limit: int) -> list[str]:
+    """A command prefix that runs under a real inotify limit of `limit` watches, set in a user
+    namespace of its own: the kernel refuses the rest as it would on a full system, and nothing
+    outside (other processes, the machine's own limit) is touched."""
+    unshare = shutil.which("unshare")
+    if unshare is None or not Path("/proc/sys/user/max_inotify_watches").exists():
+        pytest.skip("needs unshare and per-namespace inotify limits (Linux 5.11+)")
+    probe = subprocess.run([unshare, "-U", "-r", "sh", "-c", "echo 1 > /proc/sys/user/max_inotify_watches"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"user namespaces are not allowed here: {probe.stderr.decode(errors='replace').strip()}")
+    return [unshare, "-U", "-r", "sh", "-c", f'echo {limit} > /proc/sys/user/max_inotify_watches && exec "$0" "$@"']
+
+
+def test_folders_the_system_refuses_to_watch_are_said_once_and_polled(vault, tmp_path):
+    for i in range(19):
+        (vault / f"f{i:02}").mkdir()
+        (vault / f"f{i:02}" / "old.md").write_text("before", encoding="utf-8")
+    db = tmp_path / "index.sqlite"
+    env = {**os.environ, "SUBSTRATE_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "400"}
+    proc = subprocess.Popen([*_under_a_watch_limit(10), str(SCRIPT), "watch", str(vault), "--db", str(db)], env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    err: list[str] = []
+    threading.Thread(target=lambda: err.extend(proc.stderr), daemon=True).start()
+    try:
+        wait_for(lambda: any("Watching" in line for line in err), 60, "the watcher to start")
+        for i in range(19):  # some in watched folders, some in folders the kernel refused
+            (vault / f"f{i:02}" / "new.md").write_text(f"written while watching {i}", encoding="utf-8")
+        wait_for(lambda: _count(db, "SELECT COUNT(*) FROM files WHERE path LIKE '%/new.md'") == 19, 30, "every new note indexed")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(30)
+    said = [line for line in err if "limit on watched folders" in line]
+    assert len(said) == 1, err
+    assert "10 of the vault's 20 folders are not watched" in said[0] and "sudo sysctl fs.inotify.max_user_watches" in said[0]
+
+
+def _count(db: Path, sql: str) -> int:
+    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+POLLED_ONLY_UNWATCHED = """
+import sys, time
+from store.brain import Brain
+from store.unwatched import folders, watched_folders
+from store.watch import Watcher
+brain = Brain(sys.argv[1], sys.argv[2])
+notices = []
+watcher = Watcher(brain, lambda applied: None, notices.append)
+watcher.start()
+watched = watched_folders()
+print(sorted(watcher.polled) == sorted(rel for rel, key in folders(brain.vault).items() if key not in watched), len(watcher.polled), len(notices))
+watcher.stop()
+brain.close()
+"""
+
+
+def test_only_the_folders_the_system_refused_are_polled(vault, tmp_path):
+    for i in range(19):
+        (vault / f"f{i:02}" / "deeper").mkdir(parents=True)
+    env = {**os.environ, "SUBSTRATE_DATA_DIR": str(tmp_path / "data")}
+    out = subprocess.run([*_under_a_watch_limit(25), sys.executable, "-c", POLLED_ONLY_UNWATCHED, str(vault), str(tmp_path / "i.sqlite")],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert out.stdout.split() == ["True", str(39 - 25), "1"], out.stderr

@@ -378,3 +378,11 @@ def test_a_batch_whose_write_failed_is_applied_again_not_dropped(vault, live, mo
     db.execute("PRAGMA max_page_count = 1073741823")  # space again; no new event for big.md will come
     wait_until(lambda: state.sha_of("big.md") == sha(note), message="the failed batch applied again")
     assert state.query("SELECT target_path FROM links") == [("first.md",)]
+
+
+def test_nothing_is_polled_when_the_system_watches_every_folder(vault, live):
+    for i in range(5):
+        write(vault, f"f{i}/sub/n.md", "x")
+    state = live()
+    assert state.watcher.polled == ()
+    assert not any("limit on watched folders" in n for n in state.notices)
