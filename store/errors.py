@@ -70,13 +70,13 @@ class IndexDamaged(SubstrateError):
         self.reason = reason
 
 
-def still_indexing(done: int, total: int) -> str:
-    return f"another Substrate is still indexing this vault ({done:,} of {total:,} notes)"
+def still_indexing(done: int, total: int, starts_sentence: bool = False) -> str:
+    return f"{'A' if starts_sentence else 'a'}nother Substrate is still indexing this vault ({done:,} of {total:,} notes)"
 
 
 class IndexStillBuilding(SubstrateError):
     """Another process is part way through indexing: the index holds only part of the vault."""
 
     def __init__(self, done, total):
-        super().__init__(f"A{still_indexing(done, total)[1:]}: an export now would leave notes out. Wait until it finishes, then run export again.")
+        super().__init__(f"{still_indexing(done, total, starts_sentence=True)}: an export now would leave notes out. Wait until it finishes, then run export again.")
         self.done, self.total = done, total

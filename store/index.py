@@ -361,12 +361,7 @@ class Index:
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('building', ?)", [f"{done}/{total}"])
 
     def building(self) -> tuple[int, int] | None:
-        """(notes read, notes to read) while a run of batches is being written, else None."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'building'").fetchone()
-        if row is None:
-            return None
-        done, _, total = row[0].partition("/")
-        return int(done), int(total)
+        return building(self.db)
 
     def _apply(self, batch: Batch) -> Changes:
         restamped = [item for item in batch.loaded if item.unchanged]
@@ -548,6 +543,15 @@ def schema_damage(db: sqlite_utils.Database) -> str | None:
         if missing := sorted(columns - have[name]):
             return f"its schema is damaged ({name.split()[1]} lacks {', '.join(missing)})"
     return None
+
+
+def building(db) -> tuple[int, int] | None:
+    """(notes read, notes to read) while a writer is part way through a run of batches, else None."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'building'").fetchone()
+    if row is None:
+        return None
+    done, _, total = row[0].partition("/")
+    return int(done), int(total)
 
 
 def _settle_counts(db: sqlite_utils.Database) -> None:

@@ -18,6 +18,7 @@ import pytest
 
 from tests.store.test_cli import SCRIPT
 from tests.store.test_index_faults import make_vault
+from tests.store.test_mcp import talk
 
 
 def children(pid: int) -> set[int]:
@@ -172,6 +173,8 @@ def test_reading_an_index_another_process_is_still_building_says_so_and_export_w
         assert export.returncode == 2 and "Traceback" not in export.stderr, export.stderr
         assert "Wait until it finishes, then run export again." in export.stderr
         assert not bundle.exists()
+        agent = talk(workers_vault, tmp_path, lambda session: session.call_tool("search", {"text": "Note"}), "--db", str(db))
+        assert agent.structuredContent["partial"].startswith(f"Another Substrate is still indexing this vault ({done:,} of 3,000 notes)")
     finally:
         os.kill(index.proc.pid, signal.SIGCONT)
     assert index.proc.wait(300) == 0
