@@ -11,7 +11,9 @@ watcher would kill workers the Brain still uses.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -29,6 +31,9 @@ def _die_with(parent: int) -> None:
 
 
 def _watch_parent(parent: int) -> None:
+    if sys.platform == "win32":  # a Windows process keeps its parent's pid; spawn hands it a handle to wait on instead
+        multiprocessing.parent_process().join()
+        os._exit(1)
     # An orphan is re-parented (to init or a subreaper): its parent pid changes. A parent that
     # died before this thread started is caught by the same comparison.
     while os.getppid() == parent:
