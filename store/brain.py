@@ -15,7 +15,7 @@ from store.bundle import ExportResult, Scope, export_scope, scope_paths
 from store.coverage import CoverageReport, Gap, gaps
 from store.coverage_facts import CoverageKeeper
 from store.errors import IndexBusy, IndexDamaged, IndexStillBuilding, NoteNotFound
-from store.index import Changes, Index, connect
+from store.index import Changes, Index, connect, primary_code
 from store.locations import default_index_path
 from store.program import find_program, list_programs, read_context, read_program
 from store.resolve import lookup_key
@@ -137,7 +137,7 @@ class Brain:
         try:
             return query.search(self.index.db, text, limit=limit)
         except sqlite3.DatabaseError as exc:
-            if getattr(exc, "sqlite_errorname", "") != "SQLITE_CORRUPT":
+            if primary_code(exc) != sqlite3.SQLITE_CORRUPT:
                 raise
             self.index.mark_damaged(exc)  # too costly to look for on every open: found here, mended on the next
             raise IndexDamaged(self.db_path, str(exc)) from exc

@@ -509,10 +509,15 @@ class Index:
 def _is_damage(exc: sqlite3.DatabaseError) -> bool:
     """Damage to the file (corrupt pages, a table or column gone), not a passing state of the
     disk or of another process (busy, locked, full, read-only, cannot open)."""
-    return getattr(exc, "sqlite_errorname", "") in _DAMAGE
+    return primary_code(exc) in _DAMAGE
 
 
-_DAMAGE = {"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_ERROR", "SQLITE_SCHEMA", "SQLITE_MISMATCH", "SQLITE_RANGE"}
+def primary_code(exc: sqlite3.DatabaseError) -> int:
+    """SQLite's primary result code (SQLITE_CORRUPT for SQLITE_CORRUPT_VTAB, a damaged full-text index)."""
+    return getattr(exc, "sqlite_errorcode", -1) & 0xFF
+
+
+_DAMAGE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_ERROR, sqlite3.SQLITE_SCHEMA, sqlite3.SQLITE_MISMATCH, sqlite3.SQLITE_RANGE}
 
 
 @functools.cache
