@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import time
 from pathlib import Path
 
@@ -13,8 +14,8 @@ from store import clock, history, query
 from store.bundle import ExportResult, Scope, export_scope, scope_paths
 from store.coverage import CoverageReport, Gap, gaps
 from store.coverage_facts import CoverageKeeper
-from store.errors import IndexBusy, NoteNotFound
-from store.index import Changes, Index, connect
+from store.errors import IndexBusy, IndexDamaged, IndexStillBuilding, NoteNotFound
+from store.index import Changes, Index, connect, primary_code
 from store.locations import default_index_path
 from store.program import find_program, list_programs, read_context, read_program
 from store.resolve import lookup_key
@@ -134,7 +135,13 @@ class Brain:
         return query.summary(self.index.db)
 
     def search(self, text: str, limit: int = 20) -> list[query.Hit]:
-        return query.search(self.index.db, text, limit=limit)
+        try:
+            return query.search(self.index.db, text, limit=limit)
+        except sqlite3.DatabaseError as exc:
+            if primary_code(exc) != sqlite3.SQLITE_CORRUPT:
+                raise
+            self.index.mark_damaged(exc)  # too costly to look for on every open: found here, mended on the next
+            raise IndexDamaged(self.db_path, str(exc)) from exc
 
     def note(self, name: str) -> query.NoteDetail:
         return query.note_detail(self.index.db, query.find_note(self.index.db, name))
@@ -145,8 +152,16 @@ class Brain:
     def bundle_paths(self, scope: Scope, today: dt.date | None = None) -> list[str]:
         return scope_paths(self.index.db, self.blueprint(), scope, today or clock.today())
 
+    def building(self) -> tuple[int, int] | None:
+        """(notes read, notes to read) while a writer (this one, or another process) is part way
+        through indexing: the index then holds only part of the vault."""
+        return self.index.building()
+
     def export_bundle(self, scope: Scope, out: Path, allow_secrets: bool = False, exclude=frozenset(), progress=None) -> ExportResult:
-        """Write a context bundle of `scope` to `out`; stops (returns the findings) on secrets unless allowed."""
+        """Write a context bundle of `scope` to `out`; stops (returns the findings) on secrets unless allowed.
+        Refused while the index is still being built: part of the vault is not "the whole vault"."""
+        if (building := self.building()) is not None:
+            raise IndexStillBuilding(*building)
         day = clock.today()
         return export_scope(self.index.db, self.vault.root, self.blueprint(), self.coverage(day), scope, Path(out),
                             day, allow_secrets, set(exclude), progress)

@@ -7,12 +7,12 @@ import html
 import json
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from urllib.parse import unquote
 
 import sqlite_utils
 
+from store import worker_pool
 from store.coverage import STATES, CoverageReport, score_hex
 from store.render import make_resolver, render_body
 
@@ -128,7 +128,7 @@ def render_many(items: list[tuple[str, str, str, list]]) -> list[str]:
     if len(items) < PARALLEL_FROM:
         return [_render_one(item) for item in items]
     workers = max(1, min(4, os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with worker_pool.pool(workers, get_context("spawn")) as pool:
         return list(pool.map(_render_one, items, chunksize=200))
 
 

@@ -11,7 +11,6 @@ import json
 import re
 import signal
 import sys
-import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -26,7 +25,7 @@ from store import query
 from store.brain import Brain
 from store.coverage import report_json
 from store.display import printable
-from store.errors import IndexBusy, SubstrateError
+from store.errors import IndexBusy, SubstrateError, still_indexing
 from store.locations import check_index_place
 from store.simulate import FIX_FIRST, Run, Scenario, format_hours, gap_effect_words, outcome_words, run_json
 
@@ -101,7 +100,10 @@ def _open(vault: Path, db_path: Path | None, show_progress: bool = False, may_re
         if not may_read_only:
             raise
         brain = Brain(vault, db_path, read_only=True)
-        err.print("[yellow]Notice:[/] another Substrate is keeping this index up to date; reading it as it is.")
+        if (building := brain.building()) is not None:
+            err.print(f"[yellow]Notice:[/] {still_indexing(*building)}; results are partial.")
+        else:
+            err.print("[yellow]Notice:[/] another Substrate is keeping this index up to date; reading it as it is.")
         return brain, time.perf_counter() - started
     for notice in brain.notices:
         err.print(f"[yellow]Notice:[/] {shown(notice)}")
@@ -252,11 +254,13 @@ def watch(vault, db_path, as_json):
     """Index VAULT, then keep the index live, printing one line per applied batch."""
     from store.watch import Watcher  # watchdog loads only for this command
 
+    # Started as a background job (`substrate watch &`, some service managers), the shell leaves
+    # SIGINT ignored and Ctrl+C or `kill -INT` would do nothing: take both stop signals back.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     brain, seconds = _open(vault, db_path, show_progress=True)
     err = _stderr()
     err.print(shown(_summary_line(brain, seconds)))
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     watcher = Watcher(
         brain,
         on_applied=lambda applied: _print_applied(applied, as_json),
@@ -265,8 +269,8 @@ def watch(vault, db_path, as_json):
     try:
         watcher.start()
         err.print(f"Watching {shown(str(brain.vault.root))} for changes. Press Ctrl+C to stop.")
-        while not stop.wait(0.5):
-            pass
+        while True:
+            time.sleep(3600)  # until a stop signal raises KeyboardInterrupt
     except KeyboardInterrupt:
         pass
     finally:

@@ -60,3 +60,27 @@ class VaultUnavailable(SubstrateError):
 
 class OutputRefused(SubstrateError):
     """A file Substrate was asked to write (a bundle, an export) would land in the vault or over a file."""
+
+
+class IndexDamaged(SubstrateError):
+    """A read found the index damaged; the next open sets it aside and builds a fresh one."""
+
+    def __init__(self, path, reason):
+        super().__init__(
+            f"The index at {path} is damaged ({reason}). Run the command again: Substrate sets the damaged index aside "
+            "and builds a fresh one from your notes, which are untouched."
+        )
+        self.path = path
+        self.reason = reason
+
+
+def still_indexing(done: int, total: int, starts_sentence: bool = False) -> str:
+    return f"{'A' if starts_sentence else 'a'}nother Substrate is still indexing this vault ({done:,} of {total:,} notes)"
+
+
+class IndexStillBuilding(SubstrateError):
+    """Another process is part way through indexing: the index holds only part of the vault."""
+
+    def __init__(self, done, total):
+        super().__init__(f"{still_indexing(done, total, starts_sentence=True)}: an export now would leave notes out. Wait until it finishes, then run export again.")
+        self.done, self.total = done, total

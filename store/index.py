@@ -6,6 +6,7 @@ newer-format index file is set aside (renamed, never deleted) and a fresh one is
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -24,6 +25,7 @@ from store.vault import NoteFile
 
 SCHEMA_VERSION = 5
 _IN_CHUNK = 500
+DAMAGED_SUFFIX = ".damaged"  # beside the index: a read found it damaged; set it aside on the next open
 
 migrations = Migrations("substrate")
 
@@ -252,25 +254,49 @@ class Index:
         try:
             db = connect(self.path)
             reason = self._reason_to_set_aside(db)
+            if not reason:
+                try:
+                    self._prepare(db)
+                    reason = schema_damage(db)
+                except sqlite3.DatabaseError as exc:
+                    if not _is_damage(exc):
+                        raise
+                    reason = f"it is damaged ({exc})"
             if reason:
                 db.close()
                 self._set_aside(reason)
                 db = connect(self.path)
-            db.conn.execute("PRAGMA journal_mode = WAL")
-            db.conn.execute("PRAGMA synchronous = NORMAL")
-            db.conn.execute("PRAGMA cache_size = -65536")  # 64 MB: index B-trees stay in memory while a vault is built
-            migrations.apply(db)
-            db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db["meta"].upsert_all(
-                [{"key": "vault", "value": self.vault_root}, {"key": "schema_version", "value": str(SCHEMA_VERSION)}], pk="key"
-            )
-            with db.atomic():  # counts an interrupted run of batches left pending
-                _settle_counts(db)
+                self._prepare(db)
             return db
         except sqlite3.OperationalError as exc:
             raise IndexUnavailable(self.path, str(exc)) from exc
 
+    def _prepare(self, db: sqlite_utils.Database) -> None:
+        db.conn.execute("PRAGMA journal_mode = WAL")
+        db.conn.execute("PRAGMA synchronous = NORMAL")
+        db.conn.execute("PRAGMA cache_size = -65536")  # 64 MB: index B-trees stay in memory while a vault is built
+        migrations.apply(db)
+        db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db["meta"].upsert_all(
+            [{"key": "vault", "value": self.vault_root}, {"key": "schema_version", "value": str(SCHEMA_VERSION)}], pk="key"
+        )
+        with db.atomic():  # counts an interrupted run of batches left pending
+            _settle_counts(db)
+
+    def mark_damaged(self, exc: sqlite3.DatabaseError) -> None:
+        """A read found damage the checks on opening cannot afford to look for (a broken full-text
+        index: checking it costs seconds): the next open sets the index aside."""
+        try:
+            Path(f"{self.path}{DAMAGED_SUFFIX}").write_text(str(exc), encoding="utf-8")
+        except OSError:
+            pass  # the damage is still reported; the index is then set aside by hand
+
     def _reason_to_set_aside(self, db: sqlite_utils.Database) -> str | None:
+        marker = Path(f"{self.path}{DAMAGED_SUFFIX}")
+        if marker.exists():
+            found = marker.read_text(encoding="utf-8", errors="replace").strip()
+            marker.unlink()
+            return f"a read found it damaged ({found})"
         try:
             check = db.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
@@ -283,7 +309,7 @@ class Index:
                 if row and row[0] != self.vault_root:
                     return f"it belongs to another vault ({row[0]})"
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
+            if not _is_damage(exc):
                 raise
             return f"it is damaged ({exc})"
         return None
@@ -322,13 +348,16 @@ class Index:
             raise IndexUnavailable(self.path, f"writing failed and was rolled back ({exc})") from exc
         return True
 
-    def apply(self, batch: Batch, last: bool = True) -> Changes:
+    def apply(self, batch: Batch, last: bool = True, building: tuple[int, int] | None = None) -> Changes:
         """Write one batch in one transaction and re-resolve every link it affects. In a run of
         batches, pass last=False but for the final one: link counts are settled once, at the end
-        (every batch of a first index touches most notes' counts)."""
+        (every batch of a first index touches most notes' counts), and `building` (notes read,
+        notes to read) tells readers in other processes how far the run has got."""
         try:
             with self.db.atomic():
                 changes = self._apply(batch)
+                if building is not None:
+                    self._record_building(*building)
                 if last:
                     _settle_counts(self.db)
                 return changes
@@ -338,6 +367,17 @@ class Index:
     def settle_counts(self) -> None:
         with self.db.atomic():
             _settle_counts(self.db)
+
+    def start_building(self, total: int) -> None:
+        """A run of batches begins: until it ends, readers know the index holds part of the vault."""
+        with self.db.atomic():
+            self._record_building(0, total)
+
+    def _record_building(self, done: int, total: int) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('building', ?)", [f"{done}/{total}"])
+
+    def building(self) -> tuple[int, int] | None:
+        return building(self.db)
 
     def _apply(self, batch: Batch) -> Changes:
         restamped = [item for item in batch.loaded if item.unchanged]
@@ -482,9 +522,64 @@ class Index:
         return len(moved), ends
 
 
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """Damage to the file (corrupt pages, a table or column gone), not a passing state of the
+    disk or of another process (busy, locked, full, read-only, cannot open)."""
+    return primary_code(exc) in _DAMAGE
+
+
+def primary_code(exc: sqlite3.DatabaseError) -> int:
+    """SQLite's primary result code (SQLITE_CORRUPT for SQLITE_CORRUPT_VTAB, a damaged full-text index)."""
+    return getattr(exc, "sqlite_errorcode", -1) & 0xFF
+
+
+_DAMAGE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_ERROR, sqlite3.SQLITE_SCHEMA, sqlite3.SQLITE_MISMATCH, sqlite3.SQLITE_RANGE}
+
+
+@functools.cache
+def expected_schema() -> dict[str, frozenset[str]]:
+    """Every table, index and trigger a current index holds; tables with their columns."""
+    db = sqlite_utils.Database(memory=True)
+    migrations.apply(db)
+    schema = _schema_of(db)
+    db.close()
+    return schema
+
+
+def _schema_of(db: sqlite_utils.Database) -> dict[str, frozenset[str]]:
+    schema = {}
+    for kind, name in db.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"):
+        columns = () if kind != "table" else (row[1] for row in db.execute(f"PRAGMA table_info([{name}])"))
+        schema[f"{kind} {name}"] = frozenset(columns)
+    return schema
+
+
+def schema_damage(db: sqlite_utils.Database) -> str | None:
+    """What a current index must hold and this one lacks: a table, a column, an index, the trigger
+    that keeps full text in step. A millisecond; run on every open."""
+    have = _schema_of(db)
+    for name, columns in expected_schema().items():
+        if name not in have:
+            return f"its schema is damaged ({name} is missing)"
+        if missing := sorted(columns - have[name]):
+            return f"its schema is damaged ({name.split()[1]} lacks {', '.join(missing)})"
+    return None
+
+
+def building(db) -> tuple[int, int] | None:
+    """(notes read, notes to read) while a writer is part way through a run of batches, else None."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'building'").fetchone()
+    if row is None:
+        return None
+    done, _, total = row[0].partition("/")
+    return int(done), int(total)
+
+
 def _settle_counts(db: sqlite_utils.Database) -> None:
+    """The end of a run of batches (or of one interrupted, on opening): count links, stop saying "building"."""
     db.execute(f"UPDATE notes SET {_DEGREES} WHERE path IN (SELECT path FROM pending_counts)")
     db.execute("DELETE FROM pending_counts")
+    db.execute("DELETE FROM meta WHERE key = 'building'")
 
 
 def _resolve(kind: str, key: str | None, alt: str | None, source: str, matches: dict):

@@ -24,7 +24,8 @@ from store import clock, query
 from store.brain import Brain, open_simulation
 from store.coverage import gaps as rank_gaps
 from store.coverage_facts import CoverageKeeper
-from store.errors import IndexBusy, SubstrateError
+from store.errors import IndexBusy, SubstrateError, still_indexing
+from store.index import building
 from store.new_note import Draft, NoteExists
 from store.new_note import capture as capture_note
 from store.simulate import Scenario, outcome_words, run_json
@@ -52,6 +53,12 @@ class BrainService:
         # The writer's commits change data_version on this connection: a full pass then, cached otherwise.
         version = self.db.execute("PRAGMA data_version").fetchone()[0]
         return self.keeper.report(self.db, blueprints.load(self.vault), clock.today(), version)
+
+    def partial(self, answer: dict[str, Any]) -> dict[str, Any]:
+        """The answer, saying so when another process is still building the index (part of the vault is in it)."""
+        if (progress := building(self.db)) is not None:
+            answer["partial"] = f"{still_indexing(*progress, starts_sentence=True)}; this answer covers only the notes indexed so far."
+        return answer
 
     def judged(self, report) -> dict:
         """The report's notes by path (a report lists them; looking one up by scanning 10,000 costs milliseconds)."""
@@ -118,7 +125,7 @@ def build(brain: Brain, allow_capture: bool = False) -> FastMCP:
             results.append({**facts, "snippet": hit.snippet})
             if len(results) >= limit:
                 break
-        return {"query": text, "results": results}
+        return service.partial({"query": text, "results": results})
 
     @server.tool(structured_output=True)
     def get_note(note: str) -> dict[str, Any]:
@@ -172,14 +179,14 @@ def build(brain: Brain, allow_capture: bool = False) -> FastMCP:
         answer = {"overall": report.overall, "states": report.counts, "areas": areas, "where_it_lives": report.where_it_lives}
         if area is not None:
             answer["notes"] = [service.facts(n.path, report) for n in report.notes if n.type == area][:MAX_RESULTS]
-        return answer
+        return service.partial(answer)
 
     @server.tool(structured_output=True)
     def gaps(limit: int = 10) -> dict[str, Any]:
         """What to write or fix next in the brain, most valuable first, each with the reason in words."""
         limit = _limit(limit)
         ranked = rank_gaps(service.report())[:limit]
-        return {"gaps": [{"kind": g.kind, "title": g.title, "path": g.path, "type": g.type, "what": g.what, "value": g.value} for g in ranked]}
+        return service.partial({"gaps": [{"kind": g.kind, "title": g.title, "path": g.path, "type": g.type, "what": g.what, "value": g.value} for g in ranked]})
 
     @server.tool(structured_output=True)
     def simulate(program: str, assume_fixed: list[str] | None = None, absent: list[str] | None = None,

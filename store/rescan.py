@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from multiprocessing import get_context
 
-from store import collector
+from store import collector, worker_pool
 from store.display import is_decodable
 from store.index import Batch, Changes, Index, Loaded
 from store.note import parse
@@ -36,7 +36,7 @@ def load(root: str, rel: str, known_sha: str | None = None) -> Loaded:
     file = read_note_file(root, rel)
     if known_sha is not None and file.sha256 == known_sha and file.text is not None:
         return Loaded(file, None, unchanged=True, read_ns=read_ns)
-    note = parse(file.text, rel) if file.text is not None else None
+    note = parse(file.text, rel) if file.text is not None and file.settled else None  # a file mid-write is read again
     return Loaded(file, note, read_ns=read_ns)
 
 
@@ -100,6 +100,8 @@ def apply_files(index: Index, vault: Vault, to_read, removed, readers: Readers, 
     unsettled: list[str] = []
     changes = Changes()
     batch = Batch(removed=list(removed))
+    if total > BATCH_SIZE:  # written in several transactions: readers in other processes may see part of it
+        index.start_building(total)
     with collector.paused():  # parsed notes hold no cycles; collecting them froze the app's window
         for done, item in enumerate(readers.load_all(str(vault.root), to_read), start=1):
             if not item.file.settled:  # keep what the index had until the writer is done
@@ -109,13 +111,13 @@ def apply_files(index: Index, vault: Vault, to_read, removed, readers: Readers, 
                 renames.append((gone.pop(item.file.sha256), item.file.path))
             batch.loaded.append(item)
             if len(batch.loaded) >= BATCH_SIZE:
-                changes = changes.merged(index.apply(batch, last=False))
+                changes = changes.merged(index.apply(batch, last=False, building=(done, total)))
                 batch = Batch()
                 if progress:
                     progress(done, total)
         if batch.loaded or batch.removed:
             changes = changes.merged(index.apply(batch))
-        elif changes:  # the last full batch left its link counts pending
+        elif changes or total > BATCH_SIZE:  # the last full batch left its link counts pending
             index.settle_counts()
     if progress:
         progress(total, total)
@@ -149,7 +151,7 @@ class Readers:
         if len(jobs) < PARALLEL_FROM or self.workers <= 1:
             return (load(*job) for job in jobs)
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_process_context())
+            self._pool = worker_pool.pool(self.workers, _process_context())
         return self._pool.map(_load_packed, jobs, chunksize=32)
 
     def close(self) -> None:

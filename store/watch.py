@@ -26,6 +26,7 @@ from store.brain import Brain
 from store.display import is_decodable
 from store.errors import SubstrateError
 from store.index import Changes
+from store.unwatched import Poller, unwatched
 
 QUIET_SECONDS = 0.1  # a save is applied once its folder has been quiet this long…
 MAX_DELAY_SECONDS = 1.0  # …or this long after its first event, however busy the folder
@@ -33,7 +34,7 @@ BURST_PATHS = 1000  # more changed paths than this in one batch: one rescan is c
 RECONCILE_SECONDS = 300.0  # a rescan this often catches anything the events missed
 RETURN_CHECK_SECONDS = 2.0  # how often to look for a vault that went away
 RETRY_SECONDS = 5.0  # after a failed batch (disk full…), wait this long before trying again
-POLL_SECONDS = 2.0  # the polling fallback's interval
+POLL_SECONDS = 2.0  # the polling fallback's interval (the whole vault, or only the folders the system would not watch)
 _IGNORED_EVENTS = {"opened", "closed_no_write"}  # our own reads cause these
 _STOP = object()
 _RESCAN = object()
@@ -126,6 +127,10 @@ class Watcher:
         self._alarm = _OverflowAlarm(self._inbox)
         self._ready = threading.Event()
         self._retry_at = 0.0
+        self._polling_all = False
+        self._poller: Poller | None = None  # the folders the system refused to watch, polled
+        self._next_poll = 0.0
+        self._told_unwatched = False
         self.vault_present = True
         self.error: BaseException | None = None
 
@@ -149,6 +154,12 @@ class Watcher:
 
     def request_rescan(self) -> None:
         self._inbox.put(_RESCAN)
+
+    @property
+    def polled(self) -> tuple[str, ...]:
+        """The vault's folders polled because the system refused to watch them ("" is the vault itself)."""
+        poller = self._poller
+        return tuple(poller.rels) if poller is not None else ()
 
     @property
     def live(self) -> bool:
@@ -177,10 +188,13 @@ class Watcher:
         next_reconcile = time.monotonic() + self.reconcile_every
         while True:
             now = time.monotonic()
+            self._poll_unwatched(now)
             if pending or rescan:
                 wait = min(last + self.quiet, first + self.max_delay) - now
             else:  # idle: look now and then whether the vault is still there (one stat)
                 wait = min(next_reconcile - now, RETURN_CHECK_SECONDS)
+            if self._poller is not None:
+                wait = min(wait, self._next_poll - now)
             item = self._next(max(wait, 0.0))
             if item is _STOP:
                 return
@@ -223,6 +237,8 @@ class Watcher:
             self.vault_present = True
             self.on_notice(f"The vault at {self.brain.vault.root} is back; the index is live again.")
             self._restart_observer()
+        elif rescan:  # folders may have come or gone: each new one needs a watch the system may refuse
+            self._cover_unwatched()
         if changes:
             self.on_applied(Applied(changes, (time.perf_counter() - started) * 1000, rescan))
         return set(changes.unsettled), False
@@ -248,15 +264,41 @@ class Watcher:
     def _start_observer(self) -> None:
         root = str(self.brain.vault.root)
         handler = _Queueing(root, self._inbox)
+        self._polling_all = True
         if not self.polling:
             try:
                 self._observer = _started(Observer(), handler, root)
+                self._polling_all = False
+                self._cover_unwatched()
                 return
             except OSError as exc:
                 if exc.errno not in (errno.ENOSPC, errno.EMFILE):
                     raise
                 self.on_notice(_limit_message(exc))
+        self._poller = None
         self._observer = _started(PollingObserver(timeout=POLL_SECONDS), handler, root)
+
+    def _cover_unwatched(self) -> None:
+        """Poll the folders the system refused to watch (its limit reached part way): watchdog
+        says nothing of those, and their edits would wait for the next full rescan."""
+        found = None if self._polling_all else unwatched(self.brain.vault)
+        if not found or not found[0]:
+            self._poller = None
+            return
+        rels, total = found
+        if self._poller is None or self._poller.rels != rels:
+            self._poller = Poller(self.brain.vault, rels)
+            self._next_poll = time.monotonic() + POLL_SECONDS
+        if not self._told_unwatched:
+            self._told_unwatched = True
+            self.on_notice(_partial_message(len(rels), total))
+
+    def _poll_unwatched(self, now: float) -> None:
+        if self._poller is None or now < self._next_poll:
+            return
+        self._next_poll = now + POLL_SECONDS
+        for change in self._poller.poll():
+            self._inbox.put(_RESCAN if change is None else change)
 
     def _restart_observer(self) -> None:
         self._stop_observer()
@@ -283,6 +325,16 @@ def _limit_message(exc: OSError) -> str:
     setting = "max_user_watches" if exc.errno == errno.ENOSPC else "max_user_instances"
     return (
         f"The system's limit on watched folders is reached ({exc.strerror}). Substrate checks the vault every "
-        f"{POLL_SECONDS:g} s instead, which is slower. To fix it, raise the limit: "
-        f"sudo sysctl fs.inotify.{setting}=524288 (and add it to /etc/sysctl.conf to keep it)."
+        f"{POLL_SECONDS:g} s instead, which is slower. {_raise_the_limit(setting)}"
     )
+
+
+def _partial_message(unwatched_count: int, total: int) -> str:
+    return (
+        f"The system's limit on watched folders is reached: {unwatched_count} of the vault's {total} folders are not watched. "
+        f"Substrate checks those every {POLL_SECONDS:g} s instead, which is slower. {_raise_the_limit('max_user_watches')}"
+    )
+
+
+def _raise_the_limit(setting: str) -> str:
+    return f"To fix it, raise the limit: sudo sysctl fs.inotify.{setting}=524288 (and add it to /etc/sysctl.conf to keep it)."

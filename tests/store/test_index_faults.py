@@ -36,6 +36,13 @@ def fresh_dump(vault, tmp_path):
         return dump(fresh)
 
 
+def assert_converges(vault, db, tmp_path) -> None:
+    """Once the vault is quiet, the index equals a fresh index built from scratch."""
+    with Brain(vault, db) as brain:
+        brain.refresh()
+        assert dump(brain) == fresh_dump(vault, tmp_path)
+
+
 def run_index(vault, db, env) -> subprocess.Popen:
     return subprocess.Popen([str(SCRIPT), "index", str(vault), "--db", str(db)], env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -78,9 +85,7 @@ def test_a_missing_wal_file_after_a_crash_still_converges(vault, tmp_path):
         assert wal.exists()
         os.unlink(wal)  # as if the crash lost it
     assert integrity(db) == "ok"
-    with Brain(vault, db) as brain:
-        brain.refresh()
-        assert dump(brain) == fresh_dump(vault, tmp_path)
+    assert_converges(vault, db, tmp_path)
 
 
 def test_a_truncated_index_is_set_aside_and_rebuilt(vault, tmp_path):
@@ -155,3 +160,74 @@ def test_a_full_disk_rolls_the_batch_back_and_says_why(vault, tmp_path):
         assert brain.summary().notes == 1
         assert brain.index.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert (vault / "first.md").read_text() == "small"
+
+
+def _cli(*args, data):
+    env = {**os.environ, "SUBSTRATE_DATA_DIR": str(data), "COLUMNS": "200"}
+    return subprocess.run([str(SCRIPT), *map(str, args)], capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
+
+
+SCHEMA_DAMAGE = {
+    "a missing table": ["DROP TABLE links"],
+    "a missing column": ["DROP INDEX idx_notes_facts", "ALTER TABLE notes DROP COLUMN body_chars"],
+    "the full text's table gone": ["DROP TRIGGER notes_fts_delete", "DROP TABLE notes_fts"],
+    "the trigger that keeps full text in step gone": ["DROP TRIGGER notes_fts_delete"],
+}
+
+
+@pytest.mark.parametrize("damage", SCHEMA_DAMAGE, ids=list(SCHEMA_DAMAGE))
+def test_a_damaged_schema_is_set_aside_and_rebuilt(vault, tmp_path, damage):
+    make_vault(vault, 60)
+    db = tmp_path / "index.sqlite"
+    assert _cli("index", vault, "--db", db, data=tmp_path / "data").returncode == 0
+    conn = sqlite3.connect(db)
+    for statement in SCHEMA_DAMAGE[damage]:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    first = _cli("search", vault, "Note", "--db", db, data=tmp_path / "data")
+    assert first.returncode == 0, first.stderr
+    assert "set aside" in first.stderr and "Traceback" not in first.stderr
+    assert "1. Note" in first.stdout
+    again = _cli("search", vault, "Note", "--db", db, data=tmp_path / "data")
+    assert again.returncode == 0 and "set aside" not in again.stderr, again.stderr
+    assert list(tmp_path.glob("index.sqlite.set-aside-*"))
+    assert_converges(vault, db, tmp_path)
+
+
+def test_a_broken_full_text_index_is_reported_then_set_aside_and_rebuilt(vault, tmp_path):
+    make_vault(vault, 300)
+    db = tmp_path / "index.sqlite"
+    assert _cli("index", vault, "--db", db, data=tmp_path / "data").returncode == 0
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE notes_fts_data SET block = zeroblob(length(block)) WHERE id > 10")  # every term page, not the structure
+    conn.commit()
+    conn.close()
+    broken = _cli("search", vault, "Note", "--db", db, data=tmp_path / "data")
+    assert broken.returncode == 2 and "Traceback" not in broken.stderr, broken.stderr
+    assert "is damaged" in broken.stderr and "Run the command again" in broken.stderr
+    mended = _cli("search", vault, "Note", "--db", db, data=tmp_path / "data")
+    assert mended.returncode == 0, mended.stderr
+    assert "set aside" in mended.stderr and "1. Note" in mended.stdout
+    assert integrity(db) == "ok"
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("INSERT INTO notes_fts (notes_fts, rank) VALUES ('integrity-check', 1)")
+    finally:
+        conn.close()
+
+
+def test_a_busy_index_is_never_taken_for_a_damaged_one(vault, tmp_path):
+    make_vault(vault, 20)
+    db = tmp_path / "index.sqlite"
+    with Brain(vault, db) as brain:
+        brain.refresh()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program holds the file: not damage
+    try:
+        with pytest.raises(IndexUnavailable, match="locked"):
+            Brain(vault, db)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert not list(tmp_path.glob("index.sqlite.set-aside-*"))

@@ -7,6 +7,7 @@ import errno
 import hashlib
 import logging
 import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -16,8 +17,41 @@ import pytest
 import store.watch as watch_module
 from store.brain import Brain
 from store.watch import Watcher
-from tests.conftest import write
+from tests.conftest import rows, write
 from tests.store.test_incremental_property import dump
+
+
+_WHILE_READ: dict[str, object] = {}  # real path -> what happens to the file while Substrate reads it
+
+
+def _audit(event: str, args) -> None:
+    # io.open(fd) raises "open" with the descriptor: Substrate has taken the file's size and mtime
+    # and is about to read its bytes. A change now is an editor writing while the note is read.
+    if event != "open" or not _WHILE_READ or not isinstance(args[0], int):
+        return
+    try:
+        target = os.readlink(f"/proc/self/fd/{args[0]}")
+    except OSError:
+        return
+    change = _WHILE_READ.pop(target, None)
+    if change is not None:
+        change()
+
+
+sys.addaudithook(_audit)  # once per test process; idle unless a test asks
+
+
+def while_read(path: Path, change) -> None:
+    """Run `change()` (which writes `path`) at the moment Substrate next reads `path`, between its
+    look at the file's size and mtime and the read of its bytes: exactly what a timed race cannot hit."""
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc to see which file a descriptor reads")
+    _WHILE_READ[os.path.realpath(path)] = change
+
+
+def append(path: Path, text: str) -> None:
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def wait_until(condition, timeout=15.0, interval=0.02, message="condition"):
@@ -124,12 +158,21 @@ def test_vim_style_save_keeps_the_note_identity_and_ignores_backup_and_swap_file
 def test_a_large_file_written_in_chunks_ends_with_its_final_hash(vault, live):
     state = live()
     path = vault / "Export.md"
-    with open(path, "w", encoding="utf-8") as handle:
-        for chunk in range(30):
-            handle.write(f"## Part {chunk}\n" + ("lorem ipsum [[Salesforce]] " * 3000) + "\n")
-            handle.flush()
-            time.sleep(0.01)
-    wait_until(lambda: state.sha_of("Export.md") == sha(path), message="the final hash")
+    chunks = [f"## Part {i}\n" + "lorem ipsum dolor sit amet " * 3000 + "[[Salesforce]]\n" for i in range(30)]
+    caught = []
+
+    def next_chunk():  # the exporter writes its next chunk while Substrate reads the file, every time
+        caught.append(len(caught) + 1)
+        append(path, chunks[len(caught)])
+        if len(caught) < len(chunks) - 1:
+            while_read(path, next_chunk)
+
+    while_read(path, next_chunk)
+    path.write_text(chunks[0], encoding="utf-8")
+    wait_until(lambda: any("Export.md" in a.changes.paths() for a in state.applied), message="the file indexed")
+    assert state.sha_of("Export.md") == sha(path), "the final hash is what was indexed"
+    assert len(caught) == 29, "every read but the last caught the file still being written"
+    assert [a.changes.added for a in state.applied if "Export.md" in a.changes.paths()] == [("Export.md",)], "no part-written file was indexed"
     assert state.query("SELECT COUNT(*) FROM sections WHERE path = 'Export.md'") == [(30,)]
 
 
@@ -293,3 +336,53 @@ def test_a_rescan_can_be_asked_for(vault, live, monkeypatch):
     state.watcher.request_rescan()
     wait_until(lambda: state.sha_of("Unseen.md") == sha(note), message="the rescan that was asked for")
 
+
+
+def test_a_note_that_changes_while_it_is_read_is_not_indexed_until_it_settles(vault, brain):
+    note = write(vault, "Export.md", "## Part 1\nfirst\n")
+    brain.refresh()
+    write(vault, "Export.md", "## Part 1\nfirst, edited\n")
+    while_read(note, lambda: append(note, "## Part 2\nhalf of the sec"))  # the editor is part way through its write
+    changes = brain.refresh()
+    assert changes.unsettled == ("Export.md",)
+    assert rows(brain, "SELECT title FROM sections WHERE path = 'Export.md'") == [("Part 1",)]
+    assert rows(brain, "SELECT body FROM notes")[0][0].strip() == "## Part 1\nfirst"  # what the index had, not a torn read
+    append(note, "ond part\n")
+    assert brain.refresh().changed == ("Export.md",)
+    assert rows(brain, "SELECT sha256 FROM files") == [(sha(note),)]
+    assert rows(brain, "SELECT title FROM sections WHERE path = 'Export.md'") == [("Part 1",), ("Part 2",)]
+
+
+def test_the_watcher_reads_again_a_note_that_changed_while_it_was_read(vault, live, monkeypatch):
+    _deaf(monkeypatch)  # no event will come for the change: only the watcher's own retry can see it
+    note = write(vault, "Export.md", "first")
+    state = live()
+    first = sha(note)
+    write(vault, "Export.md", "second")
+    while_read(note, lambda: note.write_text("third, the last write", encoding="utf-8"))
+    state.watcher.request_rescan()
+    wait_until(lambda: state.sha_of("Export.md") != first, message="the note read again once it settled")
+    assert state.sha_of("Export.md") == sha(note)
+
+
+def test_a_batch_whose_write_failed_is_applied_again_not_dropped(vault, live, monkeypatch):
+    monkeypatch.setattr(watch_module, "RETRY_SECONDS", 0.2)
+    write(vault, "first.md", "small")
+    state = live()
+    db = state.brain.index.db
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages + 2}")  # the disk fills up
+    note = write(vault, "big.md", "lorem ipsum [[first]] " * 5000)
+    wait_until(lambda: any("Trying again" in n for n in state.notices), message="the failed write to be reported")
+    assert state.sha_of("big.md") is None
+    db.execute("PRAGMA max_page_count = 1073741823")  # space again; no new event for big.md will come
+    wait_until(lambda: state.sha_of("big.md") == sha(note), message="the failed batch applied again")
+    assert state.query("SELECT target_path FROM links") == [("first.md",)]
+
+
+def test_nothing_is_polled_when_the_system_watches_every_folder(vault, live):
+    for i in range(5):
+        write(vault, f"f{i}/sub/n.md", "x")
+    state = live()
+    assert state.watcher.polled == ()
+    assert not any("limit on watched folders" in n for n in state.notices)
