@@ -283,7 +283,7 @@ def test_a_busy_machine_does_not_change_what_a_note_indexes():
 
 def _spin(stop: threading.Event) -> None:
     while not stop.is_set():
-        sum(range(1000))
+        sum(range(3_000_000))  # one C call that keeps the interpreter for tens of milliseconds: the parse must wait
 
 
 def test_link_dataclass_records_label_and_kind():
