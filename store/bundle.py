@@ -23,6 +23,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from store import secret_rules
 from store.blueprint import Blueprint
 from store.coverage import CoverageReport
 from store.errors import SubstrateError
@@ -117,8 +118,9 @@ class Finding:
         return f"{self.path}:{self.line}: {self.kind}: {self.excerpt}"
 
 
-# (kind, pattern, markers): a pattern runs only on a note holding one of its markers (as written,
-# or lower-cased for the words), which keeps the scan of 10,000 notes to a fraction of a second.
+# Substrate's own checks, (kind, pattern, markers): a pattern runs only on a note holding one of its
+# markers (as written, or lower-cased for the words). They come first and keep their names; the
+# vendored rule set (store/secret_rules.py: hundreds of vendors' key formats) adds what they miss.
 _SECRETS = [
     ("private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"), ("PRIVATE KEY",)),
     ("AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), ("AKIA", "ASIA")),
@@ -126,8 +128,18 @@ _SECRETS = [
     ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"), ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
     ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"), ("xox",)),
     ("Stripe key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}\b"), ("k_live_",)),
+    # HubSpot private app tokens: the rule set knows only HubSpot's retired UUID keys
+    ("HubSpot private app token", re.compile(r"\bpat-(?:na|eu|ap)\d-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), ("pat-",)),
+    # an HTTP header pasted from a request; the rule set knows it only inside a curl command.
+    # A bearer token holds a digit, so "the bearer of good news" is not one.
+    ("authorization header", re.compile(r"(?i)\bauthorization\b[\"']?[ \t]*[:=][ \t]*[\"']?(?:basic|token|bearer)[ \t]+[A-Za-z0-9._~+/=-]{8,}"
+                                        r"|\bbearer[ \t]+(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{16,}"), ("authorization", "bearer")),
     ("password or secret", re.compile(r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)\b"
                                       r"[ \t]*[:=]+[ \t]*\S{4,}"), ("password", "passwd", "pwd", "secret", "api", "token")),
+    # a markdown table row such as `| password | hunter2 |`: one word of four characters or more in the next cell
+    ("password or secret", re.compile(r"(?im)^[ \t]*\|?[ \t]*(?:password|passwd|pwd|passcode|pin|secret|api[ _-]?key|(?:access|auth|api)[ _-]?token"
+                                      r"|client[ _-]?secret)[ \t]*\|[ \t]*(?!(?:none|n/?a|tbd|todo|unknown|redacted|-+|—)[ \t]*(?:\||$))[^|\s]{4,}[ \t]*(?:\||$)"),
+     ("password", "passwd", "pwd", "passcode", "pin", "secret", "api", "token")),
     ("environment file line", re.compile(r"^(?:export\s+)?[A-Z][A-Z0-9_]*(?:KEY|SECRET|TOKEN|PASSWORD)[A-Z0-9_]*=\S+", re.M),
      ("KEY", "SECRET", "TOKEN", "PASSWORD")),
 ]
@@ -140,7 +152,15 @@ _PHONE_HINT = re.compile(r"\d[\d \t().-]{8,}\d")
 
 def scan(path: str, text: str) -> list[Finding]:
     """Secrets and personal data in one note, each redacted to its first characters."""
-    found = []
+    found: list[Finding] = []
+    taken: list[tuple[int, int]] = []  # what is reported already: a key the rule set knows too is one finding
+
+    def add(kind: str, span: tuple[int, int], secret: str, again: bool = True) -> None:
+        if not again and any(start < span[1] and span[0] < end for start, end in taken):
+            return
+        taken.append(span)
+        found.append(Finding(path, text.count("\n", 0, span[0]) + 1, kind, _redact(secret.lstrip("| \t"))))
+
     lower = text.lower()
     for kind, pattern, markers in (*_SECRETS, *_PERSONAL):
         if markers is not None and not any(m in text or m in lower for m in markers):
@@ -150,8 +170,10 @@ def scan(path: str, text: str) -> list[Finding]:
         for match in pattern.finditer(text):  # the whole note at once, not line by line
             if kind == "phone number" and sum(c.isdigit() for c in match.group()) < 9:
                 continue
-            line = text.count("\n", 0, match.start()) + 1
-            found.append(Finding(path, line, kind, _redact(match.group())))
+            add(kind, match.span(), match.group())
+    for rule in secret_rules.candidates(lower):
+        for match, secret in rule.secrets(text):
+            add(rule.kind, match.span(), secret, again=False)
     return sorted(found, key=lambda f: (f.line, f.kind))
 
 

@@ -17,7 +17,7 @@ from store.cli import _open, _print_json, _stderr, _stdout, cli, db_option, json
 @click.option("--scope", "scope_text", default="vault", show_default=True, metavar="SCOPE",
               help="vault, type:T, motion:M, tag:T, program:NAME[:DEPTH] or note:NAME[:DEPTH].")
 @click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The bundle to write (a .zip).")
-@click.option("--exclude", multiple=True, metavar="NOTE", help="Leave this note out (a path; repeatable).")
+@click.option("--exclude", multiple=True, metavar="NOTE", help="Leave this note out (a path, title or alias; repeatable).")
 @click.option("--allow-secrets", is_flag=True, help="Export even if secrets or personal data were found.")
 @db_option
 def export(vault, scope_text, out, exclude, allow_secrets, db_path):
@@ -25,7 +25,7 @@ def export(vault, scope_text, out, exclude, allow_secrets, db_path):
     scope = Scope.parse(scope_text)
     brain, _ = _open(vault, db_path, may_read_only=True)
     with brain:
-        result = brain.export_bundle(scope, out, allow_secrets=allow_secrets, exclude=set(exclude))
+        result = brain.export_bundle(scope, out, allow_secrets=allow_secrets, exclude={brain.note_path(name) for name in exclude})
     if result.findings and not allow_secrets:
         err = _stderr()
         err.print(f"[bold red]Not exported:[/] {len(result.findings)} possible secrets or personal data found (shown redacted):")
