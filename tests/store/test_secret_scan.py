@@ -31,6 +31,8 @@ FAMILIES = {
     "JWT": ("jwt", "The partner portal session: {}",
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + ".eyJzdWIiOiJoYXJib3Itb3BzIiwicm9sZSI6ImFkbWluIiwiaWF0IjoxNzY0NTQ4MDAwfQ" + ".Xq3vT8mZ1pL6wR9nK2bY5cH7dJ0fG4sA8eU3iO6kM1q"),
     "Authorization header": ("authorization header", "Call it with `Authorization: Bearer {}`", "9c4f1e7a2b8d3065f1a9e4c7b2d8063f5a1e9c4b"),
+    "Bearer token alone": ("authorization header", "The sync API wants `Bearer {}` on every call", "4be1c07d9a2f83e6b5d1c4a7f0e92b38"),
+    "Authorization basic header": ("authorization header", "curl it with -H 'Authorization: Basic {}'", "aGFyYm9yLW9wczpIYXJiMHIhMjAyNg=="),
     "password in a table": ("password or secret", "| System | Login |\n|---|---|\n| username | ops-admin |\n| password | {} |", "Harb0r!2026"),
 }
 
@@ -62,6 +64,7 @@ owner: "[[Dana Ruiz]]"
 Our password policy: every login rotates every 90 days; the password manager holds the rest.
 A token of thanks to the web team, who were the bearer of good news on launch day.
 Bearer authentication is what the partner portal uses; ask IT for a token, never paste one here.
+See Bearer authentication-tokens-explained in the partner handbook.
 The API key rotation runbook lives with Security. Key: the pipeline review happens on Mondays.
 Secret sauce of the nurture track: a short first email. Token-based pricing starts at the Growth tier.
 
@@ -120,3 +123,19 @@ def test_the_vendored_rule_set_says_where_it_comes_from_and_every_rule_runs_in_p
 ])
 def test_rule_regexes_written_for_re2_mean_the_same_in_python(go, text, matches):
     assert bool(re.fullmatch(secret_rules.python_regex(go), text)) is matches
+
+
+def _rules_for(keyword: str) -> set[str]:
+    return {rule.id for rule in secret_rules.rules() if keyword in rule.keywords}
+
+
+def test_the_keyword_prefilter_finds_keywords_inside_or_overlapping_others():
+    # the trie takes the longest keyword at a position and moves past it; none may hide another
+    keywords = {k for rule in secret_rules.rules() for k in rule.keywords}
+    pairs = [(a, b, a + b[cut:]) for a in keywords for b in keywords if a != b
+             for cut in range(1, len(b)) if a.endswith(b[:cut])] + [(a, b, a) for a in keywords for b in keywords if a != b and b in a]
+    assert len(pairs) > 20
+    requires = " ".join(sorted({r for rule in secret_rules.rules() for r in rule.requires}))
+    for a, b, text in pairs:
+        found = {rule.id for rule in secret_rules.candidates(f"{text} {requires}")}
+        assert _rules_for(a) | _rules_for(b) <= found, (a, b, text)
