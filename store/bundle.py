@@ -11,10 +11,12 @@ stops and lists what it found, redacted, unless those notes are left out or the 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import json
 import re
+import time
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,6 +32,8 @@ from store.errors import SubstrateError
 from store.locations import resources_dir
 
 FORMAT, VERSION = "substrate.bundle", 1
+MAX_FINDINGS_PER_NOTE = 100
+SCAN_BUDGET_SECONDS = 5.0  # per note: a note built to make the rules backtrack is reported, not waited for
 COMPRESS_LEVEL = 3  # a quarter faster than the default for 5% more bytes
 SCOPE_KINDS = ("vault", "type", "motion", "tag", "program", "note")
 
@@ -150,17 +154,41 @@ _PERSONAL = [
 _PHONE_HINT = re.compile(r"\d[\d \t().-]{8,}\d")
 
 
-def scan(path: str, text: str) -> list[Finding]:
-    """Secrets and personal data in one note, each redacted to its first characters."""
+def scan(path: str, text: str, budget: float = SCAN_BUDGET_SECONDS) -> list[Finding]:
+    """Secrets and personal data in one note, each redacted to its first characters.
+
+    At most MAX_FINDINGS_PER_NOTE: the export stops at the first anyway, and a note made of
+    thousands of keys would otherwise cost time with the square of their number.
+    """
     found: list[Finding] = []
     taken: list[tuple[int, int]] = []  # what is reported already: a key the rule set knows too is one finding
+    breaks: list[int] = []
 
     def add(kind: str, span: tuple[int, int], secret: str, again: bool = True) -> None:
         if not again and any(start < span[1] and span[0] < end for start, end in taken):
             return
+        if not breaks:
+            breaks.extend(i for i, char in enumerate(text) if char == "\n")
+            breaks.append(len(text))
         taken.append(span)
-        found.append(Finding(path, text.count("\n", 0, span[0]) + 1, kind, _redact(secret.lstrip("| \t"))))
+        found.append(Finding(path, bisect.bisect_left(breaks, span[0]) + 1, kind, _redact(secret.lstrip("| \t"))))
+        if len(found) >= MAX_FINDINGS_PER_NOTE:
+            raise _Enough
 
+    try:
+        _scan(text, add, time.perf_counter() + budget)
+    except secret_rules.ScanTooLong:
+        found.append(Finding(path, 1, "not scanned whole", f"the scan took over {budget:g} s: check it yourself or leave it out"))
+    except _Enough:
+        pass
+    return sorted(found, key=lambda f: (f.line, f.kind))
+
+
+class _Enough(Exception):
+    pass
+
+
+def _scan(text: str, add, deadline: float) -> None:
     lower = text.lower()
     for kind, pattern, markers in (*_SECRETS, *_PERSONAL):
         if markers is not None and not any(m in text or m in lower for m in markers):
@@ -172,9 +200,8 @@ def scan(path: str, text: str) -> list[Finding]:
                 continue
             add(kind, match.span(), match.group())
     for rule in secret_rules.candidates(lower):
-        for match, secret in rule.secrets(text):
-            add(rule.kind, match.span(), secret, again=False)
-    return sorted(found, key=lambda f: (f.line, f.kind))
+        for span, secret in rule.secrets(text, deadline):
+            add(rule.kind, span, secret, again=False)
 
 
 def _redact(secret: str) -> str:

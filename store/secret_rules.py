@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from functools import lru_cache
 from store.locations import resources_dir
 
 RULES_FILE = "secret-rules.toml"
+WINDOW, WINDOW_OVERLAP = 16_384, 4_096  # characters; see windows()
 _POSIX_CLASSES = {
     "alnum": "a-zA-Z0-9", "alpha": "a-zA-Z", "digit": "0-9", "lower": "a-z", "upper": "A-Z", "space": r" \t\n\r\f\v",
     "xdigit": "0-9A-Fa-f", "word": r"\w", "punct": r"!-/:-@\[-`{-~", "blank": r" \t", "print": r" -~", "graph": r"!-~",
@@ -45,17 +47,48 @@ class Rule:
     def regex(self) -> re.Pattern:
         return _compiled(self.pattern)
 
-    def secrets(self, text: str):
-        """(match, secret) for each place in `text` this rule finds a secret."""
+    def secrets(self, text: str, deadline: float = math.inf):
+        """((start, end), secret) for each place in `text` this rule finds a secret; ScanTooLong past `deadline` (perf_counter)."""
         regex = self.regex
-        for match in regex.finditer(text):
-            group = self.group or next((i for i in range(1, regex.groups + 1) if match.group(i)), 0)
-            secret = match.group(group) or match.group()
-            if self.entropy and entropy(secret) < self.entropy:
-                continue
-            if _PLACEHOLDER.match(secret):
-                continue
-            yield match, secret
+        for offset, window in windows(text):  # a key where two windows overlap comes twice: scan() keeps one
+            if time.perf_counter() > deadline:
+                raise ScanTooLong
+            for match in regex.finditer(window):
+                span = (offset + match.start(), offset + match.end())
+                group = self.group or next((i for i in range(1, regex.groups + 1) if match.group(i)), 0)
+                secret = match.group(group) or match.group()
+                if self.entropy and entropy(secret) < self.entropy:
+                    continue
+                if _PLACEHOLDER.match(secret):
+                    continue
+                yield span, secret
+
+
+class ScanTooLong(Exception):
+    """The rules did not finish with a note in the time it was given."""
+
+
+def windows(text: str, size: int = WINDOW, overlap: int = WINDOW_OVERLAP):
+    """(offset, part) of `text` in overlapping windows that start and end at line breaks where they can.
+
+    Python's regexes backtrack where RE2's do not: some rules take time that grows with the square
+    of the text they search (4 MB of `curl` on one line: minutes). In windows it grows with the
+    text; a secret shorter than the overlap is always whole in one window.
+    """
+    if len(text) <= size:
+        yield 0, text
+        return
+    start = 0
+    while True:
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = text.rfind("\n", start + overlap, end)
+            end = cut + 1 if cut > 0 else end
+        yield start, text[start:end]
+        if end >= len(text):
+            return
+        resume = text.find("\n", end - overlap, end)
+        start = resume + 1 if resume >= 0 else end - overlap
 
 
 @lru_cache(maxsize=None)

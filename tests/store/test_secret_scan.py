@@ -139,3 +139,33 @@ def test_the_keyword_prefilter_finds_keywords_inside_or_overlapping_others():
     for a, b, text in pairs:
         found = {rule.id for rule in secret_rules.candidates(f"{text} {requires}")}
         assert _rules_for(a) | _rules_for(b) <= found, (a, b, text)
+
+
+def test_a_long_note_is_searched_in_overlapping_windows_and_a_key_on_a_border_is_found_once():
+    key = FAMILIES["GitLab token"][2]
+    filler = "The nurture track sends three emails over two weeks, then hands the lead to sales.\n"
+    lines = [filler] * 2000
+    text = "".join(lines)
+    border = text.rfind("\n", 0, secret_rules.WINDOW) + 1  # the first window ends at a line break near here
+    text = text[:border - 10] + f" {key} " + text[border - 10:]
+    found = [f for f in scan("Long.md", text) if f.kind == "gitlab pat"]
+    assert len(found) == 1 and found[0].line == text.count("\n", 0, text.index(key)) + 1
+    parts = list(secret_rules.windows(text))
+    assert all(len(part) <= secret_rules.WINDOW for _, part in parts) and len(parts) > 5
+    assert "".join(part for _, part in parts).replace("\n", "") != text.replace("\n", "")  # they overlap...
+    for (start, part), (next_start, _) in zip(parts, parts[1:]):
+        assert text[start:start + len(part)] == part and next_start <= start + len(part) - secret_rules.WINDOW_OVERLAP + len(filler)
+    assert parts[-1][0] + len(parts[-1][1]) == len(text), "...and cover the note to its end"
+
+
+def test_a_note_the_rules_cannot_finish_in_time_is_reported_not_exported():
+    text = "Deploy with curl -H 'Accept: json' https://harbor.example/api\n" * 10
+    [finding] = scan("Runbook.md", text, budget=0)
+    assert finding.kind == "not scanned whole" and "leave it out" in finding.excerpt
+
+
+def test_a_note_of_thousands_of_keys_reports_a_bounded_number_redacted():
+    key = FAMILIES["GitLab token"][2]
+    findings = scan("Dump.md", "".join(f"token {i}: {key[:-4]}{i:04d}\n" for i in range(3000)))
+    assert 0 < len(findings) <= 100
+    assert all(key[6:-4] not in f.excerpt for f in findings)
