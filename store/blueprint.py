@@ -19,6 +19,7 @@ OVERRIDE_PATH = ".substrate/blueprint.yaml"
 RISKS = ("structured", "unstructured", "narrow", "trapped")
 _TOP_KEYS = {"version", "fresh_days", "where_it_lives", "inverses", "types"}
 _TYPE_KEYS = {"label", "fresh_days", "slots", "question"}
+MAX_BLUEPRINT_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -112,11 +113,15 @@ def _load(default_path: Path, override_path: Path | None) -> Blueprint:
 
 def _read(path: Path) -> tuple[dict, tuple[BlueprintProblem, ...]]:
     try:
+        if path.stat().st_size > MAX_BLUEPRINT_BYTES:
+            return {}, (BlueprintProblem(str(path), None, f"is larger than {MAX_BLUEPRINT_BYTES // 1000} KB; a blueprint is a page or two"),)
         node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
         raw = _top(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         return {}, (BlueprintProblem(str(path), mark.line + 1 if mark else None, f"not valid YAML ({exc.problem})"),)
+    except (yaml.YAMLError, RecursionError):  # `[` nested 10,000 deep exhausts the parser's stack before any YAML error
+        return {}, (BlueprintProblem(str(path), None, "could not be read (nested too deeply or malformed YAML)"),)
     except (OSError, UnicodeDecodeError) as exc:
         return {}, (BlueprintProblem(str(path), None, f"cannot be read ({exc})"),)
     except _Invalid as exc:

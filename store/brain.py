@@ -146,8 +146,15 @@ class Brain:
     def note(self, name: str) -> query.NoteDetail:
         return query.note_detail(self.index.db, query.find_note(self.index.db, name))
 
+    def note_path(self, name: str) -> str:
+        """The path of the note `name` means (a path, a file name, an alias or a title); NoteNotFound if none."""
+        return query.find_note(self.index.db, name)
+
     def problems(self) -> list[query.ProblemRow]:
-        return query.problems(self.index.db)
+        """The notes' problems, after those of the vault's own blueprint (named by its path in the vault)."""
+        own = [query.ProblemRow(blueprints.OVERRIDE_PATH, p.line, f"{p.reason} (the default blueprint is used until this is fixed)")
+               for p in self.blueprint().problems]
+        return own + query.problems(self.index.db)
 
     def bundle_paths(self, scope: Scope, today: dt.date | None = None) -> list[str]:
         return scope_paths(self.index.db, self.blueprint(), scope, today or clock.today())

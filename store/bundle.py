@@ -11,12 +11,14 @@ stops and lists what it found, redacted, unless those notes are left out or the 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import json
 import os
 import re
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,7 +27,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from store import clock
+from store import clock, secret_rules
 from store.blueprint import Blueprint
 from store.coverage import CoverageReport
 from store.errors import SubstrateError
@@ -33,6 +35,8 @@ from store.locations import check_output, resources_dir
 from store.safe_write import UMASK
 
 FORMAT, VERSION = "substrate.bundle", 1
+MAX_FINDINGS_PER_NOTE = 100
+SCAN_BUDGET_SECONDS = 5.0  # per note: a note built to make the rules backtrack is reported, not waited for
 COMPRESS_LEVEL = 3  # a quarter faster than the default for 5% more bytes
 SCOPE_KINDS = ("vault", "type", "motion", "tag", "program", "note")
 
@@ -121,8 +125,9 @@ class Finding:
         return f"{self.path}:{self.line}: {self.kind}: {self.excerpt}"
 
 
-# (kind, pattern, markers): a pattern runs only on a note holding one of its markers (as written,
-# or lower-cased for the words), which keeps the scan of 10,000 notes to a fraction of a second.
+# Substrate's own checks, (kind, pattern, markers): a pattern runs only on a note holding one of its
+# markers (as written, or lower-cased for the words). They come first and keep their names; the
+# vendored rule set (store/secret_rules.py: hundreds of vendors' key formats) adds what they miss.
 _SECRETS = [
     ("private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"), ("PRIVATE KEY",)),
     ("AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), ("AKIA", "ASIA")),
@@ -130,8 +135,18 @@ _SECRETS = [
     ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"), ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
     ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"), ("xox",)),
     ("Stripe key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}\b"), ("k_live_",)),
+    # HubSpot private app tokens: the rule set knows only HubSpot's retired UUID keys
+    ("HubSpot private app token", re.compile(r"\bpat-(?:na|eu|ap)\d-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), ("pat-",)),
+    # an HTTP header pasted from a request; the rule set knows it only inside a curl command.
+    # A bearer token holds a digit, so "the bearer of good news" is not one.
+    ("authorization header", re.compile(r"(?i)\bauthorization\b[\"']?[ \t]*[:=][ \t]*[\"']?(?:basic|token|bearer)[ \t]+[A-Za-z0-9._~+/=-]{8,}"
+                                        r"|\bbearer[ \t]+(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{16,}"), ("authorization", "bearer")),
     ("password or secret", re.compile(r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)\b"
                                       r"[ \t]*[:=]+[ \t]*\S{4,}"), ("password", "passwd", "pwd", "secret", "api", "token")),
+    # a markdown table row such as `| password | hunter2 |`: one word of four characters or more in the next cell
+    ("password or secret", re.compile(r"(?im)^[ \t]*\|?[ \t]*(?:password|passwd|pwd|passcode|pin|secret|api[ _-]?key|(?:access|auth|api)[ _-]?token"
+                                      r"|client[ _-]?secret)[ \t]*\|[ \t]*(?!(?:none|n/?a|tbd|todo|unknown|redacted|-+|—)[ \t]*(?:\||$))[^|\s]{4,}[ \t]*(?:\||$)"),
+     ("password", "passwd", "pwd", "passcode", "pin", "secret", "api", "token")),
     ("environment file line", re.compile(r"^(?:export\s+)?[A-Z][A-Z0-9_]*(?:KEY|SECRET|TOKEN|PASSWORD)[A-Z0-9_]*=\S+", re.M),
      ("KEY", "SECRET", "TOKEN", "PASSWORD")),
 ]
@@ -142,9 +157,41 @@ _PERSONAL = [
 _PHONE_HINT = re.compile(r"\d[\d \t().-]{8,}\d")
 
 
-def scan(path: str, text: str) -> list[Finding]:
-    """Secrets and personal data in one note, each redacted to its first characters."""
-    found = []
+def scan(path: str, text: str, budget: float = SCAN_BUDGET_SECONDS) -> list[Finding]:
+    """Secrets and personal data in one note, each redacted to its first characters.
+
+    At most MAX_FINDINGS_PER_NOTE: the export stops at the first anyway, and a note made of
+    thousands of keys would otherwise cost time with the square of their number.
+    """
+    found: list[Finding] = []
+    taken: list[tuple[int, int]] = []  # what is reported already: a key the rule set knows too is one finding
+    breaks: list[int] = []
+
+    def add(kind: str, span: tuple[int, int], secret: str, again: bool = True) -> None:
+        if not again and any(start < span[1] and span[0] < end for start, end in taken):
+            return
+        if not breaks:
+            breaks.extend(i for i, char in enumerate(text) if char == "\n")
+            breaks.append(len(text))
+        taken.append(span)
+        found.append(Finding(path, bisect.bisect_left(breaks, span[0]) + 1, kind, _redact(secret.lstrip("| \t"))))
+        if len(found) >= MAX_FINDINGS_PER_NOTE:
+            raise _Enough
+
+    try:
+        _scan(text, add, time.thread_time() + budget)
+    except secret_rules.ScanTooLong:
+        found.append(Finding(path, 1, "not scanned whole", f"the scan took over {budget:g} s: check it yourself or leave it out"))
+    except _Enough:
+        pass
+    return sorted(found, key=lambda f: (f.line, f.kind))
+
+
+class _Enough(Exception):
+    pass
+
+
+def _scan(text: str, add, deadline: float) -> None:
     lower = text.lower()
     for kind, pattern, markers in (*_SECRETS, *_PERSONAL):
         if markers is not None and not any(m in text or m in lower for m in markers):
@@ -154,9 +201,10 @@ def scan(path: str, text: str) -> list[Finding]:
         for match in pattern.finditer(text):  # the whole note at once, not line by line
             if kind == "phone number" and sum(c.isdigit() for c in match.group()) < 9:
                 continue
-            line = text.count("\n", 0, match.start()) + 1
-            found.append(Finding(path, line, kind, _redact(match.group())))
-    return sorted(found, key=lambda f: (f.line, f.kind))
+            add(kind, match.span(), match.group())
+    for rule in secret_rules.candidates(lower):
+        for span, secret in rule.secrets(text, deadline):
+            add(rule.kind, span, secret, again=False)
 
 
 def _redact(secret: str) -> str:

@@ -20,7 +20,7 @@ from store.locations import check_output
 @click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="The bundle to write (a .zip), outside the vault; an existing file is kept unless --force.")
 @click.option("--force", is_flag=True, help="Replace the file at --out if there is one.")
-@click.option("--exclude", multiple=True, metavar="NOTE", help="Leave this note out (a path; repeatable).")
+@click.option("--exclude", multiple=True, metavar="NOTE", help="Leave this note out (a path, title or alias; repeatable).")
 @click.option("--allow-secrets", is_flag=True, help="Export even if secrets or personal data were found.")
 @db_option
 def export(vault, scope_text, out, force, exclude, allow_secrets, db_path):
@@ -29,7 +29,7 @@ def export(vault, scope_text, out, force, exclude, allow_secrets, db_path):
     check_output(out, vault, replace_existing=force)
     brain, _ = _open(vault, db_path, may_read_only=True)
     with brain:
-        result = brain.export_bundle(scope, out, allow_secrets=allow_secrets, exclude=set(exclude))
+        result = brain.export_bundle(scope, out, allow_secrets=allow_secrets, exclude={brain.note_path(name) for name in exclude})
     if result.findings and not allow_secrets:
         err = _stderr()
         err.print(f"[bold red]Not exported:[/] {len(result.findings)} possible secrets or personal data found (shown redacted):")

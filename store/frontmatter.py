@@ -22,6 +22,7 @@ _PLAIN_TAGS = {
 }
 MAX_FRONT_MATTER_CHARS = 256_000
 MAX_EXPANDED_NODES = 20_000
+MAX_NESTING = 64  # libyaml composes 1,000 levels, deeper than Python's walk of them can go
 _CLOSING_LINE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 
 
@@ -120,7 +121,9 @@ def _check_size(root):
     sizes: dict[int, int] = {}
     on_path: set[int] = set()
 
-    def size(node):
+    def size(node, depth=0):
+        if depth > MAX_NESTING:
+            raise _Refused(node.start_mark.line + 2, f"Front matter is nested more than {MAX_NESTING} levels deep; it was not read.")
         key = id(node)
         if key in sizes:
             return sizes[key]
@@ -129,9 +132,9 @@ def _check_size(root):
         on_path.add(key)
         total = 1
         if isinstance(node, yaml.SequenceNode):
-            total += sum(size(child) for child in node.value)
+            total += sum(size(child, depth + 1) for child in node.value)
         elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
         on_path.discard(key)
         sizes[key] = total
         if total > MAX_EXPANDED_NODES:
@@ -141,12 +144,14 @@ def _check_size(root):
     size(root)
 
 
-def _plain(node):
+def _plain(node, depth=0):
     """The node as str / list / dict, exactly as written; unknown tags are refused, never run."""
+    if depth > MAX_NESTING:
+        raise _Refused(node.start_mark.line + 2, f"the value is nested more than {MAX_NESTING} levels deep and was ignored.")
     if node.tag not in _PLAIN_TAGS:
         raise _Refused(node.start_mark.line + 2, f"the YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed in notes; the value was ignored.")
     if isinstance(node, yaml.ScalarNode):
         return node.value
     if isinstance(node, yaml.SequenceNode):
-        return [_plain(child) for child in node.value]
-    return {str(_plain(k)): _plain(v) for k, v in node.value}
+        return [_plain(child, depth + 1) for child in node.value]
+    return {str(_plain(k, depth + 1)): _plain(v, depth + 1) for k, v in node.value}
