@@ -388,7 +388,11 @@ class MainWindow(WritingMixin, QMainWindow):
 
     def _reload(self) -> None:
         self._reload_pending = False
-        self.read(lambda db: (query.note_list(db), query.groups(db), query.problems(db), query.summary(db)), self._show_lists)
+        if self.session is None:  # the vault was closed before this ran
+            return
+        brain = self.session.brain
+        self.read(lambda db: (query.note_list(db), query.groups(db), brain.blueprint_problems() + query.problems(db), query.summary(db)),
+                  self._show_lists)
 
     def _show_lists(self, result) -> None:
         rows, groups, problems, summary = result
@@ -415,7 +419,6 @@ class MainWindow(WritingMixin, QMainWindow):
     def current_path(self) -> str | None:
         return self.history[self.position] if 0 <= self.position < len(self.history) else None
 
-    @Slot(str)
     def _problem_activated(self, index) -> None:
         problem = index.data(PROBLEM_ROLE)
         if problem is not None and not problem.is_note:  # nothing to open: say what it is and what to do
@@ -423,6 +426,7 @@ class MainWindow(WritingMixin, QMainWindow):
             return
         self.navigate(index.data(PATH_ROLE))
 
+    @Slot(str)
     def navigate(self, path: str) -> None:
         """Open a note and remember it for Back."""
         if not path or path == self.current_path():

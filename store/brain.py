@@ -152,9 +152,12 @@ class Brain:
 
     def problems(self) -> list[query.ProblemRow]:
         """The notes' problems, after those of the vault's own blueprint (named by its path in the vault)."""
-        own = [query.ProblemRow(blueprints.OVERRIDE_PATH, p.line, f"{p.reason} (the default blueprint is used until this is fixed)")
-               for p in self.blueprint().problems]
-        return own + query.problems(self.index.db)
+        return self.blueprint_problems() + query.problems(self.index.db)
+
+    def blueprint_problems(self) -> list[query.ProblemRow]:
+        """What is wrong with the vault's own blueprint (`.substrate/blueprint.yaml`); not a note, so nothing to open."""
+        return [query.ProblemRow(blueprints.OVERRIDE_PATH, p.line, f"{p.reason} (the default blueprint is used until this is fixed)", is_note=False)
+                for p in self.blueprint().problems]
 
     def bundle_paths(self, scope: Scope, today: dt.date | None = None) -> list[str]:
         return scope_paths(self.index.db, self.blueprint(), scope, today or clock.today())

@@ -108,3 +108,14 @@ def test_coverage_lists_errors_and_the_log_show_hostile_names_harmlessly(qtbot, 
             root.removeHandler(handler)
     logged = log_path().read_text(encoding="utf-8")
     assert "evil\\x1b[2J\\u202e.md" in logged and not RAW.search(logged.replace("\n", ""))
+
+
+def test_a_broken_blueprint_is_in_the_problems_panel_and_says_what_to_do(qtbot, window, vault):
+    write(vault, "good.md", "# Good\n")
+    write(vault, ".substrate/blueprint.yaml", "types: " + "[" * 10000 + "\n")
+    open_and_wait(qtbot, window, vault, notes=1)
+    qtbot.waitUntil(lambda: window.problems.rowCount() == 1)
+    assert window.problems.index(0, 0).data() == ".substrate/blueprint.yaml"
+    assert "the default blueprint is used until this is fixed" in window.problems.index(0, 2).data()
+    window.problem_list.activated.emit(window.problems.index(0, 0))  # not a note: said, not opened
+    assert window.message_bar.label.text().startswith(".substrate/blueprint.yaml: ")
