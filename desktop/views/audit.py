@@ -20,6 +20,7 @@ from desktop.views.capture import PLACES
 from desktop.views.tables import headline
 from store.blueprint import Blueprint
 from store.coverage import CoverageReport
+from store.display import printable
 from store.new_note import Draft
 
 PER_KIND = 3  # of each kind of question per area: enough to move the map, few enough for an hour
@@ -105,9 +106,9 @@ class AuditDialog(QDialog):
         self.area_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.area_list.horizontalHeader().setStretchLastSection(True)
         self.area_list.clicked.connect(lambda index: self.go_to_area(index.row()))
-        self.area_title = QLabel(objectName="audit-area")
+        self.area_title = QLabel(objectName="audit-area", textFormat=Qt.TextFormat.PlainText)
         self.question = headline("audit-question", 1.5)
-        self.detail = QLabel(objectName="audit-detail", wordWrap=True)
+        self.detail = QLabel(objectName="audit-detail", wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.answers = QStackedWidget()
         self.people = QStringListModel(self)  # owners offered as the room types
         self._build_answers()
@@ -213,8 +214,8 @@ class AuditDialog(QDialog):
         area, prompt = self.current
         number = area.prompts.index(prompt) + 1
         self.area_title.setText(f"{area.label} · question {number} of {len(area.prompts)}")
-        self.question.setText(prompt.question)
-        self.detail.setText(prompt.detail)
+        self.question.setText(printable(prompt.question))  # questions quote titles, and a title may hold any character
+        self.detail.setText(printable(prompt.detail))
         self.answers.show()
         self.answer_button.setEnabled(True)
         self.skip_button.setEnabled(True)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from store.blueprint import Blueprint
+from store.display import printable
 from store.new_note import MOTIONS, Draft
 
 PLACES = (("note", "this note"), ("system", "a system"), ("doc", "a doc"), ("dashboard", "a dashboard"),
@@ -127,7 +128,7 @@ class CaptureDialog(QDialog):
         if not keep_open:
             self.accept()
             return
-        self.message.setText(f"Captured {path}. Next:")
+        self.message.setText(f"Captured {html.escape(printable(path))}. Next:")
         self.title.clear()
         self.owner.clear()
         self.text.clear()

@@ -17,7 +17,8 @@ _STYLES = {
 class MessageBar(QFrame):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.label = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse,
+                            textFormat=Qt.TextFormat.PlainText)  # a message may quote a name: never read as HTML
         close = QToolButton(text="✕", autoRaise=True, toolTip="Dismiss")
         close.clicked.connect(self.hide)
         layout = QHBoxLayout(self)

@@ -85,7 +85,7 @@ def fill_choices(box: QComboBox, wanted: list[tuple[str, str]]) -> None:
 
 def headline(name: str, scale: float) -> QLabel:
     """A bold, larger label that wraps: a page's headline or a question put to the room."""
-    label = QLabel(objectName=name, wordWrap=True)
+    label = QLabel(objectName=name, wordWrap=True, textFormat=Qt.TextFormat.PlainText)  # it may quote a note's title
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * scale)
     font.setBold(True)

@@ -119,3 +119,24 @@ def test_a_broken_blueprint_is_in_the_problems_panel_and_says_what_to_do(qtbot, 
     assert "the default blueprint is used until this is fixed" in window.problems.index(0, 2).data()
     window.problem_list.activated.emit(window.problems.index(0, 0))  # not a note: said, not opened
     assert window.message_bar.label.text().startswith(".substrate/blueprint.yaml: ")
+
+
+def test_questions_and_messages_that_quote_a_hostile_title_show_it_as_text(qtbot, window, vault):
+    from PySide6.QtCore import Qt as _Qt
+
+    hostile = "<img src='x.png'>Owner\x1b[2J"
+    write(vault, f"systems/{hostile}.md", "---\ntype: system\nlives_in: head\nreviewed: 2020-01-01\n---\nNobody owns this.\n")
+    open_and_wait(qtbot, window, vault, notes=1)
+    window.map_page_action.trigger()
+    qtbot.waitUntil(lambda: window.map_and_run.map.report is not None, timeout=10000)
+    audit = window.audit()
+    questions = []
+    while audit.current is not None and len(questions) < 50:
+        questions.append((audit.question.text(), audit.detail.text()))
+        audit.skip()
+    asked = [q for q in questions if "Owner" in q[0] + q[1]]
+    assert asked, questions  # the title is quoted somewhere in the audit
+    assert all("\x1b" not in q + d for q, d in asked) and any("\\x1b[2J" in q + d for q, d in asked)
+    assert audit.question.textFormat() == audit.detail.textFormat() == _Qt.TextFormat.PlainText  # never read as HTML
+    window.message_bar.show_message(f"Captured {hostile}.", "info")
+    assert window.message_bar.label.textFormat() == _Qt.TextFormat.PlainText
