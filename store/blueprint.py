@@ -115,7 +115,9 @@ def _read(path: Path) -> tuple[dict, tuple[BlueprintProblem, ...]]:
     try:
         if path.stat().st_size > MAX_BLUEPRINT_BYTES:
             return {}, (BlueprintProblem(str(path), None, f"is larger than {MAX_BLUEPRINT_BYTES // 1000} KB; a blueprint is a page or two"),)
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        text = path.read_text(encoding="utf-8")
+        _check_nesting(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)  # the pure-Python composer: it keeps each node's line
         raw = _top(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -127,6 +129,22 @@ def _read(path: Path) -> tuple[dict, tuple[BlueprintProblem, ...]]:
     except _Invalid as exc:
         return {}, (BlueprintProblem(str(path), exc.line, str(exc)),)
     return raw, ()
+
+
+MAX_NESTING = 32  # the shipped blueprint nests 4 deep
+
+
+def _check_nesting(text: str) -> None:
+    """_Invalid past MAX_NESTING levels, found by libyaml's event parser in milliseconds: the pure-Python
+    composer takes seconds to give up on `[` nested ten thousand deep."""
+    depth = 0
+    for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise _Invalid(event, f"is nested more than {MAX_NESTING} levels deep; a blueprint is a few levels of types and slots")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
 
 
 def _mapping(node, what: str) -> list:

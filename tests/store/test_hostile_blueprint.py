@@ -16,6 +16,7 @@ HOSTILE = {
     + "types:\n  seam:\n    slots: *i\n",
     "recursive alias": "types: &t\n  seam:\n    slots:\n      loop: *t\n",
     "too large": "# a pasted export\n" * 100_000 + "fresh_days: 90\n",
+    "nested past the limit but within libyaml's": "types:\n" + "".join("  " * i + "a:\n" for i in range(1, 60)),
 }
 
 
@@ -51,3 +52,9 @@ def test_a_note_whose_front_matter_nests_hundreds_deep_is_indexed_with_a_problem
     assert {p for (p,) in brain.index.db.execute("SELECT path FROM notes")} == {"Deep.md", "Plain.md"}
     [problem] = [p for p in brain.problems() if p.path == "Deep.md"]
     assert "nested more than" in problem.message
+
+
+def test_nesting_past_the_limit_is_named_with_its_line(vault):
+    write(vault, ".substrate/blueprint.yaml", "types:\n" + "".join("  " * i + "a:\n" for i in range(1, 60)))
+    [problem] = blueprints.load(vault).problems
+    assert problem.line == blueprints.MAX_NESTING + 1 and f"nested more than {blueprints.MAX_NESTING} levels deep" in problem.reason
