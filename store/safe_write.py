@@ -9,12 +9,12 @@ note's name: a reader (or a crash) sees exactly the old bytes or exactly the new
   editor opened (mtimes and sizes lie: an edit of the same size within the same second looks the same).
   A note reached through a symbolic link is saved where the link points (the link stays a link), and
   only inside the vault; the file keeps its mode, owner and extended attributes where the OS allows.
-  A note with several names (hard links) is written into the same file, so every name shows the
-  new bytes (a rename would give one name a new file and leave the others the old one). Its old bytes
-  are first kept, flushed, in a dot-file beside it, named `.substrate-*.backup` only once whole; they
-  are written back if the write fails and removed once the new bytes are on disk. SIGKILL cannot cut
-  a write() to a file in two, but a power cut can: then the backup stays for the person (the sweep
-  removes only `.tmp` files).
+  A note with several names (hard links) is saved the same way, and then each of its other names
+  inside the vault is pointed at the new file, one atomic rename each, so the names stay one note.
+  Every name holds exactly the old or exactly the new bytes at every moment (writing into the file
+  itself would not: a kill or a power cut part way through a large write() leaves a torn note). A
+  crash between renames leaves a name with the whole old bytes, on its own; names outside the vault
+  keep the old bytes (Substrate writes nothing there).
 """
 
 from __future__ import annotations
@@ -112,9 +112,7 @@ def replace(target: Path, data: bytes, opened_digest: str | None, vault: Path) -
     unsaved = f"{printable(target.name)} was not saved: {{}}. The note on disk is unchanged and your edit is kept."
     try:
         info = real.stat() if current is not None else None
-        if info is not None and info.st_nlink > 1:
-            _write_in_place(real, data, current, info)
-            return digest(data)
+        other_names = _other_names(root, real, info) if info is not None and info.st_nlink > 1 else []
         temporary = _temporary(real, data, stat.S_IMODE(info.st_mode) if info else 0o666 & ~UMASK)
     except OSError as exc:
         raise SaveFailed(unsaved.format(exc.strerror or exc)) from exc
@@ -125,8 +123,43 @@ def replace(target: Path, data: bytes, opened_digest: str | None, vault: Path) -
     except OSError as exc:
         _remove(temporary)
         raise SaveFailed(unsaved.format(exc.strerror or exc)) from exc
+    _relink(real, other_names)  # straight after the rename: a crash in between leaves the names apart (each whole)
     _sync_folder(real.parent)
     return digest(data)
+
+
+def _other_names(root: Path, real: Path, info: os.stat_result) -> list[Path]:
+    """The vault's other names (hard links) of the file `real`, found by its inode."""
+    names = []
+    for folder, folders, files in os.walk(root):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in files:
+            path = Path(folder) / name
+            try:
+                found = os.lstat(path)
+            except OSError:
+                continue
+            if (found.st_dev, found.st_ino) == (info.st_dev, info.st_ino) and path != real:
+                names.append(path)
+    return names
+
+
+def _relink(real: Path, names: list[Path]) -> None:
+    """Point each name at the saved file: a link made beside it as a dot-file, renamed over it."""
+    failed = []
+    for name in names:
+        temporary = name.parent / f".substrate-{os.urandom(6).hex()}.tmp"
+        try:
+            os.link(real, temporary)
+            os.replace(temporary, name)
+        except OSError as exc:
+            _remove(str(temporary))
+            failed.append(f"{printable(name.name)} ({exc.strerror or exc})")
+            continue
+        _sync_folder(name.parent)
+    if failed:
+        raise SaveFailed(f"{printable(real.name)} was saved, but its other name{'s' if len(failed) > 1 else ''} "
+                         f"{', '.join(failed)} still show{'' if len(failed) > 1 else 's'} the old text: save it again to link them.")
 
 
 def _keep_identity(temporary: str, real: Path, info: os.stat_result) -> None:
@@ -156,45 +189,6 @@ def _keep_identity(temporary: str, real: Path, info: os.stat_result) -> None:
         except OSError as exc:  # e.g. security.* labels only root may set, a file system without them
             if exc.errno not in (errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM, errno.EACCES, errno.ENODATA):
                 raise
-
-
-def _write_in_place(real: Path, data: bytes, current: bytes, info: os.stat_result) -> None:
-    """A note with several names (hard links): a rename would leave the other names with the old
-    bytes, so the new bytes go into the same file. The old ones are kept on disk first (a full disk
-    fails here, before the note is touched) and written back if the write fails."""
-    written = _temporary(real, current, stat.S_IMODE(info.st_mode))
-    backup = written.removesuffix(".tmp") + ".backup"  # named a backup only once whole: a kill before leaves a .tmp to sweep
-    try:
-        os.rename(written, backup)
-    except OSError:
-        _remove(written)
-        raise
-    _sync_folder(real.parent)
-    try:
-        note = open(real, "r+b")
-    except OSError:
-        _remove(backup)
-        raise
-    with note:
-        try:
-            _overwrite(note, data)
-        except OSError:
-            try:
-                _overwrite(note, current)
-            except OSError as exc:
-                raise SaveFailed(f"{printable(real.name)} could not be written back ({exc.strerror or exc}): its old bytes are "
-                                 f"kept in {printable(Path(backup).name)} beside it.") from exc
-            _remove(backup)
-            raise
-    _remove(backup)
-
-
-def _overwrite(note, data: bytes) -> None:
-    note.seek(0)
-    note.write(data)
-    note.truncate()
-    note.flush()
-    os.fsync(note.fileno())
 
 
 def _temporary(target: Path, data: bytes, mode: int) -> str:
