@@ -4,12 +4,21 @@ so `substrate index` never loads Qt."""
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
-from pathlib import Path
 
-import click
+if sys.argv[1:2] == ["watch"]:
+    # `substrate watch &` inherits SIGINT ignored. Take Ctrl+C and SIGTERM back before the imports
+    # below (half a second), while stopping needs no clean-up; `store.cli.watch` then installs its own.
+    for _stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(_stop, lambda *_: os._exit(130))
 
-from store.cli import cli
+from pathlib import Path  # noqa: E402 - after the signals, on purpose
+
+import click  # noqa: E402
+
+from store.cli import cli  # noqa: E402
 
 
 @cli.command("open")

@@ -139,6 +139,19 @@ def test_watch_started_as_a_background_job_still_stops_on_ctrl_c(vault, tmp_path
     assert code == 0 and not watch.said("Traceback")
 
 
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_watch_stopped_as_it_starts_stops_even_as_a_background_job(vault, tmp_path, started, stop_signal):
+    (vault / "a.md").write_text("a note", encoding="utf-8")
+    watch = started("watch", vault, "--db", tmp_path / "index.sqlite", preexec_fn=_ignore_sigint)
+    time.sleep(0.15)  # Python is up, the engine's imports are not done: a signal now used to be lost
+    watch.proc.send_signal(stop_signal)
+    try:
+        watch.proc.wait(30)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"`substrate watch` lost a {stop_signal.name} sent as it started, and kept running")
+    assert not watch.said("Traceback")
+
+
 def _building(db: Path):
     """The build progress a writer recorded in the index, as another process reads it."""
     if not db.exists():
