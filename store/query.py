@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -159,7 +160,35 @@ def search(db: sqlite_utils.Database, text: str, limit: int = 20, highlight=HIGH
         """,
         {"query": query, "limit": limit, "start": highlight[0], "end": highlight[1]},
     )
-    return [Hit(path, title, type_, " ".join(snippet.split()), score) for path, title, type_, snippet, score in rows]
+    hits = [Hit(path, title, type_, " ".join(snippet.split()), score) for path, title, type_, snippet, score in rows]
+    if not hits:
+        _check_full_text(db)  # "no notes match" must never be a damaged full-text index talking
+    return hits
+
+
+def _check_full_text(db: sqlite_utils.Database) -> None:
+    """sqlite3.DatabaseError (SQLITE_CORRUPT) unless the full-text index holds one row per note. Damage
+    to its pages can leave it answering every search with nothing and no error; its own count, in the
+    averages record (rowid 1), says so in microseconds (FTS5's integrity check takes seconds)."""
+    row = db.execute("SELECT block FROM notes_fts_data WHERE id = 1").fetchone()
+    indexed = _varint(row[0]) if row and row[0] else 0
+    notes = db.execute("SELECT count(*) FROM notes").fetchone()[0]
+    if indexed != notes:
+        damage = sqlite3.DatabaseError(f"the full-text index holds {indexed:,} notes of {notes:,}")
+        damage.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
+        raise damage
+
+
+def _varint(data: bytes) -> int:
+    """SQLite's variable-length integer (big-endian, 7 bits a byte; a ninth byte gives all 8)."""
+    value = 0
+    for position, byte in enumerate(data[:9]):
+        if position == 8:
+            return (value << 8) | byte
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            break
+    return value
 
 
 def find_note(db: sqlite_utils.Database, name: str) -> str:

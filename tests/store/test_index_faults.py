@@ -217,6 +217,24 @@ def test_a_broken_full_text_index_is_reported_then_set_aside_and_rebuilt(vault, 
         conn.close()
 
 
+def test_a_full_text_index_that_answers_nothing_without_an_error_is_found_damaged(vault, tmp_path):
+    """Every page overwritten, the structure record too: FTS5 then reports an empty index, no error,
+    and every search said "No notes match" for good."""
+    make_vault(vault, 50)
+    db = tmp_path / "index.sqlite"
+    assert _cli("index", vault, "--db", db, data=tmp_path / "data").returncode == 0
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE notes_fts_data SET block = x'00ff00ff'")
+    conn.commit()
+    conn.close()
+    broken = _cli("search", vault, "Note", "--db", db, data=tmp_path / "data")
+    assert broken.returncode == 2 and "No notes match" not in broken.stdout, broken.stdout
+    assert "the full-text index holds 0 notes of 50" in broken.stderr and "Run the command again" in broken.stderr
+    mended = _cli("search", vault, "Note", "--db", db, data=tmp_path / "data")
+    assert mended.returncode == 0 and "set aside" in mended.stderr and "1. Note" in mended.stdout
+    assert "No notes match" in _cli("search", vault, "zzzunheardof", "--db", db, data=tmp_path / "data").stdout  # a real miss stays one
+
+
 def test_a_busy_index_is_never_taken_for_a_damaged_one(vault, tmp_path):
     make_vault(vault, 20)
     db = tmp_path / "index.sqlite"
