@@ -58,6 +58,9 @@ def check_output(path: Path, vault_root: Path, replace_existing: bool = True) ->
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+OUR_TABLES = {"files", "notes", "links", "names", "notes_fts"}  # what only a Substrate index holds together
+
+
 def check_index_place(db_path: Path, vault_root: Path) -> None:
     """An index chosen by the person (--db) lives outside the vault, and never takes the place of a
     file that is not one of our indexes: a damaged index of ours is set aside and rebuilt, but
@@ -88,7 +91,8 @@ def _not_an_index(path: Path) -> str | None:
     try:
         with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as db:
             tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            ours = "meta" in tables and db.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone()
+            ours = ("meta" in tables and db.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone()) \
+                or OUR_TABLES <= tables  # an index of ours that lost its meta table is damaged, still ours
     except sqlite3.DatabaseError:
         return None  # a damaged database: ours to set aside and rebuild
     if tables and not ours:

@@ -6,8 +6,10 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -251,3 +253,13 @@ def test_a_damaged_index_of_ours_at_db_is_still_set_aside_and_rebuilt(small_vaul
         handle.write(b"\xff" * 4096)
     again = run("index", small_vault, "--db", db, env_dir=tmp_path / "data")
     assert again.returncode == 0 and "set aside" in again.stderr and "4 notes" in again.stdout, again.stderr
+
+
+def test_an_index_of_ours_that_lost_its_meta_table_at_db_is_rebuilt_not_refused(small_vault, tmp_path):
+    db = tmp_path / "chosen.sqlite"
+    assert run("index", small_vault, "--db", db, env_dir=tmp_path / "data").returncode == 0
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("DROP TABLE meta")
+    again = run("search", small_vault, "CRM", "--db", db, env_dir=tmp_path / "data")
+    assert again.returncode == 0 and "another program's database" not in again.stderr, again.stderr
+    assert "Salesforce" in again.stdout  # mended or set aside and rebuilt: either way, answered
