@@ -407,7 +407,7 @@ class MainWindow(WritingMixin, QMainWindow):
         if self.position < 0 and rows:
             self._open_first()
         plural = lambda n, word: f"{n:,} {word}{'' if n == 1 else 's'}"  # noqa: E731
-        self.count_label.setText(f"{plural(summary.notes, 'note')} · {plural(summary.problems, 'problem')} · {plural(summary.unresolved, 'unwritten link')}")
+        self.count_label.setText(f"{plural(summary.notes, 'note')} · {plural(len(problems), 'problem')} · {plural(summary.unresolved, 'unwritten link')}")
 
     # --- reading notes -------------------------------------------------------------------------
 

@@ -156,7 +156,7 @@ class Brain:
 
     def blueprint_problems(self) -> list[query.ProblemRow]:
         """What is wrong with the vault's own blueprint (`.substrate/blueprint.yaml`); not a note, so nothing to open."""
-        return [query.ProblemRow(blueprints.OVERRIDE_PATH, p.line, f"{p.reason} (the default blueprint is used until this is fixed)", is_note=False)
+        return [query.ProblemRow(blueprints.OVERRIDE_PATH, p.line, f"{p.reason}. Substrate uses its default blueprint until you fix or remove this file.", is_note=False)
                 for p in self.blueprint().problems]
 
     def bundle_paths(self, scope: Scope, today: dt.date | None = None) -> list[str]:

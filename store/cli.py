@@ -140,7 +140,7 @@ def _summary_line(brain: Brain, seconds: float) -> str:
     skipped = f", {s.skipped} files skipped" if s.skipped else ""
     return (
         f"Indexed {printable(brain.vault.name)}: {s.notes} notes, {s.links} links, {s.unresolved} unresolved links, "
-        f"{s.problems} problems{skipped}, {seconds:.2f} s"
+        f"{s.problems + len(brain.blueprint_problems())} problems{skipped}, {seconds:.2f} s"
     )
 
 
@@ -468,8 +468,9 @@ def _chance_words(chance) -> str:
 
 
 def _report_blueprint_problems(brain: Brain) -> None:
-    for problem in brain.blueprint().problems:
-        _stderr().print(f"[yellow]Blueprint:[/] {shown(str(problem))} (the default blueprint is used until this is fixed)")
+    for problem in brain.blueprint_problems():  # the same words as `substrate problems` and the app's panel
+        line = f" line {problem.line}" if problem.line else ""
+        _stderr().print(f"[yellow]Blueprint:[/] {shown(problem.path)}{line}: {shown(problem.message)}")
 
 
 def _percent(score: float) -> str:

@@ -80,10 +80,10 @@ def read_yaml(yaml_text: str) -> tuple[tuple[Entry, ...], tuple[tuple[int, str],
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
         reason = exc.problem or exc.context or "invalid YAML"
-        return (), ((line, f"Front matter is not valid YAML ({reason}); the note was indexed from its body."),)
+        return (), ((line, f"Front matter is not valid YAML ({reason}); the note was indexed from its body. Fix the lines between the --- marks at the top."),)
     except (yaml.YAMLError, RecursionError, MemoryError, ValueError) as exc:
         name = type(exc).__name__
-        return (), ((1, f"Front matter could not be read ({name}: nested too deeply or malformed); the note was indexed from its body."),)
+        return (), ((1, f"Front matter could not be read ({name}: nested too deeply or malformed); the note was indexed from its body. Fix the lines between the --- marks at the top."),)
     if node is None:
         return (), ()
     if not isinstance(node, yaml.MappingNode):

@@ -176,10 +176,10 @@ def read_note_file(root: str, rel: str) -> NoteFile:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return NoteFile(rel, info.st_size, info.st_mtime_ns, "", None, ((None, "Not a regular file (a pipe, socket or device named .md); skipped."),))
+            return NoteFile(rel, info.st_size, info.st_mtime_ns, "", None, ((None, "Not a regular file (a pipe, socket or device named .md), so it is skipped; rename it so its name does not end in .md."),))
         if info.st_size > MAX_NOTE_BYTES:
             mb = info.st_size / 1_048_576
-            return NoteFile(rel, info.st_size, info.st_mtime_ns, "", None, ((None, f"The file is {mb:.0f} MB, over the {MAX_NOTE_BYTES // 1_048_576} MB limit for a note; skipped."),))
+            return NoteFile(rel, info.st_size, info.st_mtime_ns, "", None, ((None, f"The file is {mb:.0f} MB, over the {MAX_NOTE_BYTES // 1_048_576} MB limit for a note, so it is skipped; split it into smaller notes or move it out of the vault."),))
         with os.fdopen(fd, "rb", closefd=False) as handle:
             raw = handle.read(MAX_NOTE_BYTES + 1)
         after = os.fstat(fd)
@@ -201,7 +201,7 @@ def decode(raw: bytes) -> tuple[str | None, tuple[tuple[int | None, str], ...]]:
         problems.append((None, "The file is saved as UTF-16; it was read, but save it as UTF-8 so every tool can read it."))
         return _normalise(text.lstrip("\ufeff")), tuple(problems)
     if raw.startswith(_BINARY_MAGIC) or _mostly_binary(raw):
-        return None, ((None, "This is not a text file (an image or other binary saved with .md); skipped."),)
+        return None, ((None, "This is not a text file (an image or other binary saved with .md), so it is skipped; rename it so its name does not end in .md."),)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if b"\x00" in raw:

@@ -116,7 +116,8 @@ def test_a_broken_blueprint_is_in_the_problems_panel_and_says_what_to_do(qtbot, 
     open_and_wait(qtbot, window, vault, notes=1)
     qtbot.waitUntil(lambda: window.problems.rowCount() == 1)
     assert window.problems.index(0, 0).data() == ".substrate/blueprint.yaml"
-    assert "the default blueprint is used until this is fixed" in window.problems.index(0, 2).data()
+    assert "uses its default blueprint until you fix or remove this file" in window.problems.index(0, 2).data()
+    assert window.problem_dock.windowTitle() == "Problems (1)" and "1 problem " in window.count_label.text() + " "  # one count
     window.problem_list.activated.emit(window.problems.index(0, 0))  # not a note: said, not opened
     assert window.message_bar.label.text().startswith(".substrate/blueprint.yaml: ")
 

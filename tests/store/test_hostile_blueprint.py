@@ -40,6 +40,8 @@ def test_every_command_works_on_a_vault_with_a_hostile_blueprint(sample, tmp_pat
         assert "Traceback" not in done.stderr and "RecursionError" not in done.stderr
         if args[0] in ("coverage", "gaps", "simulate", "problems"):
             assert ".substrate/blueprint.yaml" in done.stdout + done.stderr, args
+        if args[0] == "index":  # the sample brain's one problem, and the blueprint's: one count everywhere
+            assert " 2 problems" in done.stdout, done.stdout
     assert (tmp_path / "out.zip").is_file()
 
 
