@@ -34,9 +34,8 @@ from store import activity
 from store import clock
 from store.bundle import BundleError, check_manifest
 from store.display import printable
-from store.note import parse
+from store.note import front_matter_names
 from store.resolve import same_name_key
-from store.frontmatter import split_front_matter
 from store.safe_write import _sync_folder, write_new
 from store.vault import decode
 
@@ -225,11 +224,8 @@ def _compare(plan: Plan, vault_root: Path) -> Plan:
 
 def _names(path: str, text: str) -> list[str]:
     """The names a note answers to: its file name, its title and its aliases (from the front matter only)."""
-    names = [PurePosixPath(path).stem]
-    front = split_front_matter(text)
-    if front.entries:
-        note = parse(text[: len(text) - len(front.body)], path)
-        names += [note.title, *note.aliases]
+    title, aliases = front_matter_names(text, path)
+    names = [PurePosixPath(path).stem, title, *aliases]
     return [name for name in names if name and same_name_key(name)]
 
 
