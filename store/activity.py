@@ -9,6 +9,7 @@ a damaged line is skipped, never fatal.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -71,8 +72,22 @@ def record(vault: Path, by: str, action: str, path: str, title: str, detail: str
         except Timeout:  # another writer is stuck: one unlocked append of one short line is still whole on every OS we ship to
             _append(log, line)
     except OSError as exc:
-        raise NotRecorded(entry, f"{exc.strerror or exc}; free some space or fix the permissions of {LOG_PATH}") from None
+        raise NotRecorded(entry, _advice(exc, Path(vault))) from None
     return entry
+
+
+def _advice(exc: OSError, vault: Path) -> str:
+    """Why the log could not be written, and the one thing that mends it."""
+    records = vault / ".substrate"
+    if records.exists() and not records.is_dir():
+        return "a file named .substrate is where Substrate keeps its records folder; rename that file"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{exc.strerror}; free some space on the vault's disk"
+    if exc.errno == errno.EROFS:
+        return f"{exc.strerror}; the vault's disk is read-only"
+    if isinstance(exc, PermissionError):
+        return f"{exc.strerror}; fix the permissions of {LOG_PATH}"
+    return f"{exc.strerror or exc} ({printable(str(exc.filename or LOG_PATH))})"
 
 
 def _append(log: Path, line: str) -> None:

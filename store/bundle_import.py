@@ -34,10 +34,12 @@ from store import activity
 from store import clock
 from store.bundle import BundleError, check_manifest
 from store.display import printable
-from store.note import parse
-from store.resolve import lookup_key
+from store.note import front_matter_names
+from store.resolve import same_name_key
 from store.safe_write import _sync_folder, write_new
 from store.vault import decode
+
+HEAD_BYTES = 16 * 1024  # of each vault note, for its title and aliases: front matter is at the top, and short
 
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 MAX_NOTE_BYTES = 10 * 1024 * 1024
@@ -189,25 +191,30 @@ def _read_capped(archive: zipfile.ZipFile, info, size: int, exact: bool = True) 
 
 def _compare(plan: Plan, vault_root: Path) -> Plan:
     existing, named = {}, {}
+    inside = os.path.realpath(vault_root)
     if vault_root.is_dir():
+        _check_records(vault_root, inside)
         for folder, dirs, files in os.walk(vault_root):
             dirs[:] = [name for name in dirs if not name.startswith(".")]
             for name in files:
                 rel = Path(folder, name).relative_to(vault_root).as_posix()
                 existing[_twin_key(rel)] = rel
                 if name[-3:].lower() == ".md" and name[:1] != ".":
-                    named.setdefault(lookup_key(name[:-3]), rel)
-    inside = os.path.realpath(vault_root)
+                    for other in _names(rel, _head(vault_root, rel)):
+                        named.setdefault(same_name_key(other), rel)
     for path, data in sorted(plan.contents.items()):
         _check_folders(vault_root, inside, path)
         there, target = existing.get(_twin_key(path)), vault_root / path
         info = _look(vault_root, inside, target)
         if info is None and there is None:
-            elsewhere = _named_elsewhere(path, data, named)
+            names = _names(path, decode(data)[0] or "")
+            elsewhere = next((found for found in (named.get(same_name_key(name)) for name in names) if found and found != path), None)
             if elsewhere:  # a second note of one name makes every link to that name ambiguous
                 plan.taken.append((path, elsewhere))
             else:
                 plan.new.append(path)
+                for name in names:  # the bundle's later notes may not take this one's names either
+                    named.setdefault(same_name_key(name), path)
         elif there == path and info is not None and stat.S_ISREG(info.st_mode) and _bytes_or_none(target) == data:
             plan.identical.append(path)
         else:  # a different note, its twin, a folder: whatever it is, it stays
@@ -215,14 +222,29 @@ def _compare(plan: Plan, vault_root: Path) -> Plan:
     return plan
 
 
-def _named_elsewhere(path: str, data: bytes, named: dict[str, str]) -> str | None:
-    """The vault's note whose file name is one of the names (file name, title, aliases) of this incoming note."""
-    note = parse(decode(data)[0] or "", path)
-    for name in (PurePosixPath(path).stem, note.title, *note.aliases):
-        found = named.get(lookup_key(name)) if name else None
-        if found and found != path:
-            return found
-    return None
+def _names(path: str, text: str) -> list[str]:
+    """The names a note answers to: its file name, its title and its aliases (from the front matter only)."""
+    title, aliases = front_matter_names(text, path)
+    names = [PurePosixPath(path).stem, title, *aliases]
+    return [name for name in names if name and same_name_key(name)]
+
+
+def _head(vault_root: Path, rel: str) -> str:
+    """The first HEAD_BYTES of a vault note as text, read as the indexer reads notes: a regular file only,
+    opened without blocking (a pipe named .md never stalls the plan); "" for anything else."""
+    try:
+        fd = os.open(vault_root / rel, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return ""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return ""
+        raw = os.read(fd, HEAD_BYTES)
+    except OSError:
+        return ""
+    finally:
+        os.close(fd)
+    return decode(raw)[0] or ""
 
 
 def _bytes_or_none(path: Path) -> bytes | None:
@@ -242,13 +264,23 @@ def _check_folders(vault_root: Path, inside: str, path: str) -> None:
             return  # the import makes it, and everything below it
 
 
-def _check_folder(vault_root: Path, inside: str, here: Path, path: str) -> bool:
-    """Whether the folder `here` exists; BundleError if it is a file where a folder is needed (for `path`)."""
+def _check_folder(vault_root: Path, inside: str, here: Path, path: str | None) -> bool:
+    """Whether the folder `here` exists; BundleError if it is a file where a folder is needed (for the note
+    `path`, or None: for the import's own records)."""
     info = _look(vault_root, inside, here, "folder ")
     if info is not None and not stat.S_ISDIR(info.st_mode):
-        raise BundleError(f"The vault has a file {printable(here.relative_to(vault_root).as_posix())} where the bundle needs a "
-                          f"folder (for {printable(path)}): nothing was imported. Rename that file, then import again.")
+        needs = f"the bundle needs a folder (for {printable(path)})" if path else "Substrate keeps the vault's records (a folder)"
+        raise BundleError(f"The vault has a file {printable(here.relative_to(vault_root).as_posix())} where {needs}: "
+                          "nothing was imported. Rename that file, then import again.")
     return info is not None
+
+
+def _check_records(vault_root: Path, inside: str) -> None:
+    """BundleError if the vault's `.substrate/`, or the `imports/` folder in it, is a file or a link out of
+    the vault: the plan says what the import itself would."""
+    records = vault_root / ".substrate"
+    if _check_folder(vault_root, inside, records, None):
+        _check_folder(vault_root, inside, records / "imports", None)
 
 
 def _look(vault_root: Path, inside: str, here: Path, what: str = "") -> os.stat_result | None:
@@ -297,7 +329,7 @@ def apply(plan: Plan, vault_root: Path, conflicts: str = "beside") -> Imported:
                 raise BundleError(f"{printable(path)} appeared in the vault after the plan was made, and nothing is ever "
                                   "written over a file. Look at it, then import again.") from None
             done.written.append(path)
-        placing.make_folders(".substrate/imports/record")
+        placing.make_records()
         done.summary_path = _keep_summary(placing.records / "imports", plan, done)
         committed = True
     except (OSError, BundleError) as exc:
@@ -347,7 +379,7 @@ class _Placing:
         self.vault_root, self.inside = vault_root, os.path.realpath(vault_root)
         self.records = vault_root / ".substrate"
         try:
-            if not _check_folder(vault_root, self.inside, self.records, ".substrate/record"):
+            if not _check_folder(vault_root, self.inside, self.records, None):  # .substrate/imports: when the record is made
                 self.records.mkdir()
         except OSError as exc:
             raise BundleError(f"Nothing was imported: the vault's .substrate folder cannot be made ({exc.strerror}).") from None
@@ -404,6 +436,12 @@ class _Placing:
             if not _check_folder(self.vault_root, self.inside, here, path):
                 os.mkdir(here)
                 self.folders.append(here)
+
+    def make_records(self) -> None:
+        """The `.substrate/imports/` folder for the import's record, checked again as it is reached."""
+        if not _check_folder(self.vault_root, self.inside, self.records / "imports", None):
+            os.mkdir(self.records / "imports")
+            self.folders.append(self.records / "imports")
 
     def roll_back(self) -> None:
         for target, device, inode in reversed(self.placed):

@@ -64,7 +64,7 @@ def import_(bundle, vault, dry_run, conflicts, as_json):
         out.print(f"{shown(bundle.name)}: {len(plan.new)} new, {len(plan.identical)} identical, {len(plan.conflicts)} conflicting (nothing written).")
         for path in plan.conflicts:
             out.print(f"  conflict: {shown(path)} — would land {'beside it' if conflicts == 'beside' else 'nowhere (skipped)'}")
-        _print_taken(out, plan.taken)
+        _print_taken(out, plan.taken, plan.new)
         return
     done = apply(plan, vault, conflicts)
     if as_json:
@@ -77,10 +77,13 @@ def import_(bundle, vault, dry_run, conflicts, as_json):
               f"{len(done.skipped)} skipped, {len(done.identical)} already identical.")
     for mine, incoming in done.beside:
         out.print(f"  {shown(incoming)} (your {shown(mine)} is untouched)")
-    _print_taken(out, done.taken)
+    _print_taken(out, done.taken, done.written)
     out.print(f"[dim]Kept a record in {shown(str(done.summary_path))}[/]")
 
 
-def _print_taken(out, taken: list[tuple[str, str]]) -> None:
+def _print_taken(out, taken: list[tuple[str, str]], incoming_new: list[str]) -> None:
     for incoming, note in taken:
-        out.print(f"  not imported: {shown(incoming)} — your {shown(note)} already has that name; add what the bundle says to it instead")
+        if note in incoming_new:  # two notes of the bundle answer to one name: the first comes in
+            out.print(f"  not imported: {shown(incoming)} — the bundle's {shown(note)} has that name too, and only one note may")
+        else:
+            out.print(f"  not imported: {shown(incoming)} — your {shown(note)} already has that name; add what the bundle says to it instead")

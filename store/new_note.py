@@ -4,7 +4,8 @@ an agent's capture over MCP. Each is a file that did not exist, made from its ty
 fills in blanks instead of facing an empty page; written atomically, never over an existing file,
 and listed in the vault's activity log. A new note never takes a name (title, alias or file name,
 compared without case or Unicode form, as links are) that another note in the vault already answers
-to: every link to that name would stop knowing which note it means.
+to: every link to that name would stop knowing which note it means. Names are compared as they look
+(`resolve.same_name_key`): a zero-width space, a soft hyphen or fullwidth letters make no new name.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 import os
 import re
 import string
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +25,7 @@ from store.blueprint import Blueprint
 from store.display import printable
 from store.errors import SubstrateError
 from store.locations import resources_dir
-from store.resolve import lookup_key
+from store.resolve import same_name_key
 from store.safe_write import write_new
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -39,6 +41,14 @@ class NoteExists(SubstrateError):
         super().__init__(f"“{printable(name)}” is already a note: {printable(path)}. Edit that note instead of writing a second one, "
                          "or give this one another name (two notes of one name leave every link to it unsure which it means).")
         self.path = path
+
+
+class BadTitle(SubstrateError):
+    """The title holds control characters, or nothing visible once invisible characters are left out."""
+
+    def __init__(self, title: str, why: str):
+        super().__init__(f"“{printable(title)}” cannot be a note's title: {why}.")
+        self.title = title
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,10 @@ def note_text(blueprint: Blueprint, draft: Draft, today: dt.date, vault_root: Pa
 
 def check(blueprint: Blueprint, draft: Draft) -> None:
     """A clear message for each thing a new note cannot be."""
+    if any(unicodedata.category(char) == "Cc" for char in draft.title):
+        raise BadTitle(draft.title, "it holds control characters (a tab, a line break, an escape); type it on one line")
+    if not same_name_key(draft.title):
+        raise BadTitle(draft.title, "it shows nothing (only spaces or invisible characters); give it some letters")
     file_name(draft.title)
     if len(draft.title) > 200 or len(draft.text) > 200_000:
         raise SubstrateError("A new note is at most 200 characters of title and 200,000 of text.")
@@ -128,19 +142,18 @@ def folder_for(db, blueprint: Blueprint, type_: str | None) -> str:
 def existing_note(vault_root: Path, db, title: str) -> str | None:
     """The vault path of a note that already answers to `title` or to the file name it would get: by
     the index (titles, file names, aliases) and by the disk (a note the index has not read yet)."""
-    keys = {lookup_key(" ".join(title.split())), lookup_key(file_name(title))}
-    marks = ", ".join("?" * len(keys))
-    found = db.execute(f"SELECT path FROM names WHERE key IN ({marks}) ORDER BY path LIMIT 1", list(keys)).fetchone()
+    keys = {same_name_key(title), same_name_key(file_name(title))}
+    found = sorted(path for key, path in db.execute("SELECT key, path FROM names") if same_name_key(key) in keys)
     if found:
         return found[0]
     for path, other in db.execute("SELECT path, title FROM notes WHERE title IS NOT NULL"):
-        if lookup_key(other) in keys:
+        if same_name_key(other) in keys:
             return path
     root = Path(vault_root)
     for folder, folders, files in os.walk(root):
         folders[:] = [name for name in folders if not name.startswith(".")]
         for name in files:
-            if name[-3:].lower() == ".md" and name[:1] != "." and lookup_key(name) in keys:
+            if name[-3:].lower() == ".md" and name[:1] != "." and same_name_key(name) in keys:
                 return (Path(folder) / name).relative_to(root).as_posix()
     return None
 

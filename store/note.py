@@ -96,6 +96,13 @@ def normalise_relation(name: str) -> str:
     return re.sub(r"[\s-]", "_", name.strip().lower())
 
 
+def front_matter_names(text: str, path: str) -> tuple[str, tuple[str, ...]]:
+    """The title and aliases `parse` would give, read from the front matter alone (the body is not
+    looked at): for a glance at every note of a vault, as an import's plan takes."""
+    meta = _read_entries(split_front_matter(text).entries)[0]
+    return meta.get("title") or _stem(path), tuple(meta.get("aliases", ()))
+
+
 def parse(text: str, path: str, *, budget_seconds: float = PARSE_BUDGET_SECONDS) -> ParsedNote:
     """Read one note's text; whatever is broken becomes a problem, never an exception."""
     front = split_front_matter(text)

@@ -37,6 +37,39 @@ def lookup_key(text: str) -> str:
     return key
 
 
+# Default-ignorable code points that are not of category Cf (those are all removed): combining grapheme
+# joiner, Hangul fillers, Khmer inherent vowels, Mongolian and other variation selectors.
+_INVISIBLE_RANGES = ((0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x3164, 0x3164),
+                     (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xE0000, 0xE0FFF))
+
+
+def invisible(char: str) -> bool:
+    """Whether `char` shows nothing where it stands: a format or control character (soft hyphen, zero-width
+    space and joiners, bidi marks and overrides, byte order mark), a variation selector or another
+    default-ignorable code point."""
+    if unicodedata.category(char) in ("Cf", "Cc"):
+        return True
+    code = ord(char)
+    return any(low <= code <= high for low, high in _INVISIBLE_RANGES)
+
+
+@lru_cache(maxsize=65536)
+def same_name_key(text: str) -> str:
+    """The form in which two notes' names are compared when a new note is written (capture, import): names
+    that look alike on screen get one key. Invisible characters removed, NFKC (fullwidth ＳＡＬＥＳ is SALES),
+    case-folded, whitespace runs made one space and trimmed, without `.md`. Links keep `lookup_key`:
+    a note's name is refused if it merely looks like another, but what a link means does not change."""
+    if text.isascii():
+        kept = text if text.isprintable() else "".join(char for char in text if not invisible(char) or char.isspace())
+    else:
+        kept = "".join(char for char in text if not invisible(char) or char.isspace())
+    key = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", kept).casefold())
+    key = " ".join(key.split())
+    if key.endswith(".md"):
+        key = key[:-3].rstrip()
+    return key
+
+
 def note_keys(path: str, aliases) -> set[tuple[str, str]]:
     """(key, kind) pairs under which the note at `path` can be found."""
     stem = posixpath.basename(path)

@@ -232,10 +232,12 @@ class ImportDialog(QDialog):
 
     def _planned(self, plan) -> None:
         self.plan = plan
+        whose = {note: "the bundle's" if note in plan.new else "your" for _, note in plan.taken}
         self.conflicts_model.setStringList([printable(path) for path in plan.conflicts]
-                                           + [f"{printable(path)} — not imported: your {printable(note)} has that name" for path, note in plan.taken])
+                                           + [f"{printable(path)} — not imported: {whose[note]} {printable(note)} has that name"
+                                              for path, note in plan.taken])
         source = printable(plan.manifest["vault"])
-        taken = f" {len(plan.taken)} not imported, because a note of that name is already in the vault." if plan.taken else ""
+        taken = f" {len(plan.taken)} not imported, because a note of that name is already in the vault or the bundle." if plan.taken else ""
         self.summary.setText(f"From {source}: {len(plan.new)} new notes, {len(plan.identical)} already here and identical, "
                              f"{len(plan.conflicts)} that differ from the vault's (listed below; yours are never overwritten).{taken}")
         self.import_button.setEnabled(bool(plan.new or plan.conflicts))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+
 import pytest
 
 from store import activity
@@ -63,3 +66,33 @@ def test_a_capture_whose_log_leads_outside_keeps_the_note_and_writes_nothing_the
             capture(vault, brain.index.db, blueprints.load(vault), Draft("Territory Rules", "process", ("head",)))
     assert [p.name for p in vault.rglob("*.md")] == ["Territory Rules.md"]  # the note is kept
     assert outside.read_bytes() == b""
+
+
+def test_a_file_named_substrate_gets_the_advice_to_rename_it(tmp_path):
+    (tmp_path / ".substrate").write_text("a file where the folder goes", encoding="utf-8")
+    with pytest.raises(activity.NotRecorded) as caught:
+        activity.record(tmp_path, "app", "created", "notes/a.md", "A")
+    assert str(caught.value).endswith("a file named .substrate is where Substrate keeps its records folder; rename that file.")
+    assert "free some space" not in str(caught.value) and "permissions" not in str(caught.value)
+
+
+def test_a_full_disk_gets_the_advice_to_free_some_space(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs (a real full disk) needs root")
+    vault = tmp_path / "V"
+    vault.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(vault)], capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        (vault / ".substrate").mkdir()
+        filler = os.open(vault / "filler", os.O_WRONLY | os.O_CREAT)
+        with pytest.raises(OSError, match="No space"):
+            while True:
+                os.write(filler, b"x" * 4096)
+        os.close(filler)
+        with pytest.raises(activity.NotRecorded) as caught:
+            activity.record(vault, "app", "created", "a.md", "A")
+        assert "free some space on the vault's disk" in str(caught.value) and "permissions" not in str(caught.value)
+    finally:
+        subprocess.run(["umount", str(vault)], check=False)
+

@@ -87,11 +87,27 @@ def _in_the_way_note_linked_outside(vault, outside):
     (vault / "seams/Lead Sync.md").symlink_to(outside / "x.md")
 
 
+def _in_the_way_records_file(vault, outside):
+    write(vault, ".substrate", "a file where Substrate's folder goes\n")
+
+
+def _in_the_way_records_linked_outside(vault, outside):
+    (vault / ".substrate").symlink_to(outside)
+
+
+def _in_the_way_imports_file(vault, outside):
+    write(vault, ".substrate/imports", "a file where the records of imports go\n")
+
+
 IN_THE_WAY = {
     "a file where a folder is needed": (_in_the_way_folder_is_a_file, "has a file seams where the bundle needs a folder"),
     "a folder link that leads nowhere": (_in_the_way_dangling_folder_link, "folder seams is a symbolic link that leads nowhere"),
     "a note's name on a link that leads nowhere": (_in_the_way_dangling_note_link, "seams/Lead Sync.md is a symbolic link that leads nowhere"),
     "a note's name on a link outside": (_in_the_way_note_linked_outside, "seams/Lead Sync.md is a symbolic link to"),
+    "a .substrate file": (_in_the_way_records_file, "The vault has a file .substrate where Substrate keeps the vault's records "
+                                                    "(a folder): nothing was imported. Rename that file, then import again."),
+    "a .substrate link outside": (_in_the_way_records_linked_outside, "The vault's folder .substrate is a symbolic link to"),
+    "a .substrate/imports file": (_in_the_way_imports_file, "The vault has a file .substrate/imports where Substrate keeps"),
 }
 
 
@@ -107,7 +123,7 @@ def test_what_the_vault_has_in_the_way_is_one_line_and_nothing_is_written(case, 
     for dry_run in (["--dry-run"], []):
         out = run("import", bundle, vault, *dry_run, env_dir=tmp_path / "data")
         assert out.returncode == 2 and out.stderr.startswith("Error: ") and len(out.stderr.strip().splitlines()) == 1, out.stderr
-        assert message in out.stderr
+        assert message in out.stderr and "(for .substrate" not in out.stderr, (dry_run, out.stderr)
     assert _tree(vault) == before and list(outside.iterdir()) == []
 
 
@@ -364,6 +380,17 @@ def test_entries_that_overlap_in_the_archive_are_refused(tmp_path):
 
 # --- one name, one note: an import never makes a second note of a name the vault has ----------------
 
+def _dry_run_then_import(bundle: Path, vault: Path, data: Path) -> tuple[str, dict]:
+    """What the dry run prints (having written nothing), and what the import then says it did (--json)."""
+    before = _tree(vault)
+    dry = run("import", bundle, vault, "--dry-run", env_dir=data)
+    assert dry.returncode == 0, dry.stderr
+    assert _tree(vault) == before
+    done = run("import", bundle, vault, "--json", env_dir=data)
+    assert done.returncode == 0, done.stderr
+    return dry.stdout, json.loads(done.stdout)
+
+
 def test_a_note_whose_name_the_vault_already_has_elsewhere_is_not_imported(tmp_path):
     vault, data = tmp_path / "V", tmp_path / "data"
     write(vault, "systems/salesforce.md", "---\ntype: system\n---\nOur CRM.\n")
@@ -373,18 +400,59 @@ def test_a_note_whose_name_the_vault_already_has_elsewhere_is_not_imported(tmp_p
                                 "team/Ops.md": b"---\naliases: [Salesforce]\n---\nops\n",  # an alias that is one
                                 "new/Hightouch.md": b"# Hightouch\n"})
     before = _tree(vault)
-    dry = run("import", bundle, vault, "--dry-run", env_dir=data)
-    assert dry.returncode == 0, dry.stderr
-    assert "1 new, 0 identical, 0 conflicting" in dry.stdout
-    assert "not imported: crm/Salesforce.md — your systems/salesforce.md already has that name" in dry.stdout
-    assert "not imported: team/PS.md — your people/Priya Shah.md already has that name" in dry.stdout
-    assert "not imported: team/Ops.md — your systems/salesforce.md" in dry.stdout
-    assert _tree(vault) == before
-    done = run("import", bundle, vault, "--json", env_dir=data)
-    assert done.returncode == 0, done.stderr
-    answer = json.loads(done.stdout)
+    dry, answer = _dry_run_then_import(bundle, vault, data)
+    assert "1 new, 0 identical, 0 conflicting" in dry
+    assert "not imported: crm/Salesforce.md — your systems/salesforce.md already has that name" in dry
+    assert "not imported: team/PS.md — your people/Priya Shah.md already has that name" in dry
+    assert "not imported: team/Ops.md — your systems/salesforce.md" in dry
     assert answer["written"] == ["new/Hightouch.md"]
     assert {t["incoming"]: t["note"] for t in answer["name_taken"]} == {
         "crm/Salesforce.md": "systems/salesforce.md", "team/PS.md": "people/Priya Shah.md", "team/Ops.md": "systems/salesforce.md"}
     assert not (vault / "crm").exists() and not (vault / "team").exists()
     assert (vault / "systems/salesforce.md").read_bytes() == before["systems/salesforce.md"]
+
+
+def test_an_incoming_note_may_not_take_a_title_or_alias_the_vault_already_has(tmp_path):
+    """SFDC is Salesforce's alias and Customer Records is crm.md's title: a bundle's sfdc.md or Customer Records.md
+    would make `show` and every link open the newcomer. Looks-alike names count too."""
+    vault, data = tmp_path / "V", tmp_path / "data"
+    write(vault, "systems/Salesforce.md", "---\ntype: system\naliases: [SFDC, Sales Cloud]\n---\nOur CRM.\n")
+    write(vault, "crm.md", "---\ntitle: Customer Records\n---\nthe list\n")
+    bundle = _bundle(tmp_path, {"y/sfdc.md": b"# not the CRM\n", "y/Customer Records.md": b"x\n",
+                                "y/Ops.md": b"---\naliases: [\"Sales\\u200b\\u00a0Cloud\"]\n---\nops\n",
+                                "y/\uff33\uff26\uff24\uff23.md": b"fullwidth\n",
+                                "y/Hightouch.md": b"# Hightouch\n"})
+    before = _tree(vault)
+    dry, answer = _dry_run_then_import(bundle, vault, data)
+    for incoming, note in (("y/sfdc.md", "systems/Salesforce.md"), ("y/Customer Records.md", "crm.md")):
+        assert f"not imported: {incoming} — your {note} already has that name" in dry
+    assert "1 new, 0 identical, 0 conflicting" in dry and answer["written"] == ["y/Hightouch.md"]
+    assert {t["incoming"] for t in answer["name_taken"]} == {"y/sfdc.md", "y/Customer Records.md", "y/Ops.md", "y/\uff33\uff26\uff24\uff23.md"}
+    assert {k: v for k, v in _tree(vault).items() if not k.startswith(".substrate")} == {**before, "y": "folder", "y/Hightouch.md": b"# Hightouch\n"}
+    shown = run("show", vault, "sfdc", env_dir=data)
+    assert shown.returncode == 0 and "systems/Salesforce.md" in shown.stdout, shown.stdout + shown.stderr
+
+
+def test_two_notes_of_one_bundle_may_not_share_a_name_either(tmp_path):
+    vault, data = tmp_path / "V", tmp_path / "data"
+    vault.mkdir()
+    bundle = _bundle(tmp_path, {"a/Dup.md": b"first\n", "b/dup.md": b"second\n", "c/Other.md": b"---\ntitle: DUP\n---\n",
+                                "d/Solo.md": b"---\naliases: [Only]\n---\n", "e/Only.md": b"alias taken\n"})
+    dry, answer = _dry_run_then_import(bundle, vault, data)
+    assert "2 new" in dry and "not imported: b/dup.md — the bundle's a/Dup.md has that name too, and only one note may" in dry
+    assert answer["written"] == ["a/Dup.md", "d/Solo.md"]
+    assert {t["incoming"]: t["note"] for t in answer["name_taken"]} == {"b/dup.md": "a/Dup.md", "c/Other.md": "a/Dup.md", "e/Only.md": "d/Solo.md"}
+    assert not (vault / "b").exists() and not (vault / "c").exists() and not (vault / "e").exists()
+
+
+def test_the_titles_of_the_vault_are_read_from_regular_files_only_and_never_block(tmp_path):
+    """A pipe named .md would stall a plain read forever; a huge note is read only at its top."""
+    vault, data = tmp_path / "V", tmp_path / "data"
+    vault.mkdir()
+    os.mkfifo(vault / "pipe.md")
+    write(vault, "big.md", "---\ntitle: Enormous\n---\n" + "words " * 2_000_000)
+    bundle = _bundle(tmp_path, {"x/Enormous.md": b"taken\n", "x/Fresh.md": b"new\n"})
+    out = run("import", bundle, vault, "--dry-run", env_dir=data)
+    assert out.returncode == 0, out.stderr
+    assert "1 new" in out.stdout and "not imported: x/Enormous.md — your big.md already has that name" in out.stdout
+

@@ -149,3 +149,24 @@ def test_capture_is_off_by_default_and_on_with_the_flag_writes_only_new_notes(sa
     assert not (sample / "processes/salesforce.md").exists() and not (sample / "teams/PRIYA SHAH.md").exists()
     assert wrong.isError and "spaceship" in wrong.content[0].text
     assert [(e.by, e.action, e.path) for e in activity.read(sample)] == [("mcp", "created", "processes/Territory Rules.md")]
+
+
+def test_an_agent_cannot_capture_a_name_that_only_looks_new(sample, tmp_path):
+    """Zero-width space, soft hyphen, a right-to-left override, fullwidth letters: each looks like Salesforce."""
+    hostile = ("Salesforce\u200b", "Sales\u00adforce", "Salesforce\u202e", "\uff33\uff21\uff2c\uff25\uff33\uff26\uff2f\uff32\uff23\uff25")
+
+    async def conversation(session):
+        clashes = [await session.call_tool("capture", {"title": title, "type": "process"}) for title in hostile]
+        blank = await session.call_tool("capture", {"title": "\u200b\u00ad", "type": "process"})
+        control = await session.call_tool("capture", {"title": "Lead\x1b[2JRouting", "type": "process"})
+        return clashes, blank, control
+
+    before = sorted(p.relative_to(sample).as_posix() for p in sample.rglob("*.md"))
+    clashes, blank, control = talk(sample, tmp_path, conversation, "--allow-capture")
+    for clash in clashes:
+        assert clash.isError and "is already a note: systems/Salesforce.md. Edit that note instead" in clash.content[0].text
+        assert len(clash.content[0].text.splitlines()) == 1
+    assert blank.isError and "shows nothing" in blank.content[0].text
+    assert control.isError and "control characters" in control.content[0].text and "\x1b" not in control.content[0].text
+    assert sorted(p.relative_to(sample).as_posix() for p in sample.rglob("*.md")) == before
+    assert activity.read(sample) == []

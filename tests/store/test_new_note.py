@@ -11,7 +11,7 @@ from store import activity
 from store import blueprint as blueprints
 from store.brain import Brain
 from store.errors import SubstrateError
-from store.new_note import Draft, NoteExists, capture, create_note, file_name, note_text
+from store.new_note import BadTitle, Draft, NoteExists, capture, create_note, file_name, note_text
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -108,3 +108,40 @@ def test_a_capture_never_takes_a_name_another_note_answers_to(tmp_path):
         assert after == before
         assert capture(tmp_path, brain.index.db, blueprint, Draft("Salesforce Sync", "seam"), today=TODAY) == "seams/Salesforce Sync.md"
     assert [e.path for e in activity.read(tmp_path)] == ["seams/Salesforce Sync.md"]
+
+
+LOOKALIKES = ("Salesforce\u200b", "Sales\u00adforce", "Salesforce\u202e", "\u200fSalesforce", "\uff33\uff21\uff2c\uff25\uff33\uff26\uff2f\uff32\uff23\uff25",
+              "Sales\ufe0fforce", "Sales\u2060force", "\ufeffSalesforce", "Salesforce\u00a0", "S\u200dF\u200cD\u034fC")
+
+
+def test_a_name_that_only_looks_different_is_the_same_name(tmp_path):
+    """A zero-width space, a soft hyphen, a bidi mark, fullwidth letters, a variation selector, a byte order
+    mark or a no-break space: each would write a file that looks just like Salesforce (or its alias SFDC)."""
+    (tmp_path / "systems").mkdir()
+    (tmp_path / "systems/Salesforce.md").write_text("---\ntype: system\naliases: [SFDC]\n---\n", encoding="utf-8")
+    with Brain(tmp_path, tmp_path / ".index.sqlite") as brain:
+        brain.refresh()
+        (tmp_path / "people").mkdir()
+        (tmp_path / "people/Priya Shah.md").write_text("---\ntype: person\n---\n", encoding="utf-8")  # on disk, not indexed yet
+        blueprint = blueprints.load(tmp_path)
+        for title in (*LOOKALIKES, "Priya\u200b Shah", "\uff30riya\u3000Shah"):
+            with pytest.raises(NoteExists) as refused:
+                capture(tmp_path, brain.index.db, blueprint, Draft(title, "process"), today=TODAY)
+            assert refused.value.path in ("systems/Salesforce.md", "people/Priya Shah.md"), title
+            assert len(str(refused.value).splitlines()) == 1 and "\u200b" not in str(refused.value)
+    assert sorted(p.name for p in tmp_path.rglob("*.md")) == ["Priya Shah.md", "Salesforce.md"]
+    assert activity.read(tmp_path) == []
+
+
+def test_a_title_of_invisible_or_control_characters_is_refused(tmp_path):
+    with Brain(tmp_path, tmp_path / ".index.sqlite") as brain:
+        brain.refresh()
+        blueprint = blueprints.load(tmp_path)
+        for title, reason in (("\u200b", "shows nothing"), ("\u00ad\u200b\u202e", "shows nothing"), ("\ufe0f \u2060", "shows nothing"),
+                              ("Lead\x1b[31mRouting", "control characters"), ("Lead\x7fRouting", "control characters"),
+                              ("Lead\tRouting", "control characters"), ("Lead\u0085Routing", "control characters")):
+            with pytest.raises(BadTitle, match=reason) as refused:
+                capture(tmp_path, brain.index.db, blueprint, Draft(title, "process"), today=TODAY)
+            assert len(str(refused.value).splitlines()) == 1 and "\x1b" not in str(refused.value)
+        assert capture(tmp_path, brain.index.db, blueprint, Draft("Lead\u200bRouting", "process"), today=TODAY).endswith(".md")
+    assert len(list(tmp_path.rglob("*.md"))) == 1
