@@ -25,11 +25,13 @@ from store.errors import SubstrateError
 from store.locations import resources_dir
 from store.resolve import lookup_key
 from store.safe_write import write_new
+from store.vault import ConfigUnreadable, read_config_file
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 NOT_IN_A_LINK = re.compile(r'[\[\]|#^"\x00-\x1f]')
 MOTIONS = ("b2b", "b2c", "shared")
 VAULT_TEMPLATES = ".substrate/templates"
+MAX_TEMPLATE_BYTES = 100_000  # a template is a page of blanks
 
 
 class NoteExists(SubstrateError):
@@ -67,15 +69,27 @@ def owner_link(name: str) -> str:
     return f'"[[{clean}]]"' if clean else ""
 
 
+class TemplateUnusable(SubstrateError):
+    """A template of the vault's own (`.substrate/templates/TYPE.md`) is there but cannot be used."""
+
+    def __init__(self, name: str, reason: str):
+        super().__init__(f"The vault's template {VAULT_TEMPLATES}/{printable(name)} cannot be used: {reason}. "
+                         "Replace it with a plain text file, or remove it to use the shipped one.")
+
+
 def template(vault_root: Path | None, type_: str | None) -> str:
     """The template for a type: the vault's own first, then the shipped one, then the plain note's."""
     names = [f"{type_}.md"] if type_ else []
     folders = ([Path(vault_root) / VAULT_TEMPLATES] if vault_root else []) + [resources_dir() / "templates"]
     for folder in folders:
         for name in names + ["note.md"]:
-            candidate = folder / name
-            if candidate.is_file():
-                return candidate.read_text(encoding="utf-8")
+            try:
+                raw = read_config_file(folder / name, MAX_TEMPLATE_BYTES)
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            except OSError as exc:
+                raise TemplateUnusable(name, str(exc) if isinstance(exc, ConfigUnreadable) else (exc.strerror or str(exc))) from None
+            return raw.decode("utf-8", errors="replace")
     return "---\nowner: $owner\nreviewed: $reviewed\nlives_in: $lives_in\n---\n# $title\n\n$text\n"
 
 
