@@ -31,7 +31,7 @@ from store import clock, secret_rules
 from store.blueprint import Blueprint
 from store.coverage import CoverageReport
 from store.errors import SubstrateError
-from store.locations import check_output, resources_dir
+from store.locations import cannot_write, check_output, resources_dir
 from store.safe_write import UMASK
 
 FORMAT, VERSION = "substrate.bundle", 1
@@ -256,7 +256,7 @@ def export_scope(db: sqlite_utils.Database, vault_root: Path, blueprint: Bluepri
                  today: dt.date, allow_secrets: bool = False, exclude: set[str] = frozenset(), progress=None) -> ExportResult:
     """The notes of `scope` (and, for a program, its simulated run) as a bundle at `out`, which is
     never inside the vault (OutputRefused)."""
-    check_output(out, vault_root)
+    check_output(out, vault_root, what="the bundle")
     run = None
     if scope.kind == "program":
         from store.brain import open_simulation
@@ -291,7 +291,10 @@ def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, 
     check_manifest(manifest)
     out = Path(out)
     # made new beside `out` (never a name that is already there, which could be a link into the vault)
-    handle, partial = tempfile.mkstemp(dir=out.parent, prefix=".substrate-export-", suffix=".partial")
+    try:
+        handle, partial = tempfile.mkstemp(dir=out.parent, prefix=".substrate-export-", suffix=".partial")
+    except OSError as exc:  # the folder is gone, is a file, is read-only or full
+        raise cannot_write(out, exc, "the bundle") from None
     try:
         with os.fdopen(handle, "wb") as raw:
             os.chmod(partial, 0o666 & ~UMASK)  # an ordinary file's mode, not mkstemp's owner-only one (no fchmod on Windows)
@@ -304,6 +307,8 @@ def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, 
                 _put(bundle, "context.md", context_markdown(db, report, manifest))
                 _put(bundle, "report.html", report_html(db, report, manifest, contents))
         os.replace(partial, out)  # a half-written bundle never takes the name
+    except OSError as exc:
+        raise cannot_write(out, exc, "the bundle") from None
     finally:
         if os.path.lexists(partial):
             os.unlink(partial)
