@@ -16,7 +16,7 @@ from pathlib import Path
 import platformdirs
 
 from store.display import printable
-from store.errors import IndexUnavailable, OutputRefused
+from store.errors import IndexInsideVault, IndexUnavailable, OutputRefused
 
 APP_NAME = "Substrate"
 DATA_DIR_VARIABLE = "SUBSTRATE_DATA_DIR"  # tests and portable installs point this elsewhere
@@ -89,6 +89,17 @@ def check_index_place(db_path: Path, vault_root: Path) -> None:
     reason = _not_an_index(Path(db_path))
     if reason:
         raise IndexUnavailable(printable(str(db_path)), f"{reason}, so it was left as it is")
+
+
+def check_index(db_path: Path | None, vault_root: Path, db_option: bool = True) -> None:
+    """The index, chosen (--db) or in its default place under the data folder, lives outside the vault:
+    a data folder set inside the vault, or a vault that holds it (a home folder opened as a vault), is refused."""
+    if db_path is not None:
+        check_index_place(db_path, vault_root)
+        return
+    place = default_index_path(Path(os.path.realpath(vault_root)))
+    if within(place, vault_root):
+        raise IndexInsideVault(printable(str(place)), printable(str(vault_root)), DATA_DIR_VARIABLE, db_option)
 
 
 def _not_an_index(path: Path) -> str | None:

@@ -77,3 +77,33 @@ def test_a_bundle_on_a_full_disk_says_so_and_leaves_no_partial_file(small_vault,
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr[-2000:]
     assert done.stderr.strip() == f"Error: Cannot write the bundle to {out}: the disk is full. Free some space or choose another place."
     assert sorted(p.name for p in full_folder.iterdir()) == ["filler"]
+
+
+def _files(folder) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_an_index_whose_default_place_is_inside_the_vault_is_refused(small_vault, tmp_path):  # noqa: F811
+    before = _files(small_vault)
+    for args in (("search", small_vault, "lead"), ("index", small_vault), ("problems", small_vault), ("mcp", small_vault)):
+        done = run(*args, env_dir=small_vault / "data")  # SUBSTRATE_DATA_DIR inside the vault
+        assert done.returncode == 2 and "Traceback" not in done.stderr, (args, done.stderr[-2000:])
+        assert done.stderr.startswith(f"Error: Substrate's index for {small_vault} would be inside the vault, at {small_vault / 'data' / 'indexes'}")
+        assert done.stderr.strip().endswith("set SUBSTRATE_DATA_DIR to a folder outside it, or use --db.")
+    assert _files(small_vault) == before, "nothing was written in the vault"
+    chosen = run("search", small_vault, "lead", "--db", tmp_path / "i.sqlite", env_dir=small_vault / "data")
+    assert chosen.returncode == 0 and "HubSpot to Salesforce" in chosen.stdout, chosen.stderr[-2000:]
+
+
+def test_a_home_folder_opened_as_a_vault_keeps_its_index_out_of_it(tmp_path):
+    import os
+
+    from tests.store.test_cli import SCRIPT
+
+    home = tmp_path / "home"
+    (home / "notes").mkdir(parents=True)
+    (home / "notes" / "a.md").write_text("# A\nlead routing\n", encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if key not in ("SUBSTRATE_DATA_DIR", "XDG_DATA_HOME")} | {"HOME": str(home)}
+    done = subprocess.run([str(SCRIPT), "index", str(home)], capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2 and "would be inside the vault" in done.stderr and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert _files(home) == ["notes", "notes/a.md"]
