@@ -107,3 +107,18 @@ def test_a_home_folder_opened_as_a_vault_keeps_its_index_out_of_it(tmp_path):
     done = subprocess.run([str(SCRIPT), "index", str(home)], capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
     assert done.returncode == 2 and "would be inside the vault" in done.stderr and "Traceback" not in done.stderr, done.stderr[-2000:]
     assert _files(home) == ["notes", "notes/a.md"]
+
+
+def test_a_note_too_deep_for_a_bundle_is_named_with_what_to_do(small_vault, tmp_path):  # noqa: F811
+    deep = "/".join(["a"] * 600) + "/Deep Note.md"
+    (small_vault / deep).parent.mkdir(parents=True)
+    (small_vault / deep).write_text("# Deep Note\nfar down\n", encoding="utf-8")
+    out = tmp_path / "o.zip"
+    done = run("export", small_vault, "--out", out, "--allow-secrets", env_dir=tmp_path / "data")
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("Error: The note a/a/a/") and len(line) < 400 and "…" in line and "/a/Deep Note.md cannot go in a bundle" in line, line
+    assert line.endswith("its path is longer than the 1,000 characters a bundle allows. Leave it out with --exclude, or move it to a shorter path.")
+    assert not out.exists()
+    left_out = run("export", small_vault, "--out", out, "--allow-secrets", "--exclude", deep, env_dir=tmp_path / "data")
+    assert left_out.returncode == 0 and ": 4 notes" in left_out.stdout, left_out.stderr[-2000:]
