@@ -10,6 +10,7 @@ to: every link to that name would stop knowing which note it means.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import string
@@ -25,7 +26,7 @@ from store.errors import SubstrateError
 from store.locations import resources_dir
 from store.resolve import lookup_key
 from store.safe_write import write_new
-from store.vault import ConfigUnreadable, read_config_file
+from store.vault import ConfigUnreadable, is_reserved_name, read_config_file
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 NOT_IN_A_LINK = re.compile(r'[\[\]|#^"\x00-\x1f]')
@@ -56,11 +57,20 @@ class Draft:
 
 
 def file_name(title: str) -> str:
-    """A file name that works on Windows, macOS and Linux for `title`."""
+    """A file name that works on Windows, macOS and Linux for `title`: never one Windows reserves
+    (`CON`, `nul.txt`), which becomes `CON (note).md` (the note keeps its title in its front matter)."""
+    name = _clean_name(title)
+    if is_reserved_name(name):
+        stem, dot, rest = name.partition(".")  # Windows reads `CON.txt.md` as CON too: the mark goes before the first dot
+        name = f"{stem.rstrip()} (note){dot}{rest}"
+    return f"{name}.md"
+
+
+def _clean_name(title: str) -> str:
     name = _UNSAFE.sub(" ", title).strip().strip(".")
     if not name:
         raise SubstrateError(f"“{title}” cannot be a note's name: give it some letters.")
-    return f"{' '.join(name.split())[:120]}.md"
+    return " ".join(name.split())[:120]
 
 
 def owner_link(name: str) -> str:
@@ -110,6 +120,9 @@ def note_text(blueprint: Blueprint, draft: Draft, today: dt.date, vault_root: Pa
     }
     text = string.Template(template(vault_root, draft.type)).safe_substitute(values)
     text = re.sub(r"^> *\n\n", "", text, flags=re.M)  # no question: no empty quote
+    if is_reserved_name(_clean_name(draft.title)):  # the file is not named as the note is: its front matter says the name
+        title = f"title: {json.dumps(values['title'], ensure_ascii=False)}\n"
+        text = f"---\n{title}{text[4:]}" if text.startswith("---\n") else f"---\n{title}---\n{text}"
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
 
 

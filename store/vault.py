@@ -25,6 +25,14 @@ _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b
 _TEXT_BYTES = bytes([9, 10, 12, 13, 27, *range(32, 256)])  # what text is made of; the rest are control bytes
 
 
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def is_reserved_name(name: str) -> bool:
+    """Is this a name Windows will not give a file or folder (`CON`, `nul.md`, `LPT1.txt`), whatever its suffix?"""
+    return name.split(".")[0].strip().lower() in WINDOWS_RESERVED
+
+
 class FileStat(NamedTuple):
     size: int
     mtime_ns: int
