@@ -22,8 +22,7 @@ class ExportError(SubstrateError):
 def export_widget(widget: QWidget, path: Path, title: str = "Substrate", vault: Path | None = None) -> Path:
     """Draw `widget` as it is on screen into `path`, never inside `vault`; the format follows the file's suffix."""
     path = Path(path)
-    if vault is not None:
-        check_output(path, vault)
+    check_output(path, vault, what="the image")
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ExportError(f"Substrate can save a view as PNG, SVG or PDF, not as “{path.suffix or 'no suffix'}”.")

@@ -391,7 +391,7 @@ class MainWindow(WritingMixin, QMainWindow):
         if self.session is None:  # the vault was closed before this ran
             return
         brain = self.session.brain
-        self.read(lambda db: (query.note_list(db), query.groups(db), brain.blueprint_problems() + query.problems(db), query.summary(db)),
+        self.read(lambda db: (query.note_list(db), query.groups(db), brain.config_problems() + query.problems(db), query.summary(db)),
                   self._show_lists)
 
     def _show_lists(self, result) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from store.brain import Brain
 from store.errors import IndexBusy
+from store.locations import check_index
 from store.safe_write import sweep_leftovers
 from store.watch import Applied, Watcher
 
@@ -125,6 +126,7 @@ class VaultSession(QObject):
 
     def _open(self) -> None:
         try:
+            check_index(self.db_path, self.vault, db_option=False)
             try:
                 brain = Brain(self.vault, self.db_path)
             except IndexBusy:  # another Substrate keeps this index live: read what it writes

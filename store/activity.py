@@ -20,9 +20,11 @@ from filelock import FileLock, Timeout
 from store import clock
 from store.display import printable
 from store.errors import SubstrateError
+from store.vault import read_config_file
 
 LOG_PATH = ".substrate/activity.jsonl"
 WHO = {"app": "You", "mcp": "An agent", "import": "A bundle"}  # who wrote it, in the words the app shows
+READ_AT_ONCE = 8 * 1024 * 1024  # an entry is a few hundred bytes: tens of thousands of them at a time
 IMPORT_OUTCOMES = ("import done", "import rolled back")  # actions about a bundle import as a whole, not about one note
 
 
@@ -102,8 +104,13 @@ def _inside(place: Path, vault: Path) -> bool:
 
 def read(vault: Path, since: dt.datetime | None = None) -> list[Entry]:
     """The entries in the order written, from `since` on (an aware datetime) if given."""
-    entries, _end = read_from(vault, 0)
-    return [entry for entry in entries if since is None or entry.when >= since]
+    entries, offset = [], 0
+    while True:
+        more, end = read_from(vault, offset)
+        entries += more
+        if end == offset:
+            return [entry for entry in entries if since is None or entry.when >= since]
+        offset = end
 
 
 def end_of_log(vault: Path) -> int:
@@ -115,15 +122,16 @@ def end_of_log(vault: Path) -> int:
 
 
 def read_from(vault: Path, offset: int) -> tuple[list[Entry], int]:
-    """The whole entries written from byte `offset` on, and the offset after the last of them (a line
-    still being written is left for the next read)."""
+    """The whole entries written from byte `offset` on, at most READ_AT_ONCE bytes of them, and the offset
+    after the last (a line still being written is left for the next read). Only a regular file is
+    read: a pipe or a link to a device in the log's place is no log."""
     try:
-        with open(Path(vault) / LOG_PATH, "rb") as log:
-            log.seek(offset)
-            data = log.read()
+        data = read_config_file(Path(vault) / LOG_PATH, READ_AT_ONCE, offset, cut=True)
     except OSError:
         return [], offset
     complete = data[: data.rfind(b"\n") + 1]
+    if not complete and len(data) == READ_AT_ONCE:  # one line longer than any entry: not a log line, passed over
+        return [], offset + len(data)
     entries = []
     for line in complete.decode("utf-8", errors="replace").splitlines():
         try:

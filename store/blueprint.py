@@ -7,6 +7,7 @@ and reason, and the default blueprint is used meanwhile.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import yaml
 
 from store.locations import resources_dir
 from store.note import normalise_relation
+from store.vault import ConfigUnreadable, read_config_file
 
 OVERRIDE_PATH = ".substrate/blueprint.yaml"
 RISKS = ("structured", "unstructured", "narrow", "trapped")
@@ -88,11 +90,16 @@ def load(vault_root: Path | None = None) -> Blueprint:
 _loaded: dict[tuple, Blueprint] = {}
 
 
-def _bytes_of(path: Path | None) -> bytes | None:
-    try:
-        return path.read_bytes() if path is not None else None
-    except OSError:
+def _bytes_of(path: Path | None) -> bytes | str | None:
+    """What the cache knows the file by: its bytes, why it cannot be read, or None (no file)."""
+    if path is None:
         return None
+    try:
+        return read_config_file(path, MAX_BLUEPRINT_BYTES)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"unreadable: {exc}"
 
 
 def _load(default_path: Path, override_path: Path | None) -> Blueprint:
@@ -100,7 +107,7 @@ def _load(default_path: Path, override_path: Path | None) -> Blueprint:
     problems = problems or _check_references(raw, default_path)
     if problems:  # the shipped blueprint is tested; this guards a damaged install
         raise RuntimeError("; ".join(map(str, problems)))
-    if override_path is None or not override_path.is_file():
+    if override_path is None or not os.path.exists(override_path):
         return _build(raw, (str(default_path),), ())
     extra, problems = _read(override_path)
     if not problems:
@@ -113,9 +120,7 @@ def _load(default_path: Path, override_path: Path | None) -> Blueprint:
 
 def _read(path: Path) -> tuple[dict, tuple[BlueprintProblem, ...]]:
     try:
-        if path.stat().st_size > MAX_BLUEPRINT_BYTES:
-            return {}, (BlueprintProblem(str(path), None, f"is larger than {MAX_BLUEPRINT_BYTES // 1000} KB; a blueprint is a page or two"),)
-        text = path.read_text(encoding="utf-8")
+        text = read_config_file(path, MAX_BLUEPRINT_BYTES).decode("utf-8")
         _check_nesting(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)  # the pure-Python composer: it keeps each node's line
         raw = _top(node)
@@ -124,6 +129,8 @@ def _read(path: Path) -> tuple[dict, tuple[BlueprintProblem, ...]]:
         return {}, (BlueprintProblem(str(path), mark.line + 1 if mark else None, f"not valid YAML ({exc.problem})"),)
     except (yaml.YAMLError, RecursionError):  # `[` nested 10,000 deep exhausts the parser's stack before any YAML error
         return {}, (BlueprintProblem(str(path), None, "could not be read (nested too deeply or malformed YAML)"),)
+    except ConfigUnreadable as exc:
+        return {}, (BlueprintProblem(str(path), None, f"cannot be used: {exc}"),)
     except (OSError, UnicodeDecodeError) as exc:
         return {}, (BlueprintProblem(str(path), None, f"cannot be read ({exc})"),)
     except _Invalid as exc:

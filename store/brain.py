@@ -21,7 +21,7 @@ from store.program import find_program, list_programs, read_context, read_progra
 from store.resolve import lookup_key
 from store.rescan import Progress, Readers, reindex, rescan
 from store.simulate import Scenario, Simulation
-from store.vault import Vault
+from store.vault import IGNORE_FILE, Vault
 
 HISTORY_EVERY_SECONDS = 60
 
@@ -152,7 +152,12 @@ class Brain:
 
     def problems(self) -> list[query.ProblemRow]:
         """The notes' problems, after those of the vault's own blueprint (named by its path in the vault)."""
-        return self.blueprint_problems() + query.problems(self.index.db)
+        return self.config_problems() + query.problems(self.index.db)
+
+    def config_problems(self) -> list[query.ProblemRow]:
+        """What is wrong with the vault's own files (its ignore rules, its blueprint): listed first, nothing to open."""
+        ignore = [query.ProblemRow(IGNORE_FILE, None, self.vault.ignore_problem, is_note=False)] if self.vault.ignore_problem else []
+        return ignore + self.blueprint_problems()
 
     def blueprint_problems(self) -> list[query.ProblemRow]:
         """What is wrong with the vault's own blueprint (`.substrate/blueprint.yaml`); not a note, so nothing to open."""

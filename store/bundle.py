@@ -30,8 +30,9 @@ import sqlite_utils
 from store import clock, secret_rules
 from store.blueprint import Blueprint
 from store.coverage import CoverageReport
+from store.display import printable, shortened
 from store.errors import SubstrateError
-from store.locations import check_output, resources_dir
+from store.locations import cannot_write, check_output, resources_dir
 from store.safe_write import UMASK
 
 FORMAT, VERSION = "substrate.bundle", 1
@@ -241,22 +242,44 @@ def _manifest_check():
     return fastjsonschema.compile(manifest_schema())
 
 
-def check_manifest(manifest: object) -> None:
-    """BundleError, in words, when the manifest does not follow the schema."""
+def check_manifest(manifest: object, exporting: bool = False) -> None:
+    """BundleError, in words, when the manifest does not follow the schema. While `exporting`, a note
+    the schema cannot take (a path past its length) is named, with what to do about it."""
     import fastjsonschema
 
     try:
         _manifest_check()(manifest)
     except fastjsonschema.JsonSchemaValueException as exc:
+        note = _note_at(manifest, exc.name) if exporting else None
+        if note is not None:
+            path, field = note
+            fix = "move it to a shorter path" if field == "path" else f"shorten its {field}"
+            raise BundleError(f"The note {shortened(printable(path))} cannot go in a bundle: its {field} {_rule(exc)}. "
+                              f"Leave it out with --exclude, or {fix}.") from None
         where = exc.name.removeprefix("data").lstrip(".") or "the top"
         raise BundleError(f"The bundle's manifest is not valid at {where}: {exc.message[:200]}") from None
+
+
+def _note_at(manifest: dict, where: str) -> tuple[str, str] | None:
+    """(the note's path, the field) when the schema's complaint is about one note or one of its links."""
+    found = re.fullmatch(r"data\.(notes|links)\[(\d+)\]\.(\w+)", where)
+    if not found:
+        return None
+    entry = manifest[found[1]][int(found[2])]
+    return (entry["path"], found[3]) if found[1] == "notes" else (entry["source"], f"link {found[3]}")
+
+
+def _rule(exc) -> str:
+    if exc.rule == "maxLength":
+        return f"is longer than the {exc.rule_definition:,} characters a bundle allows"
+    return f"is not allowed in a bundle ({exc.message[:120]})"
 
 
 def export_scope(db: sqlite_utils.Database, vault_root: Path, blueprint: Blueprint, report: CoverageReport, scope: Scope, out: Path,
                  today: dt.date, allow_secrets: bool = False, exclude: set[str] = frozenset(), progress=None) -> ExportResult:
     """The notes of `scope` (and, for a program, its simulated run) as a bundle at `out`, which is
     never inside the vault (OutputRefused)."""
-    check_output(out, vault_root)
+    check_output(out, vault_root, what="the bundle")
     run = None
     if scope.kind == "program":
         from store.brain import open_simulation
@@ -288,10 +311,13 @@ def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, 
     if findings and not allow_secrets:
         return ExportResult(out, 0, 0, findings)
     manifest = _manifest(db, vault_root, report, scope, contents, run)
-    check_manifest(manifest)
+    check_manifest(manifest, exporting=True)
     out = Path(out)
     # made new beside `out` (never a name that is already there, which could be a link into the vault)
-    handle, partial = tempfile.mkstemp(dir=out.parent, prefix=".substrate-export-", suffix=".partial")
+    try:
+        handle, partial = tempfile.mkstemp(dir=out.parent, prefix=".substrate-export-", suffix=".partial")
+    except OSError as exc:  # the folder is gone, is a file, is read-only or full
+        raise cannot_write(out, exc, "the bundle") from None
     try:
         with os.fdopen(handle, "wb") as raw:
             os.chmod(partial, 0o666 & ~UMASK)  # an ordinary file's mode, not mkstemp's owner-only one (no fchmod on Windows)
@@ -304,6 +330,8 @@ def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, 
                 _put(bundle, "context.md", context_markdown(db, report, manifest))
                 _put(bundle, "report.html", report_html(db, report, manifest, contents))
         os.replace(partial, out)  # a half-written bundle never takes the name
+    except OSError as exc:
+        raise cannot_write(out, exc, "the bundle") from None
     finally:
         if os.path.lexists(partial):
             os.unlink(partial)

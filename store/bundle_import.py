@@ -37,7 +37,7 @@ from store.display import printable
 from store.note import front_matter_names
 from store.resolve import same_name_key
 from store.safe_write import _sync_folder, write_new
-from store.vault import decode
+from store.vault import decode, is_reserved_name
 
 HEAD_BYTES = 16 * 1024  # of each vault note, for its title and aliases: front matter is at the top, and short
 
@@ -51,7 +51,6 @@ SPACE_MARGIN = 1024 * 1024  # beyond the notes themselves: folders, the record, 
 STAGE_PREFIX, STAGE_LEFTOVER_AGE = "import-", 3600  # seconds: a staging folder this old belongs to an import cut off by a crash
 DONE, ROLLED_BACK = activity.IMPORT_OUTCOMES  # the activity log's line for an import as a whole
 EXTRAS = {"manifest.json", "context.md", "report.html"}
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
 @dataclass
@@ -89,7 +88,7 @@ def _check_name(name: str) -> str:
     for part in parts:
         if len(part.encode("utf-8")) > 255:
             raise BundleError(f"The bundle holds a name longer than 255 bytes ({part[:40]}…): nothing was imported.")
-        if part.split(".")[0].strip().lower() in _RESERVED:
+        if is_reserved_name(part):
             raise BundleError(f"The bundle holds a name Windows reserves ({part}): nothing was imported.")
         if part.startswith("."):
             raise BundleError(f"The bundle holds a hidden file ({name[:80]}): nothing was imported.")

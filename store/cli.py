@@ -26,7 +26,7 @@ from store.brain import Brain
 from store.coverage import report_json
 from store.display import printable
 from store.errors import IndexBusy, SubstrateError, still_indexing
-from store.locations import check_index_place
+from store.locations import check_index
 from store.simulate import FIX_FIRST, Run, Scenario, format_hours, gap_effect_words, outcome_words, run_json
 
 VERSION = "0.1.0"
@@ -92,8 +92,7 @@ def _open(vault: Path, db_path: Path | None, show_progress: bool = False, may_re
     current: a command that only reads attaches read-only instead of failing."""
     started = time.perf_counter()
     err = _stderr()
-    if db_path is not None:
-        check_index_place(db_path, vault)
+    check_index(db_path, vault)
     try:
         brain = Brain(vault, db_path)
     except IndexBusy:

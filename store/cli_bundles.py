@@ -26,7 +26,7 @@ from store.locations import check_output
 def export(vault, scope_text, out, force, exclude, allow_secrets, db_path):
     """Write a context bundle of VAULT: the notes, a manifest, context.md and report.html."""
     scope = Scope.parse(scope_text)
-    check_output(out, vault, replace_existing=force)
+    check_output(out, vault, replace_existing=force, what="the bundle")
     brain, _ = _open(vault, db_path, may_read_only=True)
     with brain:
         result = brain.export_bundle(scope, out, allow_secrets=allow_secrets, exclude={brain.note_path(name) for name in exclude})

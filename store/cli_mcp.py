@@ -6,7 +6,7 @@ import click
 
 from store.cli import cli, db_option, vault_argument
 from store.display import printable
-from store.locations import check_index_place
+from store.locations import check_index
 
 
 @cli.command()
@@ -19,6 +19,5 @@ def mcp(vault, db_path, allow_capture):
         raise click.BadParameter(f"{printable(str(vault))} is not a folder", param_hint="VAULT")
     from store.mcp_server import serve
 
-    if db_path is not None:
-        check_index_place(db_path, vault)
+    check_index(db_path, vault)
     serve(vault, db_path, allow_capture)

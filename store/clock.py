@@ -21,11 +21,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import stat
 from pathlib import Path
 
 from store.display import printable
 from store.errors import SubstrateError
+from store.vault import read_config_file
 
 TODAY_VARIABLE = "SUBSTRATE_TODAY"
 AS_OF_PATH = ".substrate/as-of"
@@ -100,18 +100,10 @@ def vault_day(vault_root: Path) -> dt.date | None:
     A missing, unreadable or malformed file means the real day: it never stops the vault opening."""
     try:
         # non-blocking, and only a plain file: a pipe or a device in its place must not hang the opening
-        handle = os.open(Path(vault_root) / AS_OF_PATH, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            return None
-        text = os.read(handle, 64).decode("utf-8", errors="replace")  # a day is ten characters
+        text = read_config_file(Path(vault_root) / AS_OF_PATH, 64, cut=True).decode("utf-8", errors="replace")  # a day is ten characters
         return dt.date.fromisoformat(text.strip()[:10])
     except (OSError, ValueError):
         return None
-    finally:
-        os.close(handle)
 
 
 def follow_vault(vault_root: Path) -> dt.date | None:

@@ -32,6 +32,11 @@ def _escape(match: re.Match) -> str:
     return f"\\u{code:04x}"
 
 
+def shortened(text: str, most: int = 120) -> str:
+    """A long name cut in the middle (its start and its end say most), so a line that shows it stays readable."""
+    return text if len(text) <= most else f"{text[: most // 2 - 1]}…{text[-(most // 2):]}"
+
+
 def is_decodable(name: str) -> bool:
     """Can this name (from os.scandir/os.listdir) be stored as UTF-8 text? False for undecodable bytes."""
     try:

@@ -30,6 +30,16 @@ class IndexUnavailable(SubstrateError):
         self.reason = reason
 
 
+class IndexInsideVault(SubstrateError):
+    """The index's default place (under Substrate's data folder) falls inside the vault."""
+
+    def __init__(self, path, vault, variable: str, db_option: bool = True):
+        also = ", or use --db" if db_option else ""
+        super().__init__(f"Substrate's index for {vault} would be inside the vault, at {path}, where only your notes belong: "
+                         f"set {variable} to a folder outside it{also}.")
+        self.path = path
+
+
 class NoteNotFound(SubstrateError):
     """No note matches what the user asked for."""
 

@@ -3,6 +3,7 @@ iCloud, OneDrive) corrupt live SQLite files and WAL does not work over network d
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -15,7 +16,7 @@ from pathlib import Path
 import platformdirs
 
 from store.display import printable
-from store.errors import IndexUnavailable, OutputRefused
+from store.errors import IndexInsideVault, IndexUnavailable, OutputRefused
 
 APP_NAME = "Substrate"
 DATA_DIR_VARIABLE = "SUBSTRATE_DATA_DIR"  # tests and portable installs point this elsewhere
@@ -45,14 +46,34 @@ def within(path: Path, vault_root: Path) -> bool:
     return real == root or root in real.parents
 
 
-def check_output(path: Path, vault_root: Path, replace_existing: bool = True) -> None:
+def check_output(path: Path, vault_root: Path | None, replace_existing: bool = True, what: str = "the file") -> None:
     """Refuse to write a file Substrate makes (a bundle, an export) into the vault, where only notes
-    are written, or over an existing file unless the person said so (`replace_existing`)."""
-    if within(path, vault_root):
+    are written, over an existing file unless the person said so (`replace_existing`), or into a
+    folder that is not there (`what` names the file in the message: "the bundle")."""
+    folder = Path(path).absolute().parent
+    if not os.path.isdir(folder):
+        raise cannot_write(path, FileExistsError() if os.path.exists(folder) else FileNotFoundError(), what)
+    if vault_root is not None and within(path, vault_root):
         raise OutputRefused(f"{printable(str(path))} is inside the vault {printable(str(vault_root))}: Substrate writes nothing there "
                             "but your notes. Choose a place outside the vault.")
     if not replace_existing and os.path.lexists(path):
         raise OutputRefused(f"{printable(str(path))} already exists and was left as it is: choose another name, or add --force to replace it.")
+
+
+def cannot_write(path: Path, exc: OSError, what: str = "the file") -> OutputRefused:
+    """The one line that says why `what` could not be written at `path`, and what to do."""
+    folder = printable(str(Path(path).absolute().parent))
+    if isinstance(exc, FileNotFoundError):
+        why = "the folder does not exist. Create it or choose another place."
+    elif isinstance(exc, (NotADirectoryError, FileExistsError)):
+        why = f"{folder} is a file, not a folder. Choose another place."
+    elif isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+        why = f"you may not write in {folder}. Choose another place, or ask for write access to it."
+    elif exc.errno == errno.ENOSPC:
+        why = "the disk is full. Free some space or choose another place."
+    else:
+        why = f"{exc.strerror or exc}. Choose another place."
+    return OutputRefused(f"Cannot write {what} to {printable(str(path))}: {why}")
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -71,6 +92,17 @@ def check_index_place(db_path: Path, vault_root: Path) -> None:
     reason = _not_an_index(Path(db_path))
     if reason:
         raise IndexUnavailable(printable(str(db_path)), f"{reason}, so it was left as it is")
+
+
+def check_index(db_path: Path | None, vault_root: Path, db_option: bool = True) -> None:
+    """The index, chosen (--db) or in its default place under the data folder, lives outside the vault:
+    a data folder set inside the vault, or a vault that holds it (a home folder opened as a vault), is refused."""
+    if db_path is not None:
+        check_index_place(db_path, vault_root)
+        return
+    place = default_index_path(Path(os.path.realpath(vault_root)))
+    if within(place, vault_root):
+        raise IndexInsideVault(printable(str(place)), printable(str(vault_root)), DATA_DIR_VARIABLE, db_option)
 
 
 def _not_an_index(path: Path) -> str | None:

@@ -11,6 +11,7 @@ to: every link to that name would stop knowing which note it means. Names are co
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import string
@@ -27,11 +28,13 @@ from store.errors import SubstrateError
 from store.locations import resources_dir
 from store.resolve import same_name_key
 from store.safe_write import write_new
+from store.vault import ConfigUnreadable, is_reserved_name, read_config_file
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 NOT_IN_A_LINK = re.compile(r'[\[\]|#^"\x00-\x1f]')
 MOTIONS = ("b2b", "b2c", "shared")
 VAULT_TEMPLATES = ".substrate/templates"
+MAX_TEMPLATE_BYTES = 100_000  # a template is a page of blanks
 
 
 class NoteExists(SubstrateError):
@@ -64,11 +67,20 @@ class Draft:
 
 
 def file_name(title: str) -> str:
-    """A file name that works on Windows, macOS and Linux for `title`."""
+    """A file name that works on Windows, macOS and Linux for `title`: never one Windows reserves
+    (`CON`, `nul.txt`), which becomes `CON (note).md` (the note keeps its title in its front matter)."""
+    name = _clean_name(title)
+    if is_reserved_name(name):
+        stem, dot, rest = name.partition(".")  # Windows reads `CON.txt.md` as CON too: the mark goes before the first dot
+        name = f"{stem.rstrip()} (note){dot}{rest}"
+    return f"{name}.md"
+
+
+def _clean_name(title: str) -> str:
     name = _UNSAFE.sub(" ", title).strip().strip(".")
     if not name:
         raise SubstrateError(f"“{title}” cannot be a note's name: give it some letters.")
-    return f"{' '.join(name.split())[:120]}.md"
+    return " ".join(name.split())[:120]
 
 
 def owner_link(name: str) -> str:
@@ -77,15 +89,27 @@ def owner_link(name: str) -> str:
     return f'"[[{clean}]]"' if clean else ""
 
 
+class TemplateUnusable(SubstrateError):
+    """A template of the vault's own (`.substrate/templates/TYPE.md`) is there but cannot be used."""
+
+    def __init__(self, name: str, reason: str):
+        super().__init__(f"The vault's template {VAULT_TEMPLATES}/{printable(name)} cannot be used: {reason}. "
+                         "Replace it with a plain text file, or remove it to use the shipped one.")
+
+
 def template(vault_root: Path | None, type_: str | None) -> str:
     """The template for a type: the vault's own first, then the shipped one, then the plain note's."""
     names = [f"{type_}.md"] if type_ else []
     folders = ([Path(vault_root) / VAULT_TEMPLATES] if vault_root else []) + [resources_dir() / "templates"]
     for folder in folders:
         for name in names + ["note.md"]:
-            candidate = folder / name
-            if candidate.is_file():
-                return candidate.read_text(encoding="utf-8")
+            try:
+                raw = read_config_file(folder / name, MAX_TEMPLATE_BYTES)
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            except OSError as exc:
+                raise TemplateUnusable(name, str(exc) if isinstance(exc, ConfigUnreadable) else (exc.strerror or str(exc))) from None
+            return raw.decode("utf-8", errors="replace")
     return "---\nowner: $owner\nreviewed: $reviewed\nlives_in: $lives_in\n---\n# $title\n\n$text\n"
 
 
@@ -106,6 +130,9 @@ def note_text(blueprint: Blueprint, draft: Draft, today: dt.date, vault_root: Pa
     }
     text = string.Template(template(vault_root, draft.type)).safe_substitute(values)
     text = re.sub(r"^> *\n\n", "", text, flags=re.M)  # no question: no empty quote
+    if is_reserved_name(_clean_name(draft.title)):  # the file is not named as the note is: its front matter says the name
+        title = f"title: {json.dumps(values['title'], ensure_ascii=False)}\n"
+        text = f"---\n{title}{text[4:]}" if text.startswith("---\n") else f"---\n{title}---\n{text}"
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
 
 

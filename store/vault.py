@@ -25,6 +25,14 @@ _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b
 _TEXT_BYTES = bytes([9, 10, 12, 13, 27, *range(32, 256)])  # what text is made of; the rest are control bytes
 
 
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def is_reserved_name(name: str) -> bool:
+    """Is this a name Windows will not give a file or folder (`CON`, `nul.md`, `LPT1.txt`), whatever its suffix?"""
+    return name.split(".")[0].strip().lower() in WINDOWS_RESERVED
+
+
 class FileStat(NamedTuple):
     size: int
     mtime_ns: int
@@ -53,7 +61,7 @@ class Vault:
             raise VaultIsAFile(root)
         self.root = root.absolute()
         self.real_root = Path(os.path.realpath(self.root))
-        self._ignore = _load_ignore(self.root / IGNORE_FILE)
+        self._ignore, self.ignore_problem = _load_ignore(self.root / IGNORE_FILE)
 
     @property
     def name(self) -> str:
@@ -166,6 +174,43 @@ def _hint(exc: OSError) -> str:
     return "; fix its permissions" if isinstance(exc, PermissionError) else ""
 
 
+class ConfigUnreadable(OSError):
+    """A small file of the vault's own (its blueprint, ignore rules, templates, logs) that Substrate will not
+    read: not a regular file (a pipe or a device would hang or never end), or larger than it may be."""
+
+
+def read_config_file(path: Path | str, limit: int, offset: int = 0, cut: bool = False) -> bytes:
+    """The bytes of one of the vault's own small files, from `offset` on, reading at most `limit` + 1 bytes.
+
+    Opened without blocking and read only if it is a regular file: a FIFO or a link to /dev/zero in
+    its place never hangs or fills memory. FileNotFoundError (and other OSErrors) pass through;
+    ConfigUnreadable says why a file that is there was not read. A file longer than `limit` is
+    refused, or with `cut` its first `limit` bytes are returned (a log read a piece at a time)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ConfigUnreadable("it is not a regular file (a pipe, a device or a folder in its place); replace it with a plain text file")
+        if offset:
+            os.lseek(fd, offset, os.SEEK_SET)
+        want = limit if cut else limit + 1
+        chunks, size = [], 0
+        while size < want:
+            chunk = os.read(fd, want - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise ConfigUnreadable(f"it is larger than {_amount(limit)}, more than such a file ever needs")
+    return b"".join(chunks)
+
+
+def _amount(size: int) -> str:
+    return f"{size // 1_000_000} MB" if size >= 1_000_000 else f"{size // 1000} KB"
+
+
 def read_note_file(root: str, rel: str) -> NoteFile:
     """Module-level so worker processes can call it with plain arguments."""
     path = os.path.join(root, rel)
@@ -254,9 +299,19 @@ def _within(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _load_ignore(path: Path):
+MAX_IGNORE_BYTES = 1_000_000  # ignore rules are a few lines
+
+
+def _load_ignore(path: Path) -> tuple[pathspec.GitIgnoreSpec | None, str | None]:
+    """The vault's ignore rules, and why they could not be read (None: read, or there are none)."""
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return None
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+        raw = read_config_file(path, MAX_IGNORE_BYTES)
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, f"Substrate cannot read the vault's ignore rules: {_reason(exc)}. Until then no file is ignored."
+    return pathspec.GitIgnoreSpec.from_lines(raw.decode("utf-8", errors="replace").splitlines()), None
+
+
+def _reason(exc: OSError) -> str:
+    return str(exc) if isinstance(exc, ConfigUnreadable) else f"it cannot be read ({exc.strerror or exc})"

@@ -168,7 +168,7 @@ class ExportDialog(QDialog):
                 return
             out = Path(chosen)
         try:
-            check_output(out, self.vault)  # the save dialog has already asked before replacing a file
+            check_output(out, self.vault, what="the bundle")  # the save dialog has already asked before replacing a file
         except OutputRefused as exc:
             self.status.setText(str(exc))
             return

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import describe
 from store import clock
 from store.errors import OutputRefused
-from store.locations import check_output
+from store.locations import cannot_write, check_output
 from store.workshop import Summary, summary_html
 
 PROJECTOR = {  # near-black on white, saturated accents: readable from the back of a lit room
@@ -194,13 +194,16 @@ class SummaryDialog(QDialog):
                 QMessageBox.warning(self, "Not saved", describe(exc, "saving the summary"))
 
     def save_html(self, path: Path) -> Path:
-        check_output(path, self.vault)
-        Path(path).write_text(self.html, encoding="utf-8")
+        check_output(path, self.vault, what="the summary")
+        try:
+            Path(path).write_text(self.html, encoding="utf-8")
+        except OSError as exc:
+            raise cannot_write(path, exc, "the summary") from None
         return Path(path)
 
     def save_pdf(self, path: Path) -> Path:
         """A4 portrait, the page as the app shows it."""
-        check_output(path, self.vault)
+        check_output(path, self.vault, what="the summary")
         writer = QPdfWriter(str(path))
         writer.setTitle(f"Workshop summary: {self.summary.vault}")
         writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15)))

@@ -97,3 +97,15 @@ def test_a_bundle_is_never_saved_into_the_vault(qtbot, window, sample_vault):
         dialog.export_to(out)
         assert "is inside the vault" in dialog.status.text() and dialog.export_button.isEnabled()
     assert note.read_bytes() == before and sorted(sample_vault.rglob("*")) == names and dialog.result is None
+
+
+def test_a_bundle_for_a_folder_that_does_not_exist_is_refused_in_one_line(qtbot, window, sample_vault, tmp_path):
+    open_and_wait(qtbot, window, sample_vault, notes=87)
+    dialog = window.export_bundle()
+    qtbot.waitUntil(lambda: len(dialog.paths) == 87, timeout=10000)
+    for out, why in ((tmp_path / "nodir" / "b.zip", "the folder does not exist. Create it or choose another place."),
+                     (write(tmp_path, "afile", "mine") / "b.zip", "is a file, not a folder. Choose another place.")):
+        dialog.export_to(out)
+        assert dialog.status.text().startswith(f"Cannot write the bundle to {out}: ") and dialog.status.text().endswith(why)
+        assert dialog.export_button.isEnabled() and dialog.result is None
+    assert not (tmp_path / "nodir").exists() and (tmp_path / "afile").read_text(encoding="utf-8") == "mine"

@@ -122,6 +122,19 @@ def test_a_broken_blueprint_is_in_the_problems_panel_and_says_what_to_do(qtbot, 
     assert window.message_bar.label.text().startswith(".substrate/blueprint.yaml: ")
 
 
+def test_a_pipe_as_the_ignore_rules_and_the_blueprint_is_in_the_problems_panel_and_the_vault_opens(qtbot, window, vault):
+    import os
+
+    write(vault, "good.md", "# Good\n")
+    os.mkfifo(vault / ".substrateignore")
+    (vault / ".substrate").mkdir()
+    os.symlink("/dev/zero", vault / ".substrate/blueprint.yaml")
+    open_and_wait(qtbot, window, vault, notes=1)
+    qtbot.waitUntil(lambda: window.problems.rowCount() == 2)
+    assert [window.problems.index(row, 0).data() for row in range(2)] == [".substrateignore", ".substrate/blueprint.yaml"]
+    assert "it is not a regular file" in window.problems.index(0, 2).data() and "Until then no file is ignored" in window.problems.index(0, 2).data()
+
+
 def test_questions_and_messages_that_quote_a_hostile_title_show_it_as_text(qtbot, window, vault):
     from PySide6.QtCore import Qt as _Qt
 

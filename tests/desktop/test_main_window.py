@@ -145,6 +145,22 @@ def test_a_missing_vault_is_explained_in_the_window(qtbot, window, tmp_path):
     assert "nowhere" in window.message_bar.text() and "Traceback" not in window.message_bar.text()
 
 
+def test_a_vault_holding_the_data_folder_is_refused_and_its_index_never_written_there(qtbot, tmp_path, sample_vault, monkeypatch):
+    monkeypatch.setenv("SUBSTRATE_DATA_DIR", str(sample_vault / "data"))
+    before = sorted(sample_vault.rglob("*"))
+    window = MainWindow(QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))  # the index in its default place
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        window.open_vault(sample_vault)
+        qtbot.waitUntil(lambda: window.message_bar.kind == "error" and window.message_bar.isVisible())
+        assert window.message_bar.text().startswith(f"Substrate's index for {sample_vault} would be inside the vault, at {sample_vault / 'data' / 'indexes'}")
+        assert window.message_bar.text().endswith("set SUBSTRATE_DATA_DIR to a folder outside it.")
+        assert sorted(sample_vault.rglob("*")) == before
+    finally:
+        window.close_session()
+
+
 def test_the_window_remembers_its_vault_place_and_layout(qtbot, tmp_path, sample_vault):
     settings_file = str(tmp_path / "remember.ini")
     first = MainWindow(QSettings(settings_file, QSettings.Format.IniFormat), db_path=tmp_path / "index.sqlite")

@@ -127,6 +127,8 @@ def test_the_map_and_run_export_as_png_svg_and_pdf(qtbot, window, sample_vault, 
     before = sorted(sample_vault.rglob("*"))
     assert window.export_view("map", sample_vault / "map.png") is None  # never beside the notes
     assert "is inside the vault" in window.message_bar.text() and sorted(sample_vault.rglob("*")) == before
+    assert window.export_view("map", tmp_path / "nodir" / "map.png") is None
+    assert window.message_bar.text() == f"Cannot write the image to {tmp_path / 'nodir' / 'map.png'}: the folder does not exist. Create it or choose another place."
 
 
 def open_graph(qtbot, window, vault):

@@ -152,6 +152,10 @@ def test_workshop_mode_and_its_summary_match_the_coverage_engine(qtbot, window, 
         with pytest.raises(OutputRefused, match="is inside the vault"):
             save(sample_vault / out)  # the vault holds notes, not what the app makes
     assert sorted(sample_vault.rglob("*")) == names and (sample_vault / "people/Dana Ruiz.md").read_bytes().startswith(b"---")
+    for save in (window.summary_dialog.save_html, window.summary_dialog.save_pdf):
+        with pytest.raises(OutputRefused, match="^Cannot write the summary to .*: the folder does not exist. Create it or choose another place.$"):
+            save(tmp_path / "nodir" / "summary.html")
+    assert not (tmp_path / "nodir").exists()
 
 
 def test_capturing_a_name_the_vault_has_is_refused_with_its_note_which_opens(qtbot, window, sample_vault):

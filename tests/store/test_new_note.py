@@ -145,3 +145,26 @@ def test_a_title_of_invisible_or_control_characters_is_refused(tmp_path):
             assert len(str(refused.value).splitlines()) == 1 and "\x1b" not in str(refused.value)
         assert capture(tmp_path, brain.index.db, blueprint, Draft("Lead\u200bRouting", "process"), today=TODAY).endswith(".md")
     assert len(list(tmp_path.rglob("*.md"))) == 1
+
+
+@pytest.mark.parametrize("title, name", [("CON", "CON (note).md"), ("nul", "nul (note).md"), ("Lpt1.", "Lpt1 (note).md"),
+                                         ("aux.txt", "aux (note).txt.md"), ("Console", "Console.md")])
+def test_a_name_windows_reserves_is_never_a_notes_file_name_and_the_note_travels_in_a_bundle(tmp_path, title, name):
+    from store.bundle import Scope
+    from store.bundle_import import apply, read_plan
+
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    assert file_name(title) == name
+    with Brain(vault, tmp_path / "index.sqlite") as brain:
+        brain.refresh()
+        path = capture(vault, brain.index.db, blueprints.load(vault), Draft(title, "system", ("head",)), today=TODAY)
+        assert path == f"systems/{name}" and (vault / path).is_file()
+        brain.refresh()
+        assert brain.note_path(title) == path, "the note still answers to its title"
+        exported = brain.export_bundle(Scope.parse("vault"), tmp_path / "b.zip", allow_secrets=True)
+    assert exported.notes == 1
+    other = tmp_path / "other"
+    other.mkdir()
+    apply(read_plan(tmp_path / "b.zip", other), other)  # import refuses names Windows reserves: this one is not
+    assert (other / path).read_bytes() == (vault / path).read_bytes()
