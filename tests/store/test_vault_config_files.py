@@ -32,7 +32,7 @@ def test_a_device_or_pipe_as_the_blueprint_falls_back_to_the_default_with_a_prob
     done = run("problems", small_vault, "--db", tmp_path / "i.sqlite", env_dir=tmp_path / "data")
     assert done.returncode == 0, done.stderr[-2000:]
     assert ".substrate/blueprint.yaml: cannot be used: it is not a regular file" in done.stdout, done.stdout
-    assert "the default blueprint is used until this is fixed" in done.stdout
+    assert "uses its default blueprint until you fix or remove this file" in done.stdout
     assert re.search(r"^broken\.md:\d: Front matter is not valid YAML", done.stdout, re.M), "the notes are still indexed and judged"
     loaded = blueprints.load(small_vault)
     assert loaded.types == blueprints.load().types and len(loaded.problems) == 1
