@@ -113,7 +113,8 @@ ABOUT_SECRETS = [
     "Password: ***", "Password: <redacted>", "Password: TBD", "password: n/a", "token_url: https://auth.harbor.example/oauth2/token",
     "| System | Password |\n|---|---|\n| Marketo | *** |\n| HubSpot | <redacted> |\n| Salesforce | TBD |\n| GA4 | n/a |\n| 6sense |  |\n"
     "| Outreach | SSO via Okta |\n| Gong | 1Password |",
-    "| Program | Token budget |\n|---|---|\n| Scoring | 5000 |", "| Pin | Owner |\n|---|---|\n| Launch map | Dana |",
+    "| Program | Token budget |\n|---|---|\n| Scoring | 5000 |", "| Pin | Owner |\n|---|---|\n| Launch | Dana |",
+    "Ask Security for the API key - HubSpot-managed - before the launch.",
 ]
 
 
