@@ -14,11 +14,13 @@ from collections.abc import Iterator
 
 from store.secret_rules import placeholder
 
-MARKERS = ("pass", "pwd", "secret", "token", "api", "pin")  # lower-case; a note holding none of them has no named secret
+# Lower-case text a note holds when it may hold a named secret: every name starts with one of the first five,
+# and a PIN is named only as a table's cell.
+MARKERS = ("pass", "pwd", "secret", "token", "api", "pin |", "pin|", "pins |", "pins|")
+_TABLE_MARKERS = (*MARKERS[:5], "pin")
 _NAMES = r"pass(?:word|wd|code)|pwd|secret(?!ar[iy])|token|api[ _-]?key"
-# A name with what is joined to it: `salesforce_password`, `hubspot.api_key`, `dbPassword`, `Client secret` is `secret`.
-_NAMED = re.compile(rf"(?i)(?<![\w.-])[\w.-]*?(?:{_NAMES})[\w-]*")
-_ENDS_IN_NAME = re.compile(rf"(?i)(?:{_NAMES})$")
+_NAME = re.compile(_NAMES)  # on lower-case text
+_JOINED = re.compile(r"[\w-]*")
 _PASSWORD = re.compile(r"(?i)(?:pass(?:word|wd|code)|pwd|pin|api[ _-]?key)$")  # a name whose value is the secret, words or digits
 # After the name: `:`, `=` (not `://`), or ` - ` at the start of a line; bold and quotes around either; then the value.
 _VALUE = re.compile(r"[*_`\"']*(?:[ \t]*(?P<sep>[:=])(?!//)|[ \t]+[-–—](?=[ \t]))[*_]*[ \t]*(?P<value>\S+)(?P<rest>[^\n]*)")
@@ -37,26 +39,52 @@ _TABLE_NAME = re.compile(rf"(?i)(?:[^\s|]+ )*[\w.-]*?(?:{_NAMES}|pin)s?")
 _SEPARATOR_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
 
 
-def named_secrets(text: str) -> Iterator[tuple[tuple[int, int], str]]:
-    """((start, end), name and value) for each secret written beside its name in `text`."""
-    yield from _labelled(text)
-    yield from _in_tables(text)
+def named_secrets(text: str, lower: str) -> Iterator[tuple[tuple[int, int], str]]:
+    """((start, end), name and value) for each secret written beside its name in `text` (`lower` is `text.lower()`)."""
+    yield from _labelled(text, lower)
+    if any(row in text for row in ("\n|", "|-", "-|", "| -", "- |", "|:", ":|")) or text.startswith("|"):  # a table, found cheaply
+        yield from _in_tables(text)
 
 
-def _labelled(text: str) -> Iterator[tuple[tuple[int, int], str]]:
-    for named in _NAMED.finditer(text):
-        after = _VALUE.match(text, named.end())
+def _names(text: str, lower: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each name in `text` with what is joined to it: `salesforce_password`, `hubspot.api_key`, `dbPassword`.
+
+    Found with str.find: one regex of alternatives over every note costs more than the rest of the scan.
+    """
+    if len(lower) != len(text):  # a few letters lower-case to two characters; names are ASCII
+        lower = text.translate({code: code + 32 for code in range(ord("A"), ord("Z") + 1)})
+    found_to = 0
+    for at in sorted(at for marker in MARKERS[:5] for at in _find_all(lower, marker)):
+        name = _NAME.match(lower, at) if at >= found_to else None
+        if name:
+            start = at
+            while start and (text[start - 1].isalnum() or text[start - 1] in "_.-"):
+                start -= 1
+            found_to = _JOINED.match(text, name.end()).end()
+            yield start, found_to
+
+
+def _find_all(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
+def _labelled(text: str, lower: str) -> Iterator[tuple[tuple[int, int], str]]:
+    for start, end in _names(text, lower):
+        after = _VALUE.match(text, end)
         if not after:
             continue
-        name = named.group().strip("_-")  # `__Password__` is bold, not a setting
-        line_start = text.rfind("\n", 0, named.start()) + 1
-        if not after.group("sep") and not _LINE_LABEL.fullmatch(text, line_start, named.start()):
+        name = text[start:end].strip("_-")  # `__Password__` is bold, not a setting
+        line_start = text.rfind("\n", 0, start) + 1
+        if not after.group("sep") and not _LINE_LABEL.fullmatch(text, line_start, start):
             continue  # `Password - …` labels a line; a dash inside a sentence is punctuation
         setting = " " not in name and (after.group("sep") == "=" or re.search(r"[_.-]|[a-z][A-Z]", name) is not None)
         value = after.group("value").strip("`\"'*")
         alone = not after.group("rest").strip(" \t*`\"'|.")
         if _is_secret(name, value, setting, alone):
-            yield (named.start(), after.end("value")), f"{name}: {value}"
+            yield (start, after.end("value")), f"{name}: {value}"
 
 
 def _is_secret(name: str, value: str, setting: bool, alone: bool) -> bool:
@@ -92,18 +120,16 @@ def _looks_made(word: str) -> bool:
 
 def _in_tables(text: str) -> Iterator[tuple[tuple[int, int], str]]:
     """A row whose first cell names a secret, and the cells of a column whose header does."""
-    lines = text.split("\n")
-    offsets, offset = [], 0
-    for line in lines:
-        offsets.append(offset)
-        offset += len(line) + 1
+    lines = list(_lines_with_bars(text))
     columns: list[tuple[int, str]] = []  # (index, header) of the secret columns of the table being read
-    for number, line in enumerate(lines):
-        if "|" not in line:
-            columns = []
-            continue
+    for number, (offset, line) in enumerate(lines):
+        if number and lines[number - 1][0] + len(lines[number - 1][1]) + 1 != offset:
+            columns = []  # a line without a bar came between: another table
+        if not columns and not any(name in line.lower() for name in _TABLE_MARKERS):
+            continue  # neither a secret's column nor a row named for one
         cells = _cells(line)
-        if number + 1 < len(lines) and "|" in lines[number + 1] and _SEPARATOR_ROW.fullmatch(lines[number + 1]):
+        after = lines[number + 1] if number + 1 < len(lines) else None
+        if after and after[0] == offset + len(line) + 1 and _SEPARATOR_ROW.fullmatch(after[1]):
             columns = [(i, cell) for i, cell in enumerate(cells) if _TABLE_NAME.fullmatch(cell)]
             continue
         if _SEPARATOR_ROW.fullmatch(line):
@@ -112,9 +138,20 @@ def _in_tables(text: str) -> Iterator[tuple[tuple[int, int], str]]:
         pairs += [(header, cells[i]) for i, header in columns if i < len(cells)]
         for header, value in pairs:
             if " " not in value and _is_secret(header, value, setting=False, alone=True):
-                start = offsets[number] + line.find(value)
+                start = offset + line.find(value)
                 yield (start, start + len(value)), f"{header}: {value}"
                 break
+
+
+def _lines_with_bars(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) of each line of `text` that holds a `|`: only those can be a table's."""
+    bar = text.find("|")
+    while bar >= 0:
+        start = text.rfind("\n", 0, bar) + 1
+        end = text.find("\n", bar)
+        end = len(text) if end < 0 else end
+        yield start, text[start:end]
+        bar = text.find("|", end)
 
 
 def _cells(line: str) -> list[str]:
