@@ -201,7 +201,7 @@ def _scan(text: str, add, deadline: float) -> None:
                 continue
             add(kind, match.span(), match.group())
     if any(marker in lower for marker in secret_fields.MARKERS):
-        for span, secret in secret_fields.named_secrets(text, lower):
+        for span, secret in secret_fields.named_secrets(text, lower, deadline):
             add("password or secret", span, secret)
     for rule in secret_rules.candidates(lower):
         for span, secret in rule.secrets(text, deadline):

@@ -9,10 +9,12 @@ that looks made rather than written (digits, symbols or mixed case), or stands a
 
 from __future__ import annotations
 
+import math
 import re
+import time
 from collections.abc import Iterator
 
-from store.secret_rules import placeholder
+from store.secret_rules import ScanTooLong, placeholder
 
 # Lower-case text a note holds when it may hold a named secret: every name starts with one of the first five,
 # and a PIN is named only as a table's cell.
@@ -23,7 +25,8 @@ _NAME = re.compile(_NAMES)  # on lower-case text
 _JOINED = re.compile(r"[\w-]*")
 _PASSWORD = re.compile(r"(?i)(?:pass(?:word|wd|code)|pwd|pin|api[ _-]?key)$")  # a name whose value is the secret, words or digits
 # After the name: `:`, `=` (not `://`), or ` - ` at the start of a line; bold and quotes around either; then the value.
-_VALUE = re.compile(r"[*_`\"']*(?:[ \t]*(?P<sep>[:=])(?!//)|[ \t]+[-–—](?=[ \t]))[*_]*[ \t]*(?P<value>\S+)(?P<rest>[^\n]*)")
+_VALUE = re.compile(r"[*_`\"']*(?:[ \t]*(?P<sep>[:=])(?!//)|[ \t]+[-–—](?=[ \t]))[*_]*[ \t]*(?P<value>\S{1,256})")
+_ALONE = re.compile(r"[ \t*`\"'|.]*(?:\n|\Z)")  # what may follow a value that is all its line holds
 _LINE_LABEL = re.compile(r"[ \t>]*(?:[-*+]|\d+[.)])?[ \t]*[*_`]*")  # what may come before a name that starts its line
 # A joined word after the name says what the value is about, not that it is the secret: `password_policy: strict`.
 _ABOUT = {"s", "less", "name", "names", "id", "type", "url", "uri", "endpoint", "path", "file", "policy", "length", "len", "expiry",
@@ -39,9 +42,10 @@ _TABLE_NAME = re.compile(rf"(?i)(?:[^\s|]+ )*[\w.-]*?(?:{_NAMES}|pin)s?")
 _SEPARATOR_ROW = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
 
 
-def named_secrets(text: str, lower: str) -> Iterator[tuple[tuple[int, int], str]]:
-    """((start, end), name and value) for each secret written beside its name in `text` (`lower` is `text.lower()`)."""
-    yield from _labelled(text, lower)
+def named_secrets(text: str, lower: str, deadline: float = math.inf) -> Iterator[tuple[tuple[int, int], str]]:
+    """((start, end), name and value) for each secret written beside its name in `text` (`lower` is `text.lower()`);
+    ScanTooLong past `deadline` (this thread's processor time), as the rule set's rules."""
+    yield from _labelled(text, lower, deadline)
     if any(row in text for row in ("\n|", "|-", "-|", "| -", "- |", "|:", ":|")) or text.startswith("|"):  # a table, found cheaply
         yield from _in_tables(text)
 
@@ -57,8 +61,8 @@ def _names(text: str, lower: str) -> Iterator[tuple[int, int]]:
     for at in sorted(at for marker in MARKERS[:5] for at in _find_all(lower, marker)):
         name = _NAME.match(lower, at) if at >= found_to else None
         if name:
-            start = at
-            while start and (text[start - 1].isalnum() or text[start - 1] in "_.-"):
+            start, least = at, max(found_to, at - 100)  # a name is not a hundred characters long: read back no further
+            while start > least and (text[start - 1].isalnum() or text[start - 1] in "_.-"):
                 start -= 1
             found_to = _JOINED.match(text, name.end()).end()
             yield start, found_to
@@ -71,20 +75,28 @@ def _find_all(text: str, word: str) -> Iterator[int]:
         at = text.find(word, at + 1)
 
 
-def _labelled(text: str, lower: str) -> Iterator[tuple[tuple[int, int], str]]:
+def _labelled(text: str, lower: str, deadline: float) -> Iterator[tuple[tuple[int, int], str]]:
     for start, end in _names(text, lower):
+        if time.thread_time() > deadline:
+            raise ScanTooLong
         after = _VALUE.match(text, end)
         if not after:
             continue
         name = text[start:end].strip("_-")  # `__Password__` is bold, not a setting
-        line_start = text.rfind("\n", 0, start) + 1
-        if not after.group("sep") and not _LINE_LABEL.fullmatch(text, line_start, start):
+        if not after.group("sep") and not _starts_line(text, start):
             continue  # `Password - …` labels a line; a dash inside a sentence is punctuation
         setting = " " not in name and (after.group("sep") == "=" or re.search(r"[_.-]|[a-z][A-Z]", name) is not None)
         value = after.group("value").strip("`\"'*")
-        alone = not after.group("rest").strip(" \t*`\"'|.")
+        alone = _ALONE.match(text, after.end()) is not None
         if _is_secret(name, value, setting, alone):
             yield (start, after.end("value")), f"{name}: {value}"
+
+
+def _starts_line(text: str, start: int) -> bool:
+    """Whether only a list's bullet, a quote's `>` or bold marks come before `start` on its line."""
+    window = max(0, start - 40)  # never read back along a long line for each name on it
+    line_start = text.rfind("\n", window, start) + 1
+    return (line_start > 0 or window == 0) and _LINE_LABEL.fullmatch(text, line_start, start) is not None
 
 
 def _is_secret(name: str, value: str, setting: bool, alone: bool) -> bool:

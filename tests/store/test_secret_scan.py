@@ -200,6 +200,13 @@ def test_a_note_the_rules_cannot_finish_in_time_is_reported_not_exported():
     assert finding.kind == "not scanned whole" and "leave it out" in finding.excerpt
 
 
+def test_a_note_of_names_for_secrets_the_scan_cannot_finish_in_time_is_reported_not_exported():
+    text = "Password - see the vault\nsalesforce_password: see the vault\n" * 500
+    assert not secret_rules.candidates(text.lower()), "no rule of the rule set runs: the names' own search stops"
+    [finding] = scan("Access.md", text, budget=0)
+    assert finding.kind == "not scanned whole"
+
+
 def test_a_note_of_thousands_of_keys_reports_a_bounded_number_redacted():
     key = FAMILIES["GitLab token"][2]
     findings = scan("Dump.md", "".join(f"token {i}: {key[:-4]}{i:04d}\n" for i in range(3000)))
