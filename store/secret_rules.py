@@ -59,9 +59,14 @@ class Rule:
                 secret = match.group(group) or match.group()
                 if self.entropy and entropy(secret) < self.entropy:
                     continue
-                if _PLACEHOLDER.match(secret):
+                if placeholder(secret):
                     continue
                 yield span, secret
+
+
+def placeholder(secret: str) -> bool:
+    """Whether `secret` is what a person writes where a key will go: `xxxxx`, `<your key>`, `${TOKEN}`, `***`."""
+    return _PLACEHOLDER.match(secret) is not None
 
 
 class ScanTooLong(Exception):

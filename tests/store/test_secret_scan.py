@@ -19,8 +19,13 @@ NOISE = "Qm7xR2vL9kTz4WcN8pYb3HsJ6dFg1AeU5oKi0MnBqVr7Xt2Ly9Cz4Dw8Es3Fh6Gj1Ik5Lm0
 
 # Realistic fakes, one per family people paste: (kind the scan names, the line in the note, the secret itself)
 FAMILIES = {
-    "OpenAI project key": ("openai api key", "OPENAI key for the scoring agent: {}",
+    "OpenAI project key": ("OpenAI API key", "OPENAI key for the scoring agent: {}",
                            "sk-proj-" + NOISE[:74] + "T3BlbkFJ" + NOISE[20:94]),
+    "OpenAI project key, 48 characters": ("OpenAI API key", "The scoring agent runs on {}", "sk-proj-" + NOISE[:48]),
+    "OpenAI project key, short with T3BlbkFJ": ("OpenAI API key", "The scoring agent runs on {}", "sk-proj-" + NOISE[:20] + "T3BlbkFJ" + NOISE[40:60]),
+    "OpenAI service account key": ("OpenAI API key", "The enrichment bot: {}", "sk-svcacct-" + NOISE[10:74].replace("m", "_")),
+    "OpenAI admin key": ("OpenAI API key", "Billing exports use {}", "sk-admin-" + NOISE[3:61].replace("z", "-")),
+    "OpenAI classic key": ("OpenAI API key", "Old integration key {}", "sk-" + NOISE[50:98]),
     "Anthropic key": ("anthropic api key", "Claude for the brief writer: {}",
                       "sk-ant-api03-" + NOISE[5:98].replace("x", "-").replace("y", "_") + "AA"),
     "GitLab token": ("gitlab pat", "Deploy the landing page with {}", "glpat-" + "x7Kq2mZp9RtV4wLs8NbC"),
@@ -34,6 +39,11 @@ FAMILIES = {
     "Bearer token alone": ("authorization header", "The sync API wants `Bearer {}` on every call", "4be1c07d9a2f83e6b5d1c4a7f0e92b38"),
     "Authorization basic header": ("authorization header", "curl it with -H 'Authorization: Basic {}'", "aGFyYm9yLW9wczpIYXJiMHIhMjAyNg=="),
     "password in a table": ("password or secret", "| System | Login |\n|---|---|\n| username | ops-admin |\n| password | {} |", "Harb0r!2026"),
+    "password column of a table": ("password or secret", "| System | Password |\n|---|---|\n| HubSpot | *** |\n| Marketo | {} |", "Hunter2Secret!"),
+    "password setting": ("password or secret", "salesforce_password = {}", "Winter2026!"),
+    "secret setting": ("password or secret", "db_secret: {}", "harborlights"),
+    "bold password label": ("password or secret", "Marketo admin\n\n**Password:** {}", "Winter2026!"),
+    "password after a dash": ("password or secret", "Password - {}", "Winter2026!"),
 }
 
 
@@ -48,6 +58,12 @@ def test_a_pasted_secret_of_each_family_stops_the_export_redacted(sample, tmp_pa
     assert found, [str(f) for f in result.findings]
     for finding in result.findings:
         assert secret[4:] not in str(finding) and secret[-6:] not in str(finding), "shown redacted"
+
+
+def test_a_classic_openai_key_is_named_openai_not_the_vendor_that_copied_its_shape():
+    key = FAMILIES["OpenAI classic key"][2]
+    assert [f.kind for f in scan("Integrations.md", f"key {key}\n")] == ["OpenAI API key"]
+    assert scan("Integrations.md", "key sk-proj-" + "x" * 48 + "\n") == [], "a placeholder holds no digit"
 
 
 def test_the_sample_brain_exports_whole_with_no_findings(sample, tmp_path):  # noqa: F811
@@ -85,6 +101,26 @@ Deploy tokens look like glpat-xxxxxxxxxxxxxxxxxxxx (see the runbook; never the r
 
 def test_ordinary_marketing_prose_has_no_findings():
     assert scan("policies/Password policy.md", PROSE) == []
+
+
+# Words about passwords, tokens and secrets, and what people write where one would go.
+ABOUT_SECRETS = [
+    "Our password policy requires 12 characters.", "We moved to token-based auth last quarter.",
+    "The secret to good routing is…", "Password: see 1Password vault", "The password reset flow sends a link.",
+    "Password: check with IT before the webinar", "Our secret: consistency.", "Token: OAuth2", "max_tokens: 4096",
+    "Tokens: 5000/month", "password_rotation: quarterly", "Password: 90-day rotation", "API key: pending",
+    "**Password:** 1Password", "- **Password**: stored in LastPass", "Password - see the vault", "Secret sauce - the first email is short",
+    "Password: ***", "Password: <redacted>", "Password: TBD", "password: n/a", "token_url: https://auth.harbor.example/oauth2/token",
+    "| System | Password |\n|---|---|\n| Marketo | *** |\n| HubSpot | <redacted> |\n| Salesforce | TBD |\n| GA4 | n/a |\n| 6sense |  |\n"
+    "| Outreach | SSO via Okta |\n| Gong | 1Password |",
+    "| Program | Token budget |\n|---|---|\n| Scoring | 5000 |", "| Pin | Owner |\n|---|---|\n| Launch | Dana |",
+    "Ask Security for the API key - HubSpot-managed - before the launch.",
+]
+
+
+@pytest.mark.parametrize("line", ABOUT_SECRETS)
+def test_words_about_a_secret_or_a_placeholder_for_one_are_not_findings(line):
+    assert scan("policies/Access.md", f"---\ntype: policy\n---\n{line}\n") == []
 
 
 def test_exclude_takes_a_title_and_leaves_that_note_out(sample, tmp_path):  # noqa: F811
@@ -162,6 +198,13 @@ def test_a_note_the_rules_cannot_finish_in_time_is_reported_not_exported():
     text = "Deploy with curl -H 'Accept: json' https://harbor.example/api\n" * 10
     [finding] = scan("Runbook.md", text, budget=0)
     assert finding.kind == "not scanned whole" and "leave it out" in finding.excerpt
+
+
+def test_a_note_of_names_for_secrets_the_scan_cannot_finish_in_time_is_reported_not_exported():
+    text = "Password - see the vault\nsalesforce_password: see the vault\n" * 500
+    assert not secret_rules.candidates(text.lower()), "no rule of the rule set runs: the names' own search stops"
+    [finding] = scan("Access.md", text, budget=0)
+    assert finding.kind == "not scanned whole"
 
 
 def test_a_note_of_thousands_of_keys_reports_a_bounded_number_redacted():
