@@ -195,15 +195,21 @@ def test_a_damaged_schema_is_set_aside_and_rebuilt(vault, tmp_path, damage):
     assert_converges(vault, db, tmp_path)
 
 
-def test_a_broken_full_text_index_is_reported_then_set_aside_and_rebuilt(vault, tmp_path):
-    make_vault(vault, 300)
+def _index_damage_and_search(vault, tmp_path, notes: int, damage: str):
+    """Index a vault of `notes` notes, run `damage` on the index, then search it: (the index, the search)."""
+    make_vault(vault, notes)
     db = tmp_path / "index.sqlite"
     assert _cli("index", vault, "--db", db, data=tmp_path / "data").returncode == 0
     conn = sqlite3.connect(db)
-    conn.execute("UPDATE notes_fts_data SET block = zeroblob(length(block)) WHERE id > 10")  # every term page, not the structure
+    conn.execute(damage)
     conn.commit()
     conn.close()
-    broken = _cli("search", vault, "Note", "--db", db, data=tmp_path / "data")
+    return db, _cli("search", vault, "Note", "--db", db, data=tmp_path / "data")
+
+
+def test_a_broken_full_text_index_is_reported_then_set_aside_and_rebuilt(vault, tmp_path):
+    db, broken = _index_damage_and_search(vault, tmp_path, 300,  # every term page, not the structure
+                                          "UPDATE notes_fts_data SET block = zeroblob(length(block)) WHERE id > 10")
     assert broken.returncode == 2 and "Traceback" not in broken.stderr, broken.stderr
     assert "is damaged" in broken.stderr and "Run the command again" in broken.stderr
     mended = _cli("search", vault, "Note", "--db", db, data=tmp_path / "data")
@@ -220,14 +226,7 @@ def test_a_broken_full_text_index_is_reported_then_set_aside_and_rebuilt(vault, 
 def test_a_full_text_index_that_answers_nothing_without_an_error_is_found_damaged(vault, tmp_path):
     """Every page overwritten, the structure record too: FTS5 then reports an empty index, no error,
     and every search said "No notes match" for good."""
-    make_vault(vault, 50)
-    db = tmp_path / "index.sqlite"
-    assert _cli("index", vault, "--db", db, data=tmp_path / "data").returncode == 0
-    conn = sqlite3.connect(db)
-    conn.execute("UPDATE notes_fts_data SET block = x'00ff00ff'")
-    conn.commit()
-    conn.close()
-    broken = _cli("search", vault, "Note", "--db", db, data=tmp_path / "data")
+    db, broken = _index_damage_and_search(vault, tmp_path, 50, "UPDATE notes_fts_data SET block = x'00ff00ff'")
     assert broken.returncode == 2 and "No notes match" not in broken.stdout, broken.stdout
     assert "the full-text index holds 0 notes of 50" in broken.stderr and "Run the command again" in broken.stderr
     mended = _cli("search", vault, "Note", "--db", db, data=tmp_path / "data")

@@ -26,11 +26,17 @@ def _place(vault, rel: str, kind: str):
     return path
 
 
+def _problems_with(vault, tmp_path, rel: str, kind: str):
+    """`substrate problems` on `vault` with a special file of `kind` at `rel`; it must still succeed."""
+    _place(vault, rel, kind)
+    done = run("problems", vault, "--db", tmp_path / "i.sqlite", env_dir=tmp_path / "data")
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
 @pytest.mark.parametrize("kind", SPECIALS)
 def test_a_device_or_pipe_as_the_blueprint_falls_back_to_the_default_with_a_problem(small_vault, tmp_path, kind):  # noqa: F811
-    _place(small_vault, ".substrate/blueprint.yaml", kind)
-    done = run("problems", small_vault, "--db", tmp_path / "i.sqlite", env_dir=tmp_path / "data")
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = _problems_with(small_vault, tmp_path, ".substrate/blueprint.yaml", kind)
     assert ".substrate/blueprint.yaml: cannot be used: it is not a regular file" in done.stdout, done.stdout
     assert "uses its default blueprint until you fix or remove this file" in done.stdout
     assert re.search(r"^broken\.md:\d: Front matter is not valid YAML", done.stdout, re.M), "the notes are still indexed and judged"
@@ -40,9 +46,7 @@ def test_a_device_or_pipe_as_the_blueprint_falls_back_to_the_default_with_a_prob
 
 @pytest.mark.parametrize("kind", SPECIALS)
 def test_a_device_or_pipe_as_the_ignore_rules_is_a_problem_and_every_command_still_runs(small_vault, tmp_path, kind):  # noqa: F811
-    _place(small_vault, ".substrateignore", kind)
-    done = run("problems", small_vault, "--db", tmp_path / "i.sqlite", env_dir=tmp_path / "data")
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = _problems_with(small_vault, tmp_path, ".substrateignore", kind)
     assert ".substrateignore: Substrate cannot read the vault's ignore rules: it is not a regular file" in done.stdout, done.stdout
     assert re.search(r"^broken\.md:\d: Front matter is not valid YAML", done.stdout, re.M)
     searched = run("search", small_vault, "lead", "--db", tmp_path / "i.sqlite", env_dir=tmp_path / "data")
