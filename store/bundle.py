@@ -34,6 +34,7 @@ from store.display import printable, shortened
 from store.errors import SubstrateError
 from store.locations import cannot_write, check_output, resources_dir
 from store.safe_write import UMASK
+from store.vault import read_note_bytes
 
 FORMAT, VERSION = "substrate.bundle", 1
 MAX_FINDINGS_PER_NOTE = 100
@@ -304,7 +305,7 @@ def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, 
     contents: dict[str, bytes] = {}
     findings: list[Finding] = []
     for done, path in enumerate(chosen, start=1):
-        data = (vault_root / path).read_bytes()
+        data = read_note_bytes(vault_root, path)  # swapped for a pipe or a link out since it was indexed: said, not read
         contents[path] = data
         findings += scan(path, data.decode("utf-8", errors="replace"))
         if progress and done % 200 == 0:

@@ -29,6 +29,7 @@ from store.index import building
 from store.new_note import Draft, NoteExists
 from store.new_note import capture as capture_note
 from store.simulate import Scenario, outcome_words, run_json
+from store.vault import NoteUnreadable, read_note_bytes
 
 MAX_RESULTS = 100
 INSTRUCTIONS = (
@@ -212,7 +213,10 @@ def build(brain: Brain, allow_capture: bool = False) -> FastMCP:
             raise ToolError("That path is outside the vault.")
         if service.db.execute("SELECT 1 FROM notes WHERE path = ?", [clean]).fetchone() is None:
             raise ToolError(f"No note at {clean}.")
-        return (service.vault / clean).read_text(encoding="utf-8", errors="replace")
+        try:
+            return read_note_bytes(service.vault, clean).decode("utf-8", errors="replace")
+        except NoteUnreadable as exc:
+            raise ToolError(str(exc)) from None
 
     return server
 

@@ -23,6 +23,7 @@ from store.display import printable
 from store.errors import OutputRefused
 from store.locations import check_output, documents_dir
 from store.program import list_programs
+from store.vault import read_note_bytes
 
 KINDS = (("vault", "The whole vault"), ("program", "A program's context"), ("type", "Notes of a type"),
          ("motion", "Notes of a motion"), ("tag", "Notes with a tag"), ("note", "A note and its neighbours"))
@@ -134,7 +135,7 @@ class ExportDialog(QDialog):
 
         def work(db):
             paths = scope_paths(db, blueprints.load(vault), scope, clock.today())
-            found = [f for path in paths for f in scan(path, (vault / path).read_text(encoding="utf-8", errors="replace"))]
+            found = [f for path in paths for f in scan(path, read_note_bytes(vault, path).decode("utf-8", errors="replace"))]
             return paths, found
 
         def shown(result) -> None:

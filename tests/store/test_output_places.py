@@ -122,3 +122,29 @@ def test_a_note_too_deep_for_a_bundle_is_named_with_what_to_do(small_vault, tmp_
     assert not out.exists()
     left_out = run("export", small_vault, "--out", out, "--allow-secrets", "--exclude", deep, env_dir=tmp_path / "data")
     assert left_out.returncode == 0 and ": 4 notes" in left_out.stdout, left_out.stderr[-2000:]
+
+
+@pytest.mark.parametrize("swap", ["a pipe", "a link out of the vault", "too large"])
+def test_a_note_swapped_since_it_was_indexed_is_named_not_read_into_a_bundle(small_vault, tmp_path, swap):  # noqa: F811
+    import os
+
+    from store.brain import Brain
+    from store.bundle import Scope
+    from store.vault import MAX_NOTE_BYTES, NoteUnreadable
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the vault's to give away\n", encoding="utf-8")
+    with Brain(small_vault, tmp_path / "i.sqlite") as brain:
+        brain.refresh()
+        note = small_vault / "systems/Salesforce.md"  # indexed as a note; now something else is there
+        note.unlink()
+        if swap == "a pipe":
+            os.mkfifo(note)
+        elif swap == "a link out of the vault":
+            note.symlink_to(outside)
+        else:
+            note.write_bytes(b"x" * (MAX_NOTE_BYTES + 1))
+        with pytest.raises(NoteUnreadable) as refused:  # and no hang on the pipe
+            brain.export_bundle(Scope("vault"), tmp_path / "b.zip")
+    assert str(refused.value).startswith("systems/Salesforce.md cannot be read now: ") and "\n" not in str(refused.value)
+    assert not (tmp_path / "b.zip").exists()
