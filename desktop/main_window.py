@@ -377,6 +377,8 @@ class MainWindow(WritingMixin, QMainWindow):
             self.live_label.setText("● Live" if live else "○ Not watching")
             if live and not self.updated_label.text():
                 self.updated_label.setText(f"Up to date {clock.now_local():%H:%M:%S}")
+            if live:
+                self.reload_lists()  # the start-up scan is applied by now: the lists show it whatever order signals came in
             self.live_label.setToolTip("Changes to the notes appear here as they are saved." if live else "Changes are picked up when the vault is opened again.")
 
     def reload_lists(self) -> None:
