@@ -65,6 +65,7 @@ class MainWindow(WritingMixin, QMainWindow):
         self._quiet_selection = False
         self._list_place: tuple[str | None, str | None] = (None, None)
         self._open_when_indexed: str | None = None
+        self._list_retries = 0  # list reads that failed in a row (retried a few times)
         self._problems_shown: bool | None = None  # while the map page hides the problems panel
         self._search_serial = itertools.count(1)
         self._latest_search = 0
@@ -394,9 +395,17 @@ class MainWindow(WritingMixin, QMainWindow):
             return
         brain = self.session.brain
         self.read(lambda db: (query.note_list(db), query.groups(db), brain.config_problems() + query.problems(db), query.summary(db)),
-                  self._show_lists)
+                  self._show_lists, self._lists_failed)
+
+    def _lists_failed(self, exc: BaseException) -> None:
+        """Said, and tried again shortly (a few times): a list left empty after a failed read would stay so until the next change."""
+        self.show_error(exc, "reading the notes list")
+        self._list_retries += 1
+        if self._list_retries <= 5:
+            QTimer.singleShot(1000, self.reload_lists)
 
     def _show_lists(self, result) -> None:
+        self._list_retries = 0
         rows, groups, problems, summary = result
         self._quiet_selection = True  # a row that goes away moves the selection: that is no choice of the person's
         try:

@@ -45,7 +45,7 @@ def open_and_wait(qtbot, window, vault: Path, notes: int | None = None, timeout:
     window.open_vault(vault)
     qtbot.waitUntil(lambda: window.session is not None and window.session.live, timeout=timeout)
     if notes is not None:
-        qtbot.waitUntil(lambda: window.notes.rowCount() == notes, timeout=timeout)
+        qtbot.waitUntil(lambda: window.notes.rowCount() == notes, timeout=timeout * 3)  # a busy CI machine stalled it past 20 s
 
 
 def wait_for_note(qtbot, window, path: str, timeout: int = 10000) -> None:
