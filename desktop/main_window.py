@@ -327,7 +327,7 @@ class MainWindow(WritingMixin, QMainWindow):
             if path and self.position < 0:
                 self.navigate(path)
 
-        self.read(lambda db: last if last and db.execute("SELECT 1 FROM notes WHERE path = ?", [last]).fetchone() else _front_page(db),
+        self.read(lambda db: last if last and query.has_note(db, last) else query.front_page(db),
                   chosen)
 
     @Slot(int, int)
@@ -724,12 +724,3 @@ class MainWindow(WritingMixin, QMainWindow):
         self.close_session()
         self.settings.sync()
         super().closeEvent(event)
-
-
-def _front_page(db) -> str | None:
-    """A vault's own front page, if it has one (`Start Here`, `Home`, `README`, `index`)."""
-    for name in ("start here", "home", "readme", "index"):
-        row = db.execute("SELECT path FROM names WHERE key = ? ORDER BY length(path) LIMIT 1", [name]).fetchone()
-        if row:
-            return row[0]
-    return None

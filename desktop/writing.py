@@ -5,7 +5,6 @@ vault, the lists, the note, search) stays readable; it uses the window's `read`,
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from PySide6.QtWidgets import QInputDialog
@@ -15,7 +14,7 @@ from desktop.views.capture import CaptureDialog
 from desktop.views.editor import NoteEditor
 from desktop.views.workshop import SummaryDialog
 from store import blueprint as blueprints
-from store import clock, note_edit
+from store import clock, note_edit, query
 from store.coverage_facts import CoverageKeeper
 from store.errors import SubstrateError
 from store.new_note import MOTIONS, Draft, NoteExists, capture
@@ -48,7 +47,7 @@ class WritingMixin:
             self.capture_dialog.captured.connect(self.save_capture)
         dialog = self.capture_dialog
         dialog.prefill(draft or Draft(""))
-        self.read(lambda db: [t for (t,) in db.execute("SELECT title FROM notes WHERE type IN ('person', 'team')")], dialog.set_people)
+        self.read(lambda db: query.titles_of_types(db, ("person", "team")), dialog.set_people)
         dialog.show()
         dialog.raise_()
         return dialog
@@ -228,9 +227,7 @@ class WritingMixin:
         vault = self.vault
 
         def names(db):
-            found = [title for (title,) in db.execute("SELECT title FROM notes")]
-            for (aliases,) in db.execute("SELECT aliases FROM notes WHERE aliases IS NOT NULL AND aliases != '[]'"):
-                found += json.loads(aliases)
+            found = query.note_names(db)
             blueprint = blueprints.load(vault)
             return found, [slot.name for spec in blueprint.types.values() for slot in spec.slots]
 

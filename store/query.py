@@ -251,3 +251,46 @@ def problems(db: sqlite_utils.Database, path: str | None = None) -> list[Problem
     rows = db.execute(f"SELECT p.path, p.line, p.message, n.path IS NOT NULL FROM problems p LEFT JOIN notes n ON n.path = p.path "
                       f"{where} ORDER BY p.path, p.line IS NULL, p.line, p.id", params)
     return [ProblemRow(path, line, message, bool(is_note)) for path, line, message, is_note in rows]
+
+
+def titles_of_types(db: sqlite_utils.Database, types: tuple[str, ...]) -> list[str]:
+    """The titles of the notes of these types (people and teams, offered as owners)."""
+    marks = ", ".join("?" * len(types))
+    return [title for (title,) in db.execute(f"SELECT title FROM notes WHERE type IN ({marks})", list(types))]
+
+
+def note_names(db: sqlite_utils.Database) -> list[str]:
+    """Every title and alias in the vault, as `[[` completion offers them."""
+    found = [title for (title,) in db.execute("SELECT title FROM notes")]
+    for (aliases,) in db.execute("SELECT aliases FROM notes WHERE aliases IS NOT NULL AND aliases != '[]'"):
+        found += json.loads(aliases)
+    return found
+
+
+def shared_programs(db: sqlite_utils.Database) -> set[str]:
+    """The paths of programs that run B2B and B2C at once."""
+    return {path for (path,) in db.execute("SELECT path FROM notes WHERE type = 'program' AND motion = 'shared'")}
+
+
+def scope_choices(db: sqlite_utils.Database) -> dict[str, list[tuple[str, str]]]:
+    """What each kind of bundle scope can be, as (value, label); programs are added by the caller."""
+    column = lambda sql: [(v, v) for (v,) in db.execute(sql) if v]  # noqa: E731
+    return {
+        "type": column("SELECT DISTINCT type FROM notes ORDER BY type"),
+        "motion": column("SELECT DISTINCT motion FROM notes ORDER BY motion"),
+        "tag": column("SELECT DISTINCT tag FROM tags ORDER BY tag"),
+        "note": [(path, title) for path, title in db.execute("SELECT path, title FROM notes ORDER BY title COLLATE NOCASE")],
+    }
+
+
+def has_note(db: sqlite_utils.Database, path: str) -> bool:
+    return db.execute("SELECT 1 FROM notes WHERE path = ?", [path]).fetchone() is not None
+
+
+def front_page(db: sqlite_utils.Database) -> str | None:
+    """A vault's own front page, if it has one (`Start Here`, `Home`, `README`, `index`)."""
+    for name in ("start here", "home", "readme", "index"):
+        row = db.execute("SELECT path FROM names WHERE key = ? ORDER BY length(path) LIMIT 1", [name]).fetchone()
+        if row:
+            return row[0]
+    return None

@@ -28,3 +28,11 @@ def test_only_the_clock_asks_what_day_it_is():
              if path != ROOT / "store" / "clock.py"
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if asking.search(line)]
     assert found == [], "ask store.clock (today(), now_utc(), now_local()) instead:\n" + "\n".join(found)
+
+
+def test_the_desktop_reads_the_brain_through_the_store_not_with_sql_of_its_own():
+    root = Path(__file__).resolve().parents[1] / "desktop"
+    sql = re.compile(r"\.execute\(|\bSELECT\s|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b")
+    found = [f"{path.relative_to(root.parent)}:{number}" for path in sorted(root.rglob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if sql.search(line)]
+    assert found == [], "SQL in desktop/: give store/query.py a function and call it"

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import describe
 from store import blueprint as blueprints
-from store import clock
+from store import clock, query
 from store.bundle import Scope, export_scope, scan, scope_paths
 from store.bundle_import import apply, read_plan
 from store.coverage_facts import CoverageKeeper
@@ -31,14 +31,7 @@ KINDS = (("vault", "The whole vault"), ("program", "A program's context"), ("typ
 
 def _choices(db) -> dict[str, list[tuple[str, str]]]:
     """What each kind of scope can be: (value, label)."""
-    column = lambda sql: [(v, v) for (v,) in db.execute(sql) if v]  # noqa: E731
-    return {
-        "program": [(title, title) for _path, title in list_programs(db)],
-        "type": column("SELECT DISTINCT type FROM notes ORDER BY type"),
-        "motion": column("SELECT DISTINCT motion FROM notes ORDER BY motion"),
-        "tag": column("SELECT DISTINCT tag FROM tags ORDER BY tag"),
-        "note": [(path, title) for path, title in db.execute("SELECT path, title FROM notes ORDER BY title COLLATE NOCASE")],
-    }
+    return {"program": [(title, title) for _path, title in list_programs(db)], **query.scope_choices(db)}
 
 
 class ExportDialog(QDialog):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QPushButton, QSplitter, QTabWidget, QWidget
 from desktop.views.map_page import MapPage
 from desktop.views.run_panel import RunPanel, chances, load_run
 from store import blueprint as blueprints
-from store import clock, history
+from store import clock, history, query
 from store.coverage_facts import CoverageKeeper
 from store.graph import layout, read_graph
 from store.program import list_programs
@@ -92,7 +92,7 @@ class MapAndRun(QSplitter):
 
         def work(db):
             # A program that runs B2B and B2C at once shows the most; it is the one chosen first.
-            both = {path for (path,) in db.execute("SELECT path FROM notes WHERE type = 'program' AND motion = 'shared'")}
+            both = query.shared_programs(db)
             return keeper.report(db, blueprints.load(vault), day), list_programs(db), both, history.read(db)
 
         def shown(result) -> None:
