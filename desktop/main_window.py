@@ -518,7 +518,7 @@ class MainWindow(WritingMixin, QMainWindow):
             self.problem_dock.setVisible(self._problems_shown)
             self._problems_shown = None
         session = self.session
-        if self.pages.currentWidget() is self.map_and_run and self.map_and_run.stale and session and session.readers:
+        if self.pages.currentWidget() is self.map_and_run and self.map_and_run.stale and session and session.brain:
             self.map_and_run.refresh()
 
     def _open_from_map(self, path: str) -> None:

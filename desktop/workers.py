@@ -66,33 +66,6 @@ def run_in_background(work: Callable[[], object], on_done: Callable[[object], No
     QThreadPool.globalInstance().start(_Task(work, on_done, on_failed, _relay))
 
 
-class Readers:
-    """Read-only connections to one index, one per pool thread (SQLite connections stay on their thread)."""
-
-    def __init__(self, brain: Brain):
-        self.brain = brain
-        self._local = threading.local()
-        self._all: list = []
-        self._lock = threading.Lock()
-
-    def db(self):
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = self._local.db = self.brain.reader()
-            with self._lock:
-                self._all.append(db)
-        return db
-
-    def close(self) -> None:
-        with self._lock:
-            for db in self._all:
-                try:
-                    db.close()
-                except Exception:  # a connection in use on another thread closes with it
-                    pass
-            self._all.clear()
-
-
 class VaultSession(QObject):
     """One open vault: its index, kept live by a watcher, and signals for what happens to it."""
 
@@ -110,7 +83,6 @@ class VaultSession(QObject):
         self.vault = Path(vault)
         self.db_path = db_path
         self.brain: Brain | None = None
-        self.readers: Readers | None = None
         self.watcher: Watcher | None = None
         self.read_only = False
         self.live = False
@@ -138,7 +110,7 @@ class VaultSession(QObject):
         if self.closed:
             brain.close()
             return
-        self.brain, self.readers = brain, Readers(brain)
+        self.brain = brain
         self.opened.emit(self)
         for notice in brain.notices:
             self.noticed.emit(notice)
@@ -170,10 +142,10 @@ class VaultSession(QObject):
 
     def read(self, query: Callable, on_done: Callable, on_failed: Callable) -> None:
         """Run `query(db)` on a read-only connection, off the UI thread."""
-        readers = self.readers
-        if readers is None or self.closed:
+        brain = self.brain
+        if brain is None or self.closed:
             return
-        run_in_background(lambda: query(readers.db()), on_done, on_failed)
+        run_in_background(lambda: query(brain.read.db()), on_done, on_failed)
 
     def close(self) -> None:
         self.closed = True
@@ -181,7 +153,5 @@ class VaultSession(QObject):
         if self.watcher is not None:
             self.watcher.stop()
         QThreadPool.globalInstance().waitForDone(5000)
-        if self.readers is not None:
-            self.readers.close()
         if self.brain is not None:
             self.brain.close()

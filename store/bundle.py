@@ -89,7 +89,7 @@ def scope_paths(db: sqlite_utils.Database, blueprint: Blueprint, scope: Scope, t
         tag = scope.value.lstrip("#")
         return [p for (p,) in db.execute("SELECT DISTINCT path FROM tags WHERE tag = ? OR tag LIKE ? ORDER BY path", [tag, f"{tag}/%"])]
     if scope.kind == "program":
-        from store.brain import open_simulation
+        from store.reader import open_simulation
 
         simulation = open_simulation(db, blueprint, scope.value, today)
         context = simulation.context
@@ -284,7 +284,7 @@ def export_scope(db: sqlite_utils.Database, vault_root: Path, blueprint: Bluepri
     check_output(out, vault_root, what="the bundle")
     run = None
     if scope.kind == "program":
-        from store.brain import open_simulation
+        from store.reader import open_simulation
         from store.simulate import outcome_words, run_json
 
         played = open_simulation(db, blueprint, scope.value, today).run()

@@ -1,5 +1,9 @@
 """Errors a user can cause, each with a message written for the person who has to fix it."""
 
+import difflib
+
+from store.display import printable
+
 
 class SubstrateError(Exception):
     """Base class: the message is shown as is, on one line, in the CLI and the app."""
@@ -94,3 +98,18 @@ class IndexStillBuilding(SubstrateError):
     def __init__(self, done, total):
         super().__init__(f"{still_indexing(done, total, starts_sentence=True)}: an export now would leave notes out. Wait until it finishes, then run export again.")
         self.done, self.total = done, total
+
+
+WHAT_IF_NAMES = {"absent": "People this run may ask", "down": "Systems this run uses", "assume_fixed": "Notes this run reads"}
+
+
+class NotInRun(NoteNotFound):
+    """A what-if names something that is not in the vault, so it could change nothing."""
+
+    def __init__(self, name: str, kind: str, candidates: list[str]):
+        close = difflib.get_close_matches(name.casefold(), [c.casefold() for c in candidates], n=3, cutoff=0.6)
+        candidates = sorted(candidates, key=lambda c: (c.casefold() not in close, close.index(c.casefold()) if c.casefold() in close else 0))
+        shown = ", ".join(printable(c) for c in candidates[:12]) + (", …" if len(candidates) > 12 else "")
+        SubstrateError.__init__(self, f"No note named '{printable(name)}' in this vault, so the what-if cannot use it. "
+                                f"{WHAT_IF_NAMES[kind]} (closest first): {shown or 'none'}.")
+        self.name, self.kind, self.candidates = name, kind, candidates

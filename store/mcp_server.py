@@ -9,7 +9,6 @@ read-only connection of their own and never hold the writer's lock.
 
 from __future__ import annotations
 
-import json
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -19,16 +18,10 @@ from mcp.server.fastmcp import FastMCP
 from mcp.server.fastmcp.exceptions import ToolError
 from mcp.types import Resource
 
-from store import blueprint as blueprints
-from store import clock, query
-from store.brain import Brain, open_simulation
-from store.coverage import gaps as rank_gaps
-from store.coverage_facts import CoverageKeeper
+from store.brain import Brain
 from store.errors import IndexBusy, SubstrateError, still_indexing
-from store.index import building
 from store.new_note import Draft, NoteExists
-from store.new_note import capture as capture_note
-from store.simulate import Scenario, outcome_words, run_json
+from store.simulate import outcome_words, run_json
 from store.vault import NoteUnreadable, read_note_bytes
 
 MAX_RESULTS = 100
@@ -41,51 +34,41 @@ INSTRUCTIONS = (
 
 
 class BrainService:
-    """What the tools answer, from a read-only connection; the watcher keeps the index current."""
+    """What the tools answer, read through the brain's one reader; the watcher keeps the index current."""
 
     def __init__(self, brain: Brain):
         self.brain = brain
-        self.db = brain.reader()
-        self.keeper = CoverageKeeper()
+        self.read = brain.read
         self.vault = brain.vault.root
-        self._judged: tuple[object, dict] = (None, {})  # (report, its notes by path)
-
-    def report(self):
-        # The writer's commits change data_version on this connection: a full pass then, cached otherwise.
-        version = self.db.execute("PRAGMA data_version").fetchone()[0]
-        return self.keeper.report(self.db, blueprints.load(self.vault), clock.today(), version)
 
     def partial(self, answer: dict[str, Any]) -> dict[str, Any]:
         """The answer, saying so when another process is still building the index (part of the vault is in it)."""
-        if (progress := building(self.db)) is not None:
+        if (progress := self.read.building()) is not None:
             answer["partial"] = f"{still_indexing(*progress, starts_sentence=True)}; this answer covers only the notes indexed so far."
         return answer
 
-    def judged(self, report) -> dict:
-        """The report's notes by path (a report lists them; looking one up by scanning 10,000 costs milliseconds)."""
-        if self._judged[0] is not report:
-            self._judged = (report, {n.path: n for n in report.notes})
-        return self._judged[1]
-
     def find(self, note: str) -> str:
         try:
-            return query.find_note(self.db, note)
+            return self.read.note_path(note)
         except SubstrateError as exc:
             raise ToolError(str(exc)) from None
 
-    def facts(self, path: str, report=None) -> dict[str, Any]:
-        """Who owns it, how fresh it is, where it lives, how complete: for every note an answer names."""
-        judged = self.judged(report or self.report()).get(path)
-        row = self.db.execute("SELECT title, type, owner, reviewed, lives_in, motion FROM notes WHERE path = ?", [path]).fetchone()
-        if row is None:
-            raise ToolError(f"No note at {path}.")
-        title, type_, owner, reviewed, lives_in, motion = row
-        return {
-            "path": path, "uri": note_uri(path), "title": title, "type": type_, "motion": motion, "owner": owner,
-            "reviewed": reviewed, "fresh": bool(judged and not judged.stale),
-            "lives_in": list(judged.lives_in) if judged else [],
-            "coverage": {"state": judged.state, "score": judged.score, "missing": list(judged.missing)} if judged else None,
-        }
+    def facts(self, paths: list[str]) -> list[dict[str, Any]]:
+        """Who owns each note, how fresh it is, where it lives, how complete: for every note an answer names."""
+        report = self.read.coverage()
+        known = self.read.note_facts(paths)
+        answers = []
+        for path in paths:
+            if (note := known.get(path)) is None:
+                raise ToolError(f"No note at {path}.")
+            judged = report.note(path)
+            answers.append({
+                "path": path, "uri": note_uri(path), "title": note.title, "type": note.type, "motion": note.motion,
+                "owner": note.owner, "reviewed": note.reviewed, "fresh": bool(judged and not judged.stale),
+                "lives_in": list(judged.lives_in) if judged else [],
+                "coverage": {"state": judged.state, "score": judged.score, "missing": list(judged.missing)} if judged else None,
+            })
+        return answers
 
 
 def note_uri(path: str) -> str:
@@ -101,10 +84,9 @@ class BrainServer(FastMCP):
         self.service = service
 
     async def list_resources(self) -> list[Resource]:
-        rows = self.service.db.execute("SELECT path, title, type, reviewed, lives_in FROM notes ORDER BY path")
         return [Resource(uri=note_uri(path), name=title, mimeType="text/markdown",
-                         description=f"{type_ or 'note'} · reviewed {reviewed or 'never'} · lives in {', '.join(json.loads(lives_in or '[]')) or 'unknown'}")
-                for path, title, type_, reviewed, lives_in in rows]
+                         description=f"{type_ or 'note'} · reviewed {reviewed or 'never'} · lives in {', '.join(lives_in) or 'unknown'}")
+                for path, title, type_, reviewed, lives_in in self.service.read.resources()]
 
 
 def build(brain: Brain, allow_capture: bool = False) -> FastMCP:
@@ -116,11 +98,9 @@ def build(brain: Brain, allow_capture: bool = False) -> FastMCP:
         """Full-text search over the notes; every word must begin a word of the note. Filter by note type
         (system, seam, metric, …) or motion (b2b, b2c, shared). Best matches first."""
         limit = _limit(limit)
-        hits = query.search(service.db, text, limit=MAX_RESULTS if type or motion else limit, highlight=("«", "»"))
-        report = service.report()
+        hits = service.read.search(text, limit=MAX_RESULTS if type or motion else limit)
         results = []
-        for hit in hits:
-            facts = service.facts(hit.path, report)
+        for hit, facts in zip(hits, service.facts([hit.path for hit in hits])):
             if (type and facts["type"] != type) or (motion and facts["motion"] != motion):
                 continue
             results.append({**facts, "snippet": hit.snippet})
@@ -133,10 +113,10 @@ def build(brain: Brain, allow_capture: bool = False) -> FastMCP:
         """One note by path, title or alias: its text, fields, typed links out and in, owner, freshness,
         where its knowledge lives and its coverage (what is missing)."""
         path = service.find(note)
-        detail = query.note_detail(service.db, path)
+        detail = service.read.note(path)
         return {
-            **service.facts(path),
-            "text": query.note_body(service.db, path),
+            **service.facts([path])[0],
+            "text": service.read.note_text(path),
             "fields": [{"key": f.key, "value": f.value, "section": f.section} for f in detail.fields],
             "links_out": [{"rel": link.rel, "target": link.target, "path": link.target_path} for link in detail.links_out],
             "links_in": [{"rel": link.rel, "source": link.source, "title": link.source_title} for link in detail.links_in],
@@ -149,56 +129,44 @@ def build(brain: Brain, allow_capture: bool = False) -> FastMCP:
         if not 1 <= depth <= 3:
             raise ToolError("depth is 1, 2 or 3 links.")
         start, limit = service.find(note), _limit(limit)
-        seen, frontier, found = {start}, {start}, []
-        report = service.report()
-        for distance in range(1, depth + 1):
-            marks = ",".join("?" * len(frontier))
-            rows = service.db.execute(
-                f"SELECT source, rel, target_path, 'out' FROM links WHERE source IN ({marks}) AND target_path IS NOT NULL "
-                f"UNION ALL SELECT target_path, rel, source, 'in' FROM links WHERE target_path IN ({marks})", [*frontier, *frontier]
-            ).fetchall()
-            frontier = set()
-            for origin, rel, reached, way in rows:
-                if reached in seen:
-                    continue
-                seen.add(reached)
-                frontier.add(reached)
-                found.append({**service.facts(reached, report), "distance": distance, "from": origin, "rel": rel, "direction": way})
-            if not frontier:
-                break
-        return {"note": start, "neighbors": found[:limit], "more": max(0, len(found) - limit)}
+        found = service.read.neighbours(start, depth)
+        facts = service.facts([n.path for n in found[:limit]])
+        return {"note": start, "more": max(0, len(found) - limit), "neighbors": [
+            {**fact, "distance": n.distance, "from": n.origin, "rel": n.rel, "direction": n.direction} for n, fact in zip(found, facts)]}
 
     @server.tool(structured_output=True)
     def coverage(area: str | None = None) -> dict[str, Any]:
         """How much of what an orchestration brain needs is known: overall, per area (note type) and motion,
         and where each area's knowledge lives. Name an area for its notes and what each is missing."""
-        report = service.report()
+        report = service.read.coverage()
         areas = [{"type": a.type, "label": a.label, "motion": a.motion, "score": a.score, "notes": a.total, "states": a.counts}
                  for a in report.areas if a.total and (area is None or a.type == area)]
         if area is not None and not areas:
             raise ToolError(f"{area!r} is not an area with notes; areas: {', '.join(sorted({a.type for a in report.areas}))}.")
         answer = {"overall": report.overall, "states": report.counts, "areas": areas, "where_it_lives": report.where_it_lives}
         if area is not None:
-            answer["notes"] = [service.facts(n.path, report) for n in report.notes if n.type == area][:MAX_RESULTS]
+            answer["notes"] = service.facts([n.path for n in report.notes if n.type == area][:MAX_RESULTS])
         return service.partial(answer)
 
     @server.tool(structured_output=True)
     def gaps(limit: int = 10) -> dict[str, Any]:
         """What to write or fix next in the brain, most valuable first, each with the reason in words."""
         limit = _limit(limit)
-        ranked = rank_gaps(service.report())[:limit]
+        ranked = service.read.gaps()[:limit]
         return service.partial({"gaps": [{"kind": g.kind, "title": g.title, "path": g.path, "type": g.type, "what": g.what, "value": g.value} for g in ranked]})
 
     @server.tool(structured_output=True)
     def simulate(program: str, assume_fixed: list[str] | None = None, absent: list[str] | None = None,
                  down: list[str] | None = None) -> dict[str, Any]:
         """Run a program on the brain's context: each step proceeds, proceeds on assumptions, escalates to a
-        person or blocks, with reasons. What if notes were fixed (paths), people away or systems down (paths)?"""
+        person or blocks, with reasons. What if notes were fixed, people away or systems down? Name each by
+        title, alias, file name or path (or a note nobody wrote yet by its name); a name the vault does not
+        know is refused with the names this run can take."""
         try:
-            simulation = open_simulation(service.db, blueprints.load(service.vault), program, clock.today())
+            simulation = service.read.simulation(program)
+            scenario = service.read.scenario(simulation, assume_fixed or (), absent or (), down or ())
         except SubstrateError as exc:
             raise ToolError(str(exc)) from None
-        scenario = Scenario(frozenset(assume_fixed or ()), frozenset(absent or ()), frozenset(down or ()))
         run = simulation.run(scenario)
         return run_json(run) | {"outcome": outcome_words(run)}
 
@@ -211,7 +179,7 @@ def build(brain: Brain, allow_capture: bool = False) -> FastMCP:
         clean = posixpath.normpath(unquote(path))
         if clean.startswith("..") or clean.startswith("/"):
             raise ToolError("That path is outside the vault.")
-        if service.db.execute("SELECT 1 FROM notes WHERE path = ?", [clean]).fetchone() is None:
+        if not service.read.has_note(clean):
             raise ToolError(f"No note at {clean}.")
         try:
             return read_note_bytes(service.vault, clean).decode("utf-8", errors="replace")
@@ -234,7 +202,7 @@ def _add_capture(server: FastMCP, service: BrainService) -> None:
         if len(text) > 20_000:
             raise ToolError("A captured note is at most 20,000 characters of text.")
         try:
-            path = capture_note(service.vault, service.db, blueprints.load(service.vault), draft, by="mcp")
+            path = service.brain.capture(draft, by="mcp")
         except NoteExists as exc:
             raise ToolError(f"{exc} Capture never changes an existing note.") from None
         except SubstrateError as exc:

@@ -294,3 +294,63 @@ def front_page(db: sqlite_utils.Database) -> str | None:
         if row:
             return row[0]
     return None
+
+
+class NoteFacts(NamedTuple):
+    """What an agent is told about a note beside its coverage."""
+
+    title: str
+    type: str | None
+    owner: str | None
+    reviewed: str | None
+    lives_in: tuple[str, ...]
+    motion: str | None
+
+
+def note_facts(db: sqlite_utils.Database, paths: list[str]) -> dict[str, NoteFacts]:
+    found = {}
+    for start in range(0, len(paths), 500):  # SQLite takes a bounded number of parameters
+        chunk = paths[start:start + 500]
+        rows = db.execute(f"SELECT path, title, type, owner, reviewed, lives_in, motion FROM notes WHERE path IN ({','.join('?' * len(chunk))})", chunk)
+        for path, title, type_, owner, reviewed, lives_in, motion in rows:
+            found[path] = NoteFacts(title, type_, owner, reviewed, tuple(json.loads(lives_in or "[]")), motion)
+    return found
+
+
+class Neighbour(NamedTuple):
+    path: str
+    distance: int
+    origin: str  # the note it was reached from
+    rel: str
+    direction: str  # "out": origin links to it; "in": it links to origin
+
+
+def neighbours(db: sqlite_utils.Database, start: str, depth: int) -> list[Neighbour]:
+    """The notes linked to or from `start`, nearest first, each reached once, to `depth` links."""
+    seen, frontier, found = {start}, {start}, []
+    for distance in range(1, depth + 1):
+        marks = ",".join("?" * len(frontier))
+        rows = db.execute(
+            f"SELECT source, rel, target_path, 'out' FROM links WHERE source IN ({marks}) AND target_path IS NOT NULL "
+            f"UNION ALL SELECT target_path, rel, source, 'in' FROM links WHERE target_path IN ({marks})", [*frontier, *frontier]
+        ).fetchall()
+        frontier = set()
+        for origin, rel, reached, way in rows:
+            if reached not in seen:
+                seen.add(reached)
+                frontier.add(reached)
+                found.append(Neighbour(reached, distance, origin, rel, way))
+        if not frontier:
+            break
+    return found
+
+
+def is_unwritten(db: sqlite_utils.Database, key: str) -> bool:
+    """Whether some note links to `key` (a lookup key) and no note answers to it."""
+    return db.execute("SELECT 1 FROM links WHERE target_key = ? AND target_path IS NULL LIMIT 1", [key]).fetchone() is not None
+
+
+def resources(db: sqlite_utils.Database) -> list[tuple[str, str, str | None, str | None, tuple[str, ...]]]:
+    """(path, title, type, reviewed, lives_in) of every note, by path: what an agent's resource list shows."""
+    return [(path, title, type_, reviewed, tuple(json.loads(lives_in or "[]")))
+            for path, title, type_, reviewed, lives_in in db.execute("SELECT path, title, type, reviewed, lives_in FROM notes ORDER BY path")]

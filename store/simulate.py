@@ -194,10 +194,14 @@ class Simulation:
         """Every piece of context some step reads, by key."""
         return {key for pieces in self._pieces.values() for key, _t, _p, _r in pieces}
 
+    def name_of(self, key: str) -> str:
+        """A piece of context's name as a person reads it (a title, or an unwritten note's name as linked)."""
+        titles = {k: title for pieces in self._pieces.values() for k, title, _p, _r in pieces}
+        return self.context.titles.get(key) or titles.get(key) or key.removeprefix("unwritten:")
+
     def describe(self, scenario: Scenario) -> str:
         """The what-if in words: "Dana Ruiz away, Salesforce down, Territory Rules assumed fixed"."""
-        titles = {key: title for pieces in self._pieces.values() for key, title, _p, _r in pieces}
-        name = lambda key: self.context.titles.get(key) or titles.get(key) or key.removeprefix("unwritten:")  # noqa: E731
+        name = self.name_of
         parts = [f"{name(k)} away" for k in sorted(scenario.absent)] + [f"{name(k)} down" for k in sorted(scenario.down)]
         parts += [f"{name(k)} assumed fixed" for k in sorted(scenario.assume_fixed)]
         return ", ".join(parts) or "as things stand"

@@ -48,7 +48,7 @@ def main(n: int, steps: int) -> None:
 
         started = time.perf_counter()
         window.open_vault(vault)
-        index_open = wait_until(lambda: window.session is not None and window.session.readers is not None)
+        index_open = wait_until(lambda: window.session is not None and window.session.brain is not None)
         map_ready = wait_until(lambda: model.rowCount() > 0)
         run_ready = wait_until(lambda: panel.result is not None)
         app.processEvents()

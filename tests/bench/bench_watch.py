@@ -88,7 +88,7 @@ def main(n: int) -> None:
             brain.refresh()
             watcher = Watcher(brain, lambda applied: None)
             watcher.start()
-            reader = brain.reader()
+            reader = brain.read.db()
             latencies = []
             for i in range(SAVES):
                 path = paths[(i * 7919) % n]

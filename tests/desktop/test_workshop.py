@@ -20,7 +20,7 @@ def no_modal_questions(monkeypatch):
 
 
 def engine_report(window):
-    db = window.session.brain.reader()
+    db = window.session.brain.read.db()
     return CoverageKeeper().report(db, blueprints.load(window.vault), clock.today())
 
 

@@ -171,7 +171,7 @@ def test_the_watcher_lists_an_undecodable_name_as_a_problem_and_drops_it_when_de
     applied = []
     watcher = Watcher(brain, applied.append, quiet=0.05, max_delay=0.5)
     watcher.start()
-    reader = brain.reader()
+    reader = brain.read.db()
     problems = lambda: [p for (p,) in reader.execute("SELECT path FROM problems").fetchall()]  # noqa: E731
     try:
         bad = os.fsencode(vault) + b"/" + BAD_FILE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ from mcp.client.stdio import stdio_client
 
 from store import activity
 from store.locations import resources_dir
+from tests.store.test_cli import run as run_cli
 
 SCRIPT = Path(sys.executable).with_name("substrate")
 
@@ -170,3 +172,35 @@ def test_an_agent_cannot_capture_a_name_that_only_looks_new(sample, tmp_path):
     assert control.isError and "control characters" in control.content[0].text and "\x1b" not in control.content[0].text
     assert sorted(p.relative_to(sample).as_posix() for p in sample.rglob("*.md")) == before
     assert activity.read(sample) == []
+
+
+def test_simulate_takes_what_if_names_as_the_command_line_does_and_refuses_unknown_ones(sample, tmp_path):
+    """An agent names people, systems and unwritten notes as a person would; a name that means
+    nothing is refused with the names the run can take, never accepted to change nothing."""
+    program = "Harbor Teams 2.0 Launch"
+
+    async def conversation(session):
+        asked = {}
+        for label, args in (("as things stand", {}),
+                            ("by title", {"assume_fixed": ["Territory Rules"], "absent": ["Chris Park"]}),
+                            ("by key", {"assume_fixed": ["unwritten:territory rules"], "absent": ["people/Chris Park.md"]}),
+                            ("unknown person", {"absent": ["Chris Parks"]}),
+                            ("unknown note", {"assume_fixed": ["Territory Rulez"]}),
+                            ("unknown system", {"down": ["Zendesk"]})):
+            asked[label] = await session.call_tool("simulate", {"program": program, **args})
+        return asked
+
+    asked = talk(sample, tmp_path, conversation)
+    as_is, by_title, by_key = (asked[k].structuredContent for k in ("as things stand", "by title", "by key"))
+    assert by_title["scenario"] == by_key["scenario"] == {"assume_fixed": ["unwritten:territory rules"], "absent": ["people/Chris Park.md"], "down": []}
+    assert by_title["steps"] == by_key["steps"] and by_title["steps"] != as_is["steps"]
+
+    cli = run_cli("simulate", sample, "--program", program, "--runs", "0", "--json",
+                  "--assume-fixed", "Territory Rules", "--absent", "Chris Park", env_dir=tmp_path / "data")
+    assert json.loads(cli.stdout)["runs"][0]["steps"] == by_title["steps"]  # the command line and an agent agree
+
+    for label, candidate in (("unknown person", "Chris Park"), ("unknown note", "Territory Rules"), ("unknown system", "Salesforce")):
+        refused = asked[label]
+        assert refused.isError, label
+        words = refused.content[0].text
+        assert "No note named" in words and candidate in words, words

@@ -73,7 +73,7 @@ class Live:
         options = {"quiet": 0.05, "max_delay": 0.5, **options}
         self.watcher = Watcher(self.brain, self.applied.append, self.notices.append, **options)
         self.watcher.start()
-        self.reader = self.brain.reader()
+        self.reader = self.brain.read.db()
 
     def query(self, sql, params=()):
         return [tuple(r) for r in self.reader.execute(sql, list(params)).fetchall()]
