@@ -17,7 +17,7 @@ from store.coverage_facts import CoverageKeeper
 from store.errors import IndexBusy, IndexDamaged, IndexStillBuilding, NoteNotFound
 from store.index import Changes, Index, connect, primary_code
 from store.locations import default_index_path
-from store.program import find_program, list_programs, read_context, read_program
+from store.program_facts import find_program, list_programs, read_context, read_program
 from store.resolve import lookup_key
 from store.rescan import Progress, Readers, reindex, rescan
 from store.simulate import Scenario, Simulation

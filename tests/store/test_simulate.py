@@ -219,7 +219,8 @@ def test_programs_with_mistakes_get_problems_not_crashes(simulate, brain, vault)
     )
     problems = sim.program.problems
     assert "Step 'A': duration 'soon' is not a duration like 3d, 4h or 1w; one day is assumed" in problems
-    assert "Step 'D': after 'Nope', which is not another step of this program" in problems
+    assert ("Step 'D' waits for 'Nope', which is not another step of this program: "
+            "name a step's heading as [[#Heading]] or as written, or remove it") in problems
     assert any(p.startswith("Steps wait for each other in a circle") and "A" in p and "B" in p and "C" in p for p in problems)
     run = sim.run()
     assert {s.name: s.decision for s in run.steps} == {"A": "blocked", "B": "blocked", "C": "blocked", "D": "proceed", "E": "blocked"}
