@@ -199,3 +199,21 @@ def test_program_module_reads_no_database():
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     assert not imported & {"sqlite3", "sqlite_utils", "store.query", "store.index", "store.coverage_facts", "store.program_facts"}
+
+
+def test_an_index_from_before_program_problems_lists_them_after_the_upgrade(vault, tmp_path):
+    import sqlite3
+
+    from store.brain import Brain
+
+    write(vault, "Launch.md", note(step("Only", "after:: Nope")))
+    db_path = tmp_path / "old.sqlite"
+    with Brain(vault, db_path) as brain:
+        brain.refresh()
+    db = sqlite3.connect(db_path)  # what schema 5 held: a program's problems were not the note's
+    db.executescript("DELETE FROM problems; DELETE FROM _sqlite_migrations WHERE name = 'm006_program_problems'; PRAGMA user_version = 5;")
+    db.close()
+    with Brain(vault, db_path) as brain:
+        brain.refresh()
+        assert brain.index.notices == []
+        assert [p.message.split(",")[0] for p in brain.problems()] == ["Step 'Only' waits for 'Nope'"]
