@@ -33,6 +33,7 @@ from store.coverage import CoverageReport
 from store.display import printable, shortened
 from store.errors import SubstrateError
 from store.locations import cannot_write, check_output, resources_dir
+from store.program_facts import open_simulation
 from store.safe_write import UMASK
 from store.vault import read_note_bytes
 
@@ -89,8 +90,6 @@ def scope_paths(db: sqlite_utils.Database, blueprint: Blueprint, scope: Scope, t
         tag = scope.value.lstrip("#")
         return [p for (p,) in db.execute("SELECT DISTINCT path FROM tags WHERE tag = ? OR tag LIKE ? ORDER BY path", [tag, f"{tag}/%"])]
     if scope.kind == "program":
-        from store.reader import open_simulation
-
         simulation = open_simulation(db, blueprint, scope.value, today)
         context = simulation.context
         start = {simulation.program.path, *context.notes, *context.agents, *context.seams, *context.responders}
@@ -284,7 +283,6 @@ def export_scope(db: sqlite_utils.Database, vault_root: Path, blueprint: Bluepri
     check_output(out, vault_root, what="the bundle")
     run = None
     if scope.kind == "program":
-        from store.reader import open_simulation
         from store.simulate import outcome_words, run_json
 
         played = open_simulation(db, blueprint, scope.value, today).run()

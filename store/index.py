@@ -23,7 +23,7 @@ from store.note import ParsedNote
 from store.resolve import ambiguity_message, choose, lookup_key, markdown_link_keys, note_keys
 from store.vault import NoteFile
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _IN_CHUNK = 500
 DAMAGED_SUFFIX = ".damaged"  # beside the index: a read found it damaged; set it aside on the next open
 
@@ -129,6 +129,13 @@ def m005_search_as_you_type(db: sqlite_utils.Database) -> None:
     )
     db.execute(_FTS_DELETE_TRIGGER)
     db.execute("INSERT INTO notes_fts (notes_fts) VALUES ('rebuild')")
+
+
+@migrations()
+def m006_program_problems(db: sqlite_utils.Database) -> None:
+    """What is wrong with a program (an `after` naming no step, a cycle) is now among its note's
+    problems: read every program note again at the next scan, whether it changed or not."""
+    db.execute("UPDATE files SET sha256 = '', read_ns = 0 WHERE path IN (SELECT path FROM notes WHERE type = 'program')")
 
 
 _FTS_DELETE_TRIGGER = (

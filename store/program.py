@@ -1,9 +1,12 @@
-"""Programs as notes: a `program` note's steps, read from the index, and the context they run on.
+"""Programs as notes: a `program` note's steps, and the context they run on (pure).
 
 A step is a heading of the program note with any of `agent::`, `needs::`, `uses::`,
 `after::` or `duration::` beneath it (README, "Writing programs and agents"). Whatever is
 wrong with a program (an `after` naming no step, a cycle, no steps, a duration that is not
-one) becomes a problem in words; the program still runs as far as it can.
+one) becomes a problem in words, with its line; the program still runs as far as it can.
+
+The same `build` reads a note just parsed (`checked`, so the index lists a program's
+problems with the note's others) and a note read back from the index (store.program_facts).
 """
 
 from __future__ import annotations
@@ -11,16 +14,12 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
-import sqlite_utils
-
-from store.blueprint import Blueprint
-from store.coverage import Judge, NoteCoverage
-from store.coverage_facts import read_note_facts
-from store.errors import NoteNotFound, SubstrateError
-from store.note import normalise_relation
-from store.query import find_note
+from store.coverage import NoteCoverage
+from store.errors import SubstrateError
+from store.note import ParsedNote, Problem, normalise_relation
 from store.resolve import lookup_key
 
 STEP_KEYS = ("agent", "needs", "uses", "after", "duration")
@@ -31,6 +30,7 @@ _DURATION = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(m|mins?|minutes?|h|hrs?|hours?
 _HOURS_PER = {"m": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
 _STEP_LINK = re.compile(r"\[\[([^\[\]|]*?)(?:\|[^\[\]]*)?\]\]")
+_COMMA_OUTSIDE_LINKS = re.compile(r",(?![^\[]*\]\])")
 
 
 class NotAProgram(SubstrateError):
@@ -70,7 +70,12 @@ class Program:
     owner: str | None  # path
     steps: tuple[Step, ...]
     deadline_hours: float | None
-    problems: tuple[str, ...]
+    found: tuple[Problem, ...]  # what is wrong with it, each with its line where there is one
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """What is wrong with the program, in words."""
+        return tuple(problem.message for problem in self.found)
 
 
 @dataclass(frozen=True)
@@ -128,118 +133,143 @@ def parse_rate(text: str) -> float | None:
     return value if 0 <= value <= 1 else None
 
 
-def list_programs(db: sqlite_utils.Database) -> list[tuple[str, str]]:
-    """(path, title) of every program note, by title."""
-    return [tuple(row) for row in db.execute("SELECT path, title FROM notes WHERE type = 'program' ORDER BY title COLLATE NOCASE, path")]
+def checked(note: ParsedNote) -> ParsedNote:
+    """The note with what is wrong with it as a program among its problems (a note of another type as it is)."""
+    if note.type != "program":
+        return note
+    program = build(
+        note.path, note.title, note.motion,
+        sections=[(s.title, s.line) for s in note.sections],
+        fields=[(f.key, f.value, f.line) for f in note.fields],
+        links=[(l.rel, l.target, None, l.fragment, l.line) for l in sorted(note.links, key=lambda l: l.line)],
+        today=None,
+    )
+    return replace(note, problems=note.problems + program.found)
 
 
-def find_program(db: sqlite_utils.Database, name: str) -> str:
-    path = find_note(db, name)
-    type_ = db.execute("SELECT type FROM notes WHERE path = ?", [path]).fetchone()[0]
-    if type_ != "program":
-        raise NotAProgram(name, type_)
-    return path
-
-
-def read_program(db: sqlite_utils.Database, path: str, today: dt.date) -> Program:
-    row = db.execute("SELECT title, motion FROM notes WHERE path = ?", [path]).fetchone()
-    if row is None:
-        raise NoteNotFound(path)
-    title, motion = row
-    sections = db.execute("SELECT title, line FROM sections WHERE path = ? ORDER BY line", [path]).fetchall()
+def build(
+    path: str, title: str, motion: str | None, *,
+    sections: Iterable[tuple[str, int]],
+    fields: Iterable[tuple[str, str, int]],
+    links: Iterable[tuple[str, str, str | None, str, int]],
+    today: dt.date | None,
+) -> Program:
+    """A program from its note's headings (title, line), fields (key, value, line) and links
+    (rel, target, target_path, fragment, line), each in line order. A date `deadline` counts
+    from `today`; without one, only whether it is a date is checked."""
+    sections = list(sections)
     starts = [line for _title, line in sections]
-    fields: dict[int, dict[str, str]] = {}
-    top_fields: dict[str, str] = {}
-    for key, value, line in db.execute("SELECT key, value, line FROM fields WHERE path = ? ORDER BY line", [path]):
+    values: dict[int, dict[str, tuple[str, int]]] = {}  # by section (-1: above every heading): key -> first (value, line)
+    afters: dict[int, list[tuple[int, list[str]]]] = {}  # by section: every `after` as (line, step names)
+    for key, value, line in fields:
         at = bisect.bisect_right(starts, line) - 1
-        (fields.setdefault(at, {}) if at >= 0 else top_fields).setdefault(normalise_relation(key), value)
-    links: dict[int, dict[str, list[Ref]]] = {}
-    top_links: dict[str, list[Ref]] = {}
-    for rel, target, target_path, fragment, line in db.execute(
-        "SELECT rel, target, target_path, fragment, line FROM links WHERE source = ? ORDER BY line, id", [path]
-    ):
+        key = normalise_relation(key)
+        values.setdefault(at, {}).setdefault(key, (value, line))
+        if key == "after":
+            afters.setdefault(at, []).append((line, after_names(value)))
+    refs: dict[int, dict[str, list[tuple[Ref, int]]]] = {}
+    for rel, target, target_path, fragment, line in links:
         at = bisect.bisect_right(starts, line) - 1
-        bucket = links.setdefault(at, {}) if at >= 0 else top_links
-        if rel == "after" and target_path == path and fragment:  # `after:: [[This program#Step]]`
-            fields.setdefault(at, {}).setdefault("after", f"[[#{fragment}]]")
-        bucket.setdefault(rel, []).append(Ref(target, target_path))
-    problems: list[str] = []
-    step_at = {at for at in range(len(sections)) if any(k in fields.get(at, {}) or k in links.get(at, {}) for k in STEP_KEYS)}
-    for at in sorted(set(fields) - step_at):  # fields under the title or a heading that is no step belong to the program
-        for key, value in fields[at].items():
-            top_fields.setdefault(key, value)
-    for at in sorted(set(links) - step_at):
-        for rel, refs in links[at].items():
-            top_links.setdefault(rel, refs)
-    steps = _steps(sections, fields, links, motion, problems)
-    steps = _check_order(steps, problems)
+        refs.setdefault(at, {}).setdefault(rel, []).append((Ref(target, target_path), line))
+        if rel == "after":  # `after:: [[This program#Step]]` or `after:: [[Step]]` are links; the step is the heading
+            afters.setdefault(at, []).append((line, [(fragment or target).strip()]))
+    step_at = {at for at in range(len(sections)) if any(k in values.get(at, {}) or k in refs.get(at, {}) for k in STEP_KEYS)}
+    top_values: dict[str, tuple[str, int]] = {}
+    top_refs: dict[str, list[tuple[Ref, int]]] = {}
+    for at in sorted(set(values) - step_at):  # fields under the title or a heading that is no step belong to the program
+        for key, value in values[at].items():
+            top_values.setdefault(key, value)
+    for at in sorted(set(refs) - step_at):
+        for rel, found in refs[at].items():
+            top_refs.setdefault(rel, found)
+    problems: list[Problem] = []
+    steps = [
+        _step(heading, line, values.get(at, {}), refs.get(at, {}), sorted(afters.get(at, [])), motion, problems)
+        for at, (heading, line) in enumerate(sections) if at in step_at
+    ]
+    steps = _check_order(_named_once(steps, problems), problems)
     if not steps:
-        problems.append(f"{title} has no steps: give each step a heading with `agent::`, `needs::`, `uses::`, `after::` or `duration::` beneath it")
-    owner = next((r.path for r in top_links.get("owner", ()) if r.path), None)
-    deadline = _deadline(top_fields.get("deadline"), today, title, problems)
-    return Program(path, title, motion if motion in ("b2b", "b2c", "shared") else "shared", owner, tuple(steps), deadline, tuple(problems))
+        problems.append(Problem(None, f"{title} has no steps: give each step a heading with `agent::`, `needs::`, `uses::`, `after::` or `duration::` beneath it"))
+    owner = next((ref.path for ref, _line in top_refs.get("owner", ()) if ref.path), None)
+    deadline = _deadline(top_values.get("deadline"), today, title, problems)
+    program_motion = motion if motion in ("b2b", "b2c", "shared") else "shared"
+    return Program(path, title, program_motion, owner, tuple(steps), deadline, tuple(problems))
 
 
-def _steps(sections, fields, links, program_motion, problems) -> list[Step]:
-    steps: list[Step] = []
-    seen: set[str] = set()
-    for at, (heading, line) in enumerate(sections):
-        values, refs = fields.get(at, {}), links.get(at, {})
-        if not any(key in values or key in refs for key in STEP_KEYS):
-            continue
-        name = heading.strip() or f"Step at line {line}"
-        if name.casefold() in seen:
-            problems.append(f"Two steps are named '{name}' (line {line}); `after` can only name one of them")
-            name = f"{name} (line {line})"
-        seen.add(name.casefold())
-        hours = DEFAULT_STEP_HOURS
-        if "duration" in values:
-            parsed = parse_hours(values["duration"])
-            if parsed is None:
-                problems.append(f"Step '{name}': duration '{values['duration']}' is not a duration like 3d, 4h or 1w; one day is assumed")
-            else:
-                hours = parsed
-        motion = (values.get("motion") or program_motion or "shared").strip().lower()
-        if motion not in ("b2b", "b2c", "shared"):
-            problems.append(f"Step '{name}': motion '{motion}' is not b2b, b2c or shared; shared is assumed")
-            motion = "shared"
-        agents = refs.get("agent", [])
-        if len(agents) > 1:
-            problems.append(f"Step '{name}' names {len(agents)} agents; the first, {agents[0].target}, runs it")
-        steps.append(Step(
-            name=name, line=line, agent=agents[0] if agents else None,
-            needs=tuple(_unique(refs.get("needs", []))), uses=tuple(_unique(refs.get("uses", []))),
-            after=tuple(_after_names(values.get("after", ""))), motion=motion, hours=hours,
-        ))
-    return steps
+def _step(heading, line, values, refs, afters, program_motion, problems) -> tuple[Step, tuple[tuple[int, str], ...]]:
+    """A step, and each `after` name it gives with the line it is on (checked once every step is known)."""
+    name = heading.strip() or f"Step at line {line}"
+    hours = DEFAULT_STEP_HOURS
+    if "duration" in values:
+        text, at = values["duration"]
+        parsed = parse_hours(text)
+        if parsed is None:
+            problems.append(Problem(at, f"Step '{name}': duration '{text}' is not a duration like 3d, 4h or 1w; one day is assumed"))
+        else:
+            hours = parsed
+    motion_text, motion_line = values.get("motion", (program_motion or "shared", line))
+    motion = motion_text.strip().lower()
+    if motion not in ("b2b", "b2c", "shared"):
+        problems.append(Problem(motion_line, f"Step '{name}': motion '{motion}' is not b2b, b2c or shared; shared is assumed"))
+        motion = "shared"
+    agents = refs.get("agent", [])
+    if len(agents) > 1:
+        problems.append(Problem(agents[1][1], f"Step '{name}' names {len(agents)} agents; the first, {agents[0][0].target}, runs it"))
+    after = tuple((at, name) for at, names in afters for name in names)
+    step = Step(
+        name=name, line=line, agent=agents[0][0] if agents else None,
+        needs=tuple(unique_refs(ref for ref, _ in refs.get("needs", []))), uses=tuple(unique_refs(ref for ref, _ in refs.get("uses", []))),
+        after=(), motion=motion, hours=hours,
+    )
+    return step, after
 
 
-def _after_names(value: str) -> list[str]:
-    """`[[#Build the list]], [[#Send]]` or `Build the list, Send`: the step names."""
-    linked = _STEP_LINK.findall(value)
-    names = [name.split("#", 1)[1] if "#" in name else name for name in linked] if linked else value.split(",")
+def after_names(value: str) -> list[str]:
+    """The step names an `after::` value gives: `[[#Build the list]], [[#Send]]`, `Build the
+    list, Send`, or both at once (`[[#Short]], Long`); `[[Program#Step]]` names `Step`."""
+    names = []
+    for piece in _COMMA_OUTSIDE_LINKS.split(value or ""):
+        names += [name.split("#", 1)[1] if "#" in name else name for name in _STEP_LINK.findall(piece)]
+        names.append(_STEP_LINK.sub("", piece))
     return [name.strip() for name in names if name.strip()]
 
 
-def _unique(refs: list[Ref]) -> list[Ref]:
-    return list({ref.key: ref for ref in reversed(refs)}.values())[::-1]
+def unique_refs(refs: Iterable[Ref]) -> list[Ref]:
+    return list({ref.key: ref for ref in reversed(list(refs))}.values())[::-1]
 
 
-def _check_order(steps: list[Step], problems: list[str]) -> list[Step]:
-    """Drop `after` names that are no step (with a problem), and report cycles."""
-    by_name = {step.name.casefold(): step.name for step in steps}
-    checked = []
-    for step in steps:
-        after = []
-        for name in step.after:
-            if name.casefold() in by_name and by_name[name.casefold()] != step.name:
-                after.append(by_name[name.casefold()])
+def _named_once(drafts, problems: list[Problem]) -> list[tuple[Step, tuple[tuple[int, str], ...]]]:
+    seen: set[str] = set()
+    named = []
+    for step, after in drafts:
+        if step.name.casefold() in seen:
+            problems.append(Problem(step.line, f"Two steps are named '{step.name}' (line {step.line}); `after` can only name one of them"))
+            step = replace(step, name=f"{step.name} (line {step.line})")
+        seen.add(step.name.casefold())
+        named.append((step, after))
+    return named
+
+
+def _check_order(drafts, problems: list[Problem]) -> list[Step]:
+    """Keep the `after` names that are steps; each that is not is a problem on its line. Report cycles."""
+    by_name = {step.name.casefold(): step for step, _after in drafts}
+    checked_steps = []
+    for step, after in drafts:
+        names = []
+        for line, name in after:
+            before = by_name.get(name.casefold())
+            if before is not None and before.name != step.name:
+                names.append(before.name)
             else:
-                problems.append(f"Step '{step.name}': after '{name}', which is not another step of this program")
-        checked.append(Step(step.name, step.line, step.agent, step.needs, step.uses, tuple(dict.fromkeys(after)), step.motion, step.hours))
-    for cycle in find_cycles(checked):
-        problems.append("Steps wait for each other in a circle, so none of them can start: " + " → ".join([*cycle, cycle[0]]))
-    return checked
+                problems.append(Problem(line, (
+                    f"Step '{step.name}' waits for '{name}', which is not another step of this program: "
+                    "name a step's heading as [[#Heading]] or as written, or remove it"
+                )))
+        checked_steps.append(replace(step, after=tuple(dict.fromkeys(names))))
+    lines = {step.name: step.line for step in checked_steps}
+    for cycle in find_cycles(checked_steps):
+        problems.append(Problem(lines[cycle[0]], "Steps wait for each other in a circle, so none of them can start: " + " → ".join([*cycle, cycle[0]])))
+    return checked_steps
 
 
 def find_cycles(steps: list[Step]) -> list[list[str]]:
@@ -265,118 +295,17 @@ def find_cycles(steps: list[Step]) -> list[list[str]]:
     return cycles
 
 
-def _deadline(value: str | None, today: dt.date, title: str, problems: list[str]) -> float | None:
+def _deadline(value: tuple[str, int] | None, today: dt.date | None, title: str, problems: list[Problem]) -> float | None:
     """`deadline::` as a duration from the start (`6w`) or a date (from today)."""
     if not value:
         return None
-    hours = parse_hours(value)
+    text, line = value
+    hours = parse_hours(text)
     if hours is not None:
         return hours
     try:
-        return max((dt.date.fromisoformat(value.strip()) - today).days, 0) * 24.0
+        date = dt.date.fromisoformat(text.strip())
     except ValueError:
-        problems.append(f"{title}: deadline '{value}' is neither a duration like 6w nor a date like 2026-12-31")
+        problems.append(Problem(line, f"{title}: deadline '{text}' is neither a duration like 6w nor a date like 2026-12-31"))
         return None
-
-
-def read_context(db: sqlite_utils.Database, blueprint: Blueprint, program: Program, today: dt.date) -> Context:
-    """Judge every note the program's steps could touch, and read the agents, seams and people behind them."""
-    agent_paths = {s.agent.path for s in program.steps if s.agent and s.agent.path}
-    agents = _read_agents(db, agent_paths)
-    systems = {ref.path for s in program.steps for ref in s.uses if ref.path}
-    seams = _read_seams(db, systems)
-    paths = (
-        {ref.path for s in program.steps for ref in (*s.needs, *s.uses) if ref.path}
-        | agent_paths | {ref.path for a in agents.values() for ref in a.needs if ref.path} | set(seams)
-    )
-    judge = Judge(blueprint, today)
-    notes = {f.path: judge(f) if f.type in blueprint.types else _unclassified(judge, f) for f in read_note_facts(db, blueprint, sorted(paths))}
-    owners = {owner for note in notes.values() for owner in note.owners} | ({program.owner} if program.owner else set())
-    responders = _read_responders(db, owners)
-    backups = {r.backup for r in responders.values() if r.backup and r.backup not in responders}
-    responders.update(_read_responders(db, backups))
-    titles = {path: note.title for path, note in notes.items()} | {path: r.title for path, r in responders.items()}
-    return Context(notes, agents, seams, responders, titles)
-
-
-def _unclassified(judge: Judge, facts) -> NoteCoverage:
-    """A note of a type the blueprint does not know is judged by its freshness and where it lives only."""
-    stale = judge.stale(facts.reviewed, judge.blueprint.fresh_days)
-    return NoteCoverage(
-        facts.path, facts.title, facts.type or "unknown", facts.motion or "unset", "stale" if stale else "covered", 0.8 if stale else 1.0,
-        ("never reviewed" if not facts.reviewed else f"last reviewed {facts.reviewed}",) if stale else (),
-        judge.risk(facts.lives_in), facts.lives_in, facts.reviewed, stale,
-        tuple(sorted({l.target_path for l in facts.links if l.rel == "owner" and l.target_path})), facts.linked_from,
-    )
-
-
-def _in(paths) -> tuple[str, list]:
-    paths = sorted(paths)
-    return ",".join("?" * len(paths)), paths
-
-
-def _read_agents(db, paths: set[str]) -> dict[str, Agent]:
-    needs: dict[str, list[Ref]] = {p: [] for p in paths}
-    acts: dict[str, set[str]] = {p: set() for p in paths}
-    marks, values = _in(paths)
-    for source, rel, target, target_path in db.execute(
-        f"SELECT source, rel, target, target_path FROM links WHERE source IN ({marks}) AND rel IN ('needs', 'acts_in') ORDER BY line, id", values
-    ):
-        if rel == "needs":
-            needs[source].append(Ref(target, target_path))
-        elif target_path:
-            acts[source].add(target_path)
-    for target_path, source in db.execute(f"SELECT target_path, source FROM links WHERE target_path IN ({marks}) AND rel = 'acted_in_by'", values):
-        acts[target_path].add(source)
-    return {p: Agent(p, tuple(_unique(needs[p])), frozenset(acts[p])) for p in paths}
-
-
-def _read_seams(db, systems: set[str]) -> dict[str, Seam]:
-    """The seams whose two ends are among `systems`, read from either side (`from::` or `source_of::`)."""
-    if not systems:
-        return {}
-    marks, values = _in(systems)
-    ends: dict[str, dict[str, str]] = {}
-    rows = db.execute(
-        f"""SELECT l.source, l.rel, l.target_path FROM links l JOIN notes n ON n.path = l.source
-            WHERE n.type = 'seam' AND l.rel IN ('from', 'to') AND l.target_path IN ({marks})
-            UNION ALL
-            SELECT l.target_path, CASE l.rel WHEN 'source_of' THEN 'from' ELSE 'to' END, l.source FROM links l JOIN notes n ON n.path = l.target_path
-            WHERE n.type = 'seam' AND l.rel IN ('source_of', 'destination_of') AND l.source IN ({marks})""",
-        values + values,
-    )
-    for seam, end, system in rows:
-        ends.setdefault(seam, {}).setdefault(end, system)
-    found = {path: end for path, end in ends.items() if "from" in end and "to" in end}
-    if not found:
-        return {}
-    marks, values = _in(found)
-    params: dict[str, dict[str, str]] = {p: {} for p in found}
-    for path, key, value in db.execute(f"SELECT path, key, value FROM fields WHERE path IN ({marks})", values):
-        params[path].setdefault(normalise_relation(key), value)
-    return {
-        path: Seam(
-            path, end["from"], end["to"], parse_rate(params[path].get("failure_rate", "")),
-            parse_hours(params[path].get("recovery_time", "")) or DEFAULT_RECOVERY_HOURS,
-        )
-        for path, end in found.items()
-    }
-
-
-def _read_responders(db, paths: set[str]) -> dict[str, Responder]:
-    if not paths:
-        return {}
-    marks, values = _in(paths)
-    fields: dict[str, dict[str, str]] = {p: {} for p in paths}
-    for path, key, value in db.execute(f"SELECT path, key, value FROM fields WHERE path IN ({marks})", values):
-        fields[path].setdefault(normalise_relation(key), value)
-    backups: dict[str, str] = {}
-    for person, backup in db.execute(
-        f"""SELECT source, target_path FROM links WHERE source IN ({marks}) AND rel IN ('backup', 'deputy') AND target_path IS NOT NULL
-            UNION ALL SELECT target_path, source FROM links WHERE target_path IN ({marks}) AND rel = 'backup_for'""", values + values
-    ):
-        backups.setdefault(person, backup)
-    return {
-        path: Responder(path, title, parse_hours(fields[path].get("response_time", "")) or DEFAULT_RESPONSE_HOURS, backups.get(path))
-        for path, title in db.execute(f"SELECT path, title FROM notes WHERE path IN ({marks})", values)
-    }
+    return max((date - today).days, 0) * 24.0 if today else None

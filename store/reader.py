@@ -26,7 +26,8 @@ from store.coverage import CoverageReport, Gap, NoteCoverage, gaps
 from store.coverage_facts import CoverageKeeper, note_coverage
 from store.errors import IndexDamaged, NoteNotFound, NotInRun
 from store.index import building, connect, primary_code
-from store.program import find_program, list_programs, read_context, read_program
+from store.bundle import scope_paths
+from store.program_facts import list_programs, open_simulation
 from store.render import make_resolver, render_body
 from store.resolve import lookup_key
 from store.simulate import Scenario, Simulation
@@ -257,8 +258,6 @@ class BrainReader:
         return {"program": [(title, title) for _path, title in list_programs(db)], **query.scope_choices(db)}
 
     def bundle_paths(self, scope, today: dt.date | None = None) -> list[str]:
-        from store.bundle import scope_paths
-
         return scope_paths(self.db(), self.blueprint(), scope, today or clock.today())
 
     def workshop_start(self) -> workshop.Snapshot:
@@ -272,12 +271,6 @@ class BrainReader:
     def graph(self) -> graph.BrainGraph:
         """The notes and their typed links, coloured by coverage."""
         return graph.read_graph(self.db(), self.coverage())
-
-
-def open_simulation(db: sqlite_utils.Database, blueprint: blueprints.Blueprint, program: str, today: dt.date) -> Simulation:
-    """A program (by path, name, alias or title) and the context it runs on, read through `db`."""
-    parsed = read_program(db, find_program(db, program), today)
-    return Simulation(parsed, read_context(db, blueprint, parsed, today))
 
 
 def run_candidates(simulation: Simulation, kind: str) -> list[str]:

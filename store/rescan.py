@@ -21,6 +21,7 @@ from store import collector, worker_pool
 from store.display import is_decodable
 from store.index import Batch, Changes, Index, Loaded
 from store.note import parse
+from store.program import checked as checked_as_program
 from store.vault import Vault, read_note_file
 
 BATCH_SIZE = 1000
@@ -36,7 +37,7 @@ def load(root: str, rel: str, known_sha: str | None = None) -> Loaded:
     file = read_note_file(root, rel)
     if known_sha is not None and file.sha256 == known_sha and file.text is not None:
         return Loaded(file, None, unchanged=True, read_ns=read_ns)
-    note = parse(file.text, rel) if file.text is not None and file.settled else None  # a file mid-write is read again
+    note = checked_as_program(parse(file.text, rel)) if file.text is not None and file.settled else None  # a file mid-write is read again
     return Loaded(file, note, read_ns=read_ns)
 
 

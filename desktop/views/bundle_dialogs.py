@@ -22,7 +22,7 @@ from store.coverage_facts import CoverageKeeper
 from store.display import printable
 from store.errors import OutputRefused
 from store.locations import check_output, documents_dir
-from store.program import list_programs
+from store.program_facts import list_programs
 from store.vault import read_note_bytes
 
 KINDS = (("vault", "The whole vault"), ("program", "A program's context"), ("type", "Notes of a type"),

@@ -16,7 +16,7 @@ from store import blueprint as blueprints
 from store import clock, history, query
 from store.coverage_facts import CoverageKeeper
 from store.graph import layout, read_graph
-from store.program import list_programs
+from store.program_facts import list_programs
 from store.simulate import Scenario
 
 

@@ -15,7 +15,7 @@ from desktop.views.tables import fill_choices, over_under, row_list
 from desktop.views.timeline import TimelineView
 from store import blueprint as blueprints
 from store import clock
-from store.reader import open_simulation
+from store.program_facts import open_simulation
 from store.display import printable
 from store.simulate import (
     Event, GapImpact, Impact, MonteCarlo, Run, Scenario, Simulation, format_hours, gap_effect_words, outcome_words,

@@ -225,3 +225,29 @@ def test_coverage_and_gaps_on_the_command_line(vault, tmp_path):
     assert {g["title"] for g in ranked} >= {"Ghost", "HubSpot", "S"}
     bad = run("coverage", vault, "--area", "wizard", env_dir=tmp_path)
     assert bad.returncode == 2 and "not an area" in bad.stderr
+
+
+LONG = "Moves leads from HubSpot to Salesforce when a lead is qualified, with the owner set from the territory table and retries on failure."
+OLD = "2026-05-08"  # more than a seam's 90 days before TODAY
+
+
+@pytest.mark.parametrize("note, state, stale, score, missing", [
+    # a stub first: a short body with most slots empty, whether or not it is also out of date
+    (dict(owner=None, cadence=None, failure=None, body="TODO"), "stub", False, round((0.8 * 2 / 5 + 0.2) / 2, 3), ("no owner", "no cadence", "no failure mode")),
+    (dict(owner=None, cadence=None, failure=None, body="TODO", reviewed=OLD), "stub", True, round(0.8 * 2 / 5 / 2, 3),
+     ("no owner", "no cadence", "no failure mode", f"last reviewed {OLD}")),
+    # the same empty slots under a long body: partial, not a stub
+    (dict(owner=None, cadence=None, failure=None, body=LONG), "partial", False, round(0.8 * 2 / 5 + 0.2, 3), ("no owner", "no cadence", "no failure mode")),
+    # a short body with most slots filled: partial (or covered), not a stub
+    (dict(failure=None), "partial", False, round(0.8 * 4 / 5 + 0.2, 3), ("no failure mode",)),
+    # partial before stale: a note missing slots and out of date is partial, and still counts as not fresh
+    (dict(cadence=None, failure=None, reviewed=OLD), "partial", True, round(0.8 * 3 / 5, 3), ("no cadence", "no failure mode", f"last reviewed {OLD}")),
+    # stale before covered
+    (dict(reviewed=OLD), "stale", True, 0.8, (f"last reviewed {OLD}",)),
+    (dict(), "covered", False, 1.0, ()),
+])
+def test_a_note_takes_the_first_state_it_meets_stub_partial_stale_covered(covered, note, state, stale, score, missing):
+    report = covered(HubSpot=system(), Salesforce=system(), Dana=person(), Sync=seam(**note))
+    judged = report.note("Sync.md")
+    assert (judged.state, judged.stale, judged.score, judged.missing) == (state, stale, score, missing)
+    assert report.counts[state] == 1 + (state == "covered") * 3  # HubSpot, Salesforce and Dana are covered

@@ -219,7 +219,8 @@ def test_programs_with_mistakes_get_problems_not_crashes(simulate, brain, vault)
     )
     problems = sim.program.problems
     assert "Step 'A': duration 'soon' is not a duration like 3d, 4h or 1w; one day is assumed" in problems
-    assert "Step 'D': after 'Nope', which is not another step of this program" in problems
+    assert ("Step 'D' waits for 'Nope', which is not another step of this program: "
+            "name a step's heading as [[#Heading]] or as written, or remove it") in problems
     assert any(p.startswith("Steps wait for each other in a circle") and "A" in p and "B" in p and "C" in p for p in problems)
     run = sim.run()
     assert {s.name: s.decision for s in run.steps} == {"A": "blocked", "B": "blocked", "C": "blocked", "D": "proceed", "E": "blocked"}
@@ -291,3 +292,80 @@ def test_the_sample_brains_programs_tell_what_to_write_first(tmp_path):
         assert launch.impact().gaps[0].action == "Write Territory Rules"
         assert launch.run(Scenario()).step("Route launch leads to sales").decision == "blocked"
         assert launch.impact().fixed_run.finished
+
+
+# --- the conductor's rules, each pinned: removing one turns its test red ----------------------
+
+def audience(owner="[[Dana]]", body="To be written."):
+    """An audience with its owner and nothing else, in a line: a stub (a short body, most slots empty)."""
+    owner_line = f"owner: '{owner}'\n" if owner else ""
+    return f"---\ntype: audience\n{owner_line}reviewed: {FRESH}\nlives_in: [note]\n---\n{body}\n"
+
+
+def test_a_stub_is_asked_of_its_owner_and_waited_for_and_blocks_without_one(simulate, brain):
+    sim = simulate(
+        Thin=audience(), Ownerless=audience(owner=None),
+        Launch=program(step("Read thin", "needs:: [[Thin]]", "duration:: 1d"), step("Read ownerless", "needs:: [[Ownerless]]")),
+    )
+    assert sim.context.notes["Thin.md"].state == "stub" and sim.context.notes["Ownerless.md"].state == "stub"
+    run = sim.run()
+    thin = run.step("Read thin")
+    (finding,) = thin.findings
+    assert (finding.verdict, finding.gap, finding.ask, finding.wait_hours) == ("escalated", "stub", "Dana.md", 6.0)
+    assert thin.reasons == ("Thin is almost empty; Dana is asked",)
+    assert (thin.decision, thin.wait, thin.end, thin.confidence) == ("escalated", 6.0, 6.0 + 24.0, 1.0)
+    assert run.step("Read ownerless").reasons == ("Ownerless is almost empty, and it has no owner to ask",)
+    away = sim.run(brain.scenario(sim, absent=["Dana"]))
+    assert away.step("Read thin").reasons == ("Thin is almost empty, and its owner (Dana) is away",)
+
+
+@pytest.mark.parametrize("lives_in, decision, reason, cost, wait", [
+    # only in heads, Slack or email: ask the owner and wait
+    ("head", "escalated", "Doc lives only in head; Dana is asked", 0.0, 6.0),
+    ("slack, email", "escalated", "Doc lives only in slack, email; Dana is asked", 0.0, 6.0),
+    # partly written down: go on, on an assumption that costs 5% confidence, and ask nobody
+    ("note, slack", "assumed", "part of Doc lives in slack", 0.05, 0.0),
+    ("note, head, email", "assumed", "part of Doc lives in head, email", 0.05, 0.0),
+    # written down only, or not said where: nothing trapped
+    ("note", "proceed", "Doc is covered and fresh", 0.0, 0.0),
+    ("", "proceed", "Doc is covered and fresh", 0.0, 0.0),
+])
+def test_where_the_knowledge_lives_decides_between_asking_assuming_and_proceeding(simulate, lives_in, decision, reason, cost, wait):
+    sim = simulate(Doc=process(lives_in=lives_in), Launch=program(step("Read", "needs:: [[Doc]]", "duration:: 1d")))
+    assert sim.context.notes["Doc.md"].state == "covered"
+    read = sim.run().step("Read")
+    (finding,) = read.findings
+    assert (finding.verdict, finding.reason, finding.cost, finding.wait_hours) == (decision, reason, cost, wait)
+    assert finding.gap == ("trapped" if decision != "proceed" else None)
+    assert (read.decision, read.wait, read.confidence) == (decision, wait, round(1 - cost, 3))
+
+
+def test_knowledge_only_in_a_head_is_asked_for_even_when_stale_and_partly_written_knowledge_never_waits(simulate, brain):
+    sim = simulate(
+        OldHead=process(lives_in="head", reviewed="2024-01-02"), PartlySlack=process(lives_in="note, slack"),
+        Launch=program(step("Old", "needs:: [[OldHead]]", "duration:: 1d"), step("Partly", "needs:: [[PartlySlack]]", "duration:: 1d")),
+    )
+    assert sim.context.notes["OldHead.md"].stale
+    away = sim.run(brain.scenario(sim, absent=["Dana"]))
+    assert away.step("Old").decision == "blocked"  # only in Dana's head, and she is away
+    assert away.step("Partly").decision == "assumed" and away.step("Partly").end == 24.0  # nobody to wait for
+
+
+def test_fixing_an_agents_scope_fixes_only_the_scope_and_fixing_the_agent_fixes_both(simulate):
+    sim = simulate(
+        HubSpot=system(), Salesforce=system(),
+        Bot=(f"---\ntype: agent\nowner: '[[Dana]]'\nreviewed: 2024-01-02\nlives_in: note\n---\n{BODY}\nacts_in:: [[HubSpot]]\n"),
+        Launch=program(step("Sync", "agent:: [[Bot]]", "uses:: [[HubSpot]], [[Salesforce]]", "duration:: 1d")),
+    )
+    verdicts = lambda run: {(f.key, f.gap): f.verdict for f in run.step("Sync").findings if f.verdict != "proceed"}  # noqa: E731
+    base = sim.run()
+    assert verdicts(base) == {("Bot.md", "partial"): "assumed", ("Bot.md#scope", "agent scope"): "escalated"}
+    assert "Bot.md#scope" in {g.key for g in sim.impact().gaps}  # the key the app fixes when a gap is ticked
+
+    scope_fixed = sim.run(Scenario(assume_fixed=frozenset({"Bot.md#scope"})))
+    assert verdicts(scope_fixed) == {("Bot.md", "partial"): "assumed"}  # the agent's own note is still judged
+    assert scope_fixed.step("Sync").decision == "assumed" and scope_fixed.step("Sync").wait == 0.0
+
+    agent_fixed = sim.run(Scenario(assume_fixed=frozenset({"Bot.md"})))
+    assert verdicts(agent_fixed) == {}
+    assert agent_fixed.step("Sync").decision == "proceed" and agent_fixed.hours == 24.0
