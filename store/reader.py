@@ -246,8 +246,11 @@ class BrainReader:
             except NoteNotFound:
                 pass
         key = lookup_key(name.removeprefix(UNWRITTEN))
-        if f"{UNWRITTEN}{key}" in simulation.keys or query.is_unwritten(self.db(), key):
+        if f"{UNWRITTEN}{key}" in simulation.keys:
             return f"{UNWRITTEN}{key}"  # linked to, and nobody wrote it yet
+        if query.is_unwritten(self.db(), key):  # linked to elsewhere, not by this program: named as given
+            simulation.context.titles.setdefault(f"{UNWRITTEN}{key}", name.removeprefix(UNWRITTEN))
+            return f"{UNWRITTEN}{key}"
         raise NotInRun(name, kind, run_candidates(simulation, kind))
 
     # --- bundles, workshops, the graph ---------------------------------------------------------
