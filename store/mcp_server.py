@@ -24,12 +24,12 @@ from store import clock, query
 from store.brain import Brain, open_simulation
 from store.coverage import gaps as rank_gaps
 from store.coverage_facts import CoverageKeeper
-from store.errors import IndexBusy, SubstrateError, still_indexing
+from store.errors import IndexBusy, NoteExists, NoteUnreadable, SubstrateError, still_indexing
 from store.index import building
-from store.new_note import Draft, NoteExists
+from store.new_note import Draft
 from store.new_note import capture as capture_note
 from store.simulate import Scenario, outcome_words, run_json
-from store.vault import NoteUnreadable, read_note_bytes
+from store.vault import read_note_bytes
 
 MAX_RESULTS = 100
 INSTRUCTIONS = (

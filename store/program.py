@@ -18,7 +18,7 @@ import sqlite_utils
 from store.blueprint import Blueprint
 from store.coverage import Judge, NoteCoverage
 from store.coverage_facts import read_note_facts
-from store.errors import NoteNotFound, SubstrateError
+from store.errors import NotAProgram, NoteNotFound
 from store.note import normalise_relation
 from store.query import find_note
 from store.resolve import lookup_key
@@ -31,11 +31,6 @@ _DURATION = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(m|mins?|minutes?|h|hrs?|hours?
 _HOURS_PER = {"m": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
 _STEP_LINK = re.compile(r"\[\[([^\[\]|]*?)(?:\|[^\[\]]*)?\]\]")
-
-
-class NotAProgram(SubstrateError):
-    def __init__(self, name: str, type_: str | None):
-        super().__init__(f"'{name}' is a {type_ or 'note without a type'}, not a program. Programs are notes with `type: program`.")
 
 
 @dataclass(frozen=True)

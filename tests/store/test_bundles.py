@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from store.brain import Brain
-from store.bundle import BundleError, Scope, scan
+from store.bundle import Scope, scan
+from store.errors import BundleError
 from store.bundle_import import apply, read_plan
 from store.errors import OutputRefused
 from store.locations import resources_dir

@@ -11,7 +11,8 @@ from store import activity
 from store import blueprint as blueprints
 from store.brain import Brain
 from store.errors import SubstrateError
-from store.new_note import BadTitle, Draft, NoteExists, capture, create_note, file_name, note_text
+from store.errors import BadTitle, NoteExists
+from store.new_note import Draft, capture, create_note, file_name, note_text
 
 TODAY = dt.date(2026, 11, 25)
 

@@ -10,7 +10,7 @@ from store import activity
 from store.brain import Brain
 from store.errors import SubstrateError
 from store.note_edit import mark_reviewed, set_owner, set_property
-from store.safe_write import ChangedOnDisk, OutsideVault
+from store.errors import ChangedOnDisk, OutsideVault
 
 
 def test_an_existing_property_is_replaced_with_its_list_lines_and_nothing_else_moves():

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from store.errors import NoteNotFound
-from store.program import NotAProgram, parse_hours, parse_rate
+from store.errors import NotAProgram
+from store.program import parse_hours, parse_rate
 from store.simulate import Scenario
 from tests.conftest import write
 from tests.store.test_cli import run as run_cli
