@@ -10,7 +10,7 @@ import sys
 
 if sys.argv[1:2] == ["watch"]:
     # `substrate watch &` inherits SIGINT ignored. Take Ctrl+C and SIGTERM back before the imports
-    # below (half a second), while stopping needs no clean-up; `store.cli.watch` then installs its own.
+    # below (half a second), while stopping needs no clean-up; `store.cli.indexing.watch` then installs its own.
     for _stop in (signal.SIGINT, signal.SIGTERM):
         signal.signal(_stop, lambda *_: os._exit(130))
 

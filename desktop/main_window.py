@@ -394,7 +394,7 @@ class MainWindow(WritingMixin, QMainWindow):
         if self.session is None:  # the vault was closed before this ran
             return
         brain = self.session.brain
-        self.read(lambda db: (query.note_list(db), query.groups(db), brain.config_problems() + query.problems(db), query.summary(db)),
+        self.read(lambda db: (query.note_list(db), query.groups(db), brain.read.config_problems() + query.problems(db), query.summary(db)),
                   self._show_lists, self._lists_failed)
 
     def _lists_failed(self, exc: BaseException) -> None:
@@ -464,7 +464,7 @@ class MainWindow(WritingMixin, QMainWindow):
         session = self.session
         if session is None or session.brain is None:
             return
-        blueprint = session.brain.blueprint()
+        blueprint = session.brain.read.blueprint()
 
         def shown(page: NotePage) -> None:
             if page.detail.path == self.current_path():

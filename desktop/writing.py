@@ -16,8 +16,8 @@ from desktop.views.workshop import SummaryDialog
 from store import blueprint as blueprints
 from store import clock, note_edit, query
 from store.coverage_facts import CoverageKeeper
-from store.errors import SubstrateError
-from store.new_note import MOTIONS, Draft, NoteExists, capture
+from store.errors import NoteExists, SubstrateError
+from store.new_note import MOTIONS, Draft, capture
 from store.workshop import snapshot, summarise
 
 

@@ -19,7 +19,7 @@ from filelock import FileLock, Timeout
 
 from store import clock
 from store.display import printable
-from store.errors import SubstrateError
+from store.errors import NotRecorded
 from store.vault import read_config_file
 
 LOG_PATH = ".substrate/activity.jsonl"
@@ -44,14 +44,6 @@ class Entry:
     @property
     def when(self) -> dt.datetime:
         return dt.datetime.fromisoformat(self.at)
-
-
-class NotRecorded(SubstrateError):
-    """The note is written, but its line in the activity log is not (a link out of the vault, a full disk)."""
-
-    def __init__(self, entry: "Entry", reason: str):
-        super().__init__(f"{printable(entry.path)} is written, but the vault's activity log could not record it: {reason}.")
-        self.entry = entry
 
 
 def record(vault: Path, by: str, action: str, path: str, title: str, detail: str = "") -> Entry:

@@ -3,20 +3,17 @@ refresh or watch it, and read it through `brain.read` (a `BrainReader`), the one
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from pathlib import Path
 
-from store import clock, history, query
+from store import clock, history
 from store.bundle import ExportResult, Scope, export_scope
-from store.coverage import CoverageReport, Gap
 from store.errors import IndexBusy, IndexStillBuilding
 from store.index import Changes, Index
 from store.locations import default_index_path
 from store.new_note import Draft, capture
 from store.reader import BrainReader
 from store.rescan import Progress, Readers, reindex, rescan
-from store.simulate import Scenario, Simulation
 from store.vault import Vault
 
 HISTORY_EVERY_SECONDS = 60
@@ -73,66 +70,17 @@ class Brain:
     def record_history_if_due(self) -> None:
         """Store a coverage snapshot if the vault changed and the last one is a minute old."""
         if self._history_due and not self.read_only and time.monotonic() - self._history_taken >= HISTORY_EVERY_SECONDS:
-            history.record(self.index.db, self.coverage(), clock.now_utc())
+            history.record(self.index.db, self.read.coverage(), clock.now_utc())
             self._history_taken = time.monotonic()
             self._history_due = False
-
-    # The reads, kept for the command line until it asks `brain.read` itself.
-    def blueprint(self):
-        return self.read.blueprint()
-
-    def coverage(self, today: dt.date | None = None) -> CoverageReport:
-        return self.read.coverage(today)
-
-    def gaps(self, today: dt.date | None = None) -> tuple[Gap, ...]:
-        return self.read.gaps(today)
-
-    def programs(self) -> list[tuple[str, str]]:
-        return self.read.programs()
-
-    def simulation(self, program: str, today: dt.date | None = None) -> Simulation:
-        return self.read.simulation(program, today)
-
-    def scenario(self, simulation: Simulation, assume_fixed=(), absent=(), down=()) -> Scenario:
-        return self.read.scenario(simulation, assume_fixed, absent, down)
-
-    def history(self, since: dt.date | None = None) -> list[history.HistoryPoint]:
-        return self.read.history(since)
-
-    def summary(self) -> query.Summary:
-        return self.read.summary()
-
-    def search(self, text: str, limit: int = 20) -> list[query.Hit]:
-        return self.read.search(text, limit)
-
-    def note(self, name: str) -> query.NoteDetail:
-        return self.read.note(name)
-
-    def note_path(self, name: str) -> str:
-        return self.read.note_path(name)
-
-    def problems(self) -> list[query.ProblemRow]:
-        return self.read.problems()
-
-    def config_problems(self) -> list[query.ProblemRow]:
-        return self.read.config_problems()
-
-    def blueprint_problems(self) -> list[query.ProblemRow]:
-        return self.read.blueprint_problems()
-
-    def bundle_paths(self, scope: Scope, today: dt.date | None = None) -> list[str]:
-        return self.read.bundle_paths(scope, today)
-
-    def building(self) -> tuple[int, int] | None:
-        return self.read.building()
 
     def export_bundle(self, scope: Scope, out: Path, allow_secrets: bool = False, exclude=frozenset(), progress=None) -> ExportResult:
         """Write a context bundle of `scope` to `out`; stops (returns the findings) on secrets unless allowed.
         Refused while the index is still being built: part of the vault is not "the whole vault"."""
-        if (building := self.building()) is not None:
+        if (building := self.read.building()) is not None:
             raise IndexStillBuilding(*building)
         day = clock.today()
-        return export_scope(self.read.db(), self.vault.root, self.blueprint(), self.coverage(day), scope, Path(out),
+        return export_scope(self.read.db(), self.vault.root, self.read.blueprint(), self.read.coverage(day), scope, Path(out),
                             day, allow_secrets, set(exclude), progress)
 
     def capture(self, draft: Draft, by: str = "app") -> str:

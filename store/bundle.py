@@ -31,7 +31,7 @@ from store import clock, secret_fields, secret_rules
 from store.blueprint import Blueprint
 from store.coverage import CoverageReport
 from store.display import printable, shortened
-from store.errors import SubstrateError
+from store.errors import BundleError
 from store.locations import cannot_write, check_output, resources_dir
 from store.program_facts import open_simulation
 from store.safe_write import UMASK
@@ -42,10 +42,6 @@ MAX_FINDINGS_PER_NOTE = 100
 SCAN_BUDGET_SECONDS = 5.0  # per note: a note built to make the rules backtrack is reported, not waited for
 COMPRESS_LEVEL = 3  # a quarter faster than the default for 5% more bytes
 SCOPE_KINDS = ("vault", "type", "motion", "tag", "program", "note")
-
-
-class BundleError(SubstrateError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,9 @@ from pathlib import Path, PurePosixPath
 
 from store import activity
 from store import clock
-from store.bundle import BundleError, check_manifest
+from store.bundle import check_manifest
 from store.display import printable
+from store.errors import BundleError, NotRecorded
 from store.note import front_matter_names
 from store.resolve import same_name_key
 from store.safe_write import _sync_folder, write_new
@@ -337,7 +338,7 @@ def apply(plan: Plan, vault_root: Path, conflicts: str = "beside") -> Imported:
         try:
             activity.record(vault_root, "import", ROLLED_BACK, plan.bundle.name, plan.bundle.stem, detail=reason)
             kept = "the activity log says so"
-        except activity.NotRecorded as record_failed:
+        except NotRecorded as record_failed:
             kept = f"not even the activity log could be written ({record_failed})"
         raise BundleError(f"{reason} Rolled back: the vault is as it was; {kept}.") from None
     finally:

@@ -23,8 +23,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from store.display import printable
-from store.errors import SubstrateError
+from store.errors import BadDay
 from store.vault import read_config_file
 
 TODAY_VARIABLE = "SUBSTRATE_TODAY"
@@ -33,14 +32,6 @@ STAMP_FORMAT = "%Y-%m-%dT%H:%MZ"  # how coverage history stores its moments (UTC
 _fixed_day: dt.date | None = None
 _fixed_now: dt.datetime | None = None
 _vault_day: dt.date | None = None
-
-
-class BadDay(SubstrateError):
-    """SUBSTRATE_TODAY is set to something that is not a day."""
-
-    def __init__(self, value: str):
-        super().__init__(f"{TODAY_VARIABLE}={printable(value)} is not a day: set it as YYYY-MM-DD (e.g. 2026-12-01), "
-                         "or unset it to use the real date.")
 
 
 def today() -> dt.date:
@@ -52,7 +43,7 @@ def today() -> dt.date:
         try:
             return dt.date.fromisoformat(pinned)
         except ValueError:
-            raise BadDay(pinned) from None
+            raise BadDay(TODAY_VARIABLE, pinned) from None
     if _vault_day is not None:
         return _vault_day
     return local_day(now_utc())

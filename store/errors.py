@@ -1,8 +1,15 @@
 """Errors a user can cause, each with a message written for the person who has to fix it."""
 
+from __future__ import annotations
+
 import difflib
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from store.display import printable
+
+if TYPE_CHECKING:
+    from store.activity import Entry
 
 
 class SubstrateError(Exception):
@@ -113,3 +120,85 @@ class NotInRun(NoteNotFound):
         SubstrateError.__init__(self, f"No note named '{printable(name)}' in this vault, so the what-if cannot use it. "
                                 f"{WHAT_IF_NAMES[kind]} (closest first): {shown or 'none'}.")
         self.name, self.kind, self.candidates = name, kind, candidates
+
+
+class NoteExists(SubstrateError):
+    """Another note already answers to the new note's name; `path` is that note's vault path."""
+
+    def __init__(self, path: str, name: str):
+        super().__init__(f"“{printable(name)}” is already a note: {printable(path)}. Edit that note instead of writing a second one, "
+                         "or give this one another name (two notes of one name leave every link to it unsure which it means).")
+        self.path = path
+
+
+class BadTitle(SubstrateError):
+    """The title holds control characters, or nothing visible once invisible characters are left out."""
+
+    def __init__(self, title: str, why: str):
+        super().__init__(f"“{printable(title)}” cannot be a note's title: {why}.")
+        self.title = title
+
+
+class TemplateUnusable(SubstrateError):
+    """A template of the vault's own (`.substrate/templates/TYPE.md`) is there but cannot be used."""
+
+    def __init__(self, folder: str, name: str, reason: str):
+        super().__init__(f"The vault's template {folder}/{printable(name)} cannot be used: {reason}. "
+                         "Replace it with a plain text file, or remove it to use the shipped one.")
+
+
+class NotAProgram(SubstrateError):
+    """A note asked for as a program is a note of another type."""
+
+    def __init__(self, name: str, type_: str | None):
+        super().__init__(f"'{name}' is a {type_ or 'note without a type'}, not a program. Programs are notes with `type: program`.")
+
+
+class ChangedOnDisk(SubstrateError):
+    """The note on disk is not the one the editor opened; `current` holds what is there now (None: deleted)."""
+
+    def __init__(self, path: Path, current: bytes | None):
+        what = "was deleted" if current is None else "was changed by another program"
+        super().__init__(f"{printable(path.name)} {what} since you opened it.")
+        self.current = current
+
+
+class SaveFailed(SubstrateError):
+    """The disk refused the save, or it would write where a note may not be; nothing was written."""
+
+
+class OutsideVault(SaveFailed):
+    """The note's real file (after following its symbolic links) is not inside the vault."""
+
+    def __init__(self, path: Path, real: str):
+        super().__init__(f"{printable(path.name)} is a link to {printable(real)}, outside the vault: Substrate only writes "
+                         "inside the vault, so nothing was saved. Edit that file where it lives, or copy it into the vault.")
+        self.path = path
+
+
+class NoteUnreadable(SubstrateError):
+    """A note that was indexed cannot be read now: it became a pipe, a link out of the vault, or too large."""
+
+    def __init__(self, rel: str, reason: str):
+        super().__init__(f"{printable(rel)} cannot be read now: {reason}. Look at the file, or leave it out.")
+        self.path = rel
+
+
+class NotRecorded(SubstrateError):
+    """The note is written, but its line in the activity log is not (a link out of the vault, a full disk)."""
+
+    def __init__(self, entry: Entry, reason: str):
+        super().__init__(f"{printable(entry.path)} is written, but the vault's activity log could not record it: {reason}.")
+        self.entry = entry
+
+
+class BundleError(SubstrateError):
+    """A bundle cannot be made or brought in; the message says why, and what was left as it was."""
+
+
+class BadDay(SubstrateError):
+    """SUBSTRATE_TODAY is set to something that is not a day."""
+
+    def __init__(self, variable: str, value: str):
+        super().__init__(f"{variable}={printable(value)} is not a day: set it as YYYY-MM-DD (e.g. 2026-12-01), "
+                         "or unset it to use the real date.")

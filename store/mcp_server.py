@@ -19,10 +19,10 @@ from mcp.server.fastmcp.exceptions import ToolError
 from mcp.types import Resource
 
 from store.brain import Brain
-from store.errors import IndexBusy, SubstrateError, still_indexing
-from store.new_note import Draft, NoteExists
+from store.errors import IndexBusy, NoteExists, NoteUnreadable, SubstrateError, still_indexing
+from store.new_note import Draft
 from store.simulate import outcome_words, run_json
-from store.vault import NoteUnreadable, read_note_bytes
+from store.vault import read_note_bytes
 
 MAX_RESULTS = 100
 INSTRUCTIONS = (

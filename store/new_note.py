@@ -24,7 +24,7 @@ from store import activity
 from store import clock
 from store.blueprint import Blueprint
 from store.display import printable
-from store.errors import SubstrateError
+from store.errors import BadTitle, NoteExists, SubstrateError, TemplateUnusable
 from store.locations import resources_dir
 from store.resolve import same_name_key
 from store.safe_write import write_new
@@ -35,23 +35,6 @@ NOT_IN_A_LINK = re.compile(r'[\[\]|#^"\x00-\x1f]')
 MOTIONS = ("b2b", "b2c", "shared")
 VAULT_TEMPLATES = ".substrate/templates"
 MAX_TEMPLATE_BYTES = 100_000  # a template is a page of blanks
-
-
-class NoteExists(SubstrateError):
-    """Another note already answers to the new note's name; `path` is that note's vault path."""
-
-    def __init__(self, path: str, name: str):
-        super().__init__(f"“{printable(name)}” is already a note: {printable(path)}. Edit that note instead of writing a second one, "
-                         "or give this one another name (two notes of one name leave every link to it unsure which it means).")
-        self.path = path
-
-
-class BadTitle(SubstrateError):
-    """The title holds control characters, or nothing visible once invisible characters are left out."""
-
-    def __init__(self, title: str, why: str):
-        super().__init__(f"“{printable(title)}” cannot be a note's title: {why}.")
-        self.title = title
 
 
 @dataclass(frozen=True)
@@ -89,14 +72,6 @@ def owner_link(name: str) -> str:
     return f'"[[{clean}]]"' if clean else ""
 
 
-class TemplateUnusable(SubstrateError):
-    """A template of the vault's own (`.substrate/templates/TYPE.md`) is there but cannot be used."""
-
-    def __init__(self, name: str, reason: str):
-        super().__init__(f"The vault's template {VAULT_TEMPLATES}/{printable(name)} cannot be used: {reason}. "
-                         "Replace it with a plain text file, or remove it to use the shipped one.")
-
-
 def template(vault_root: Path | None, type_: str | None) -> str:
     """The template for a type: the vault's own first, then the shipped one, then the plain note's."""
     names = [f"{type_}.md"] if type_ else []
@@ -108,7 +83,7 @@ def template(vault_root: Path | None, type_: str | None) -> str:
             except (FileNotFoundError, NotADirectoryError):
                 continue
             except OSError as exc:
-                raise TemplateUnusable(name, str(exc) if isinstance(exc, ConfigUnreadable) else (exc.strerror or str(exc))) from None
+                raise TemplateUnusable(VAULT_TEMPLATES, name, str(exc) if isinstance(exc, ConfigUnreadable) else (exc.strerror or str(exc))) from None
             return raw.decode("utf-8", errors="replace")
     return "---\nowner: $owner\nreviewed: $reviewed\nlives_in: $lives_in\n---\n# $title\n\n$text\n"
 

@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from store.coverage import NoteCoverage
-from store.errors import SubstrateError
 from store.note import ParsedNote, Problem, normalise_relation
 from store.resolve import lookup_key
 
@@ -31,11 +30,6 @@ _HOURS_PER = {"m": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
 _STEP_LINK = re.compile(r"\[\[([^\[\]|]*?)(?:\|[^\[\]]*)?\]\]")
 _COMMA_OUTSIDE_LINKS = re.compile(r",(?![^\[]*\]\])")
-
-
-class NotAProgram(SubstrateError):
-    def __init__(self, name: str, type_: str | None):
-        super().__init__(f"'{name}' is a {type_ or 'note without a type'}, not a program. Programs are notes with `type: program`.")
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ import sqlite_utils
 from store.blueprint import Blueprint
 from store.coverage import Judge, NoteCoverage
 from store.coverage_facts import read_note_facts
-from store.errors import NoteNotFound
+from store.errors import NotAProgram, NoteNotFound
 from store.note import normalise_relation
 from store.program import (
-    DEFAULT_RECOVERY_HOURS, DEFAULT_RESPONSE_HOURS, Agent, Context, NotAProgram, Program, Ref, Responder, Seam, unique_refs, build,
+    DEFAULT_RECOVERY_HOURS, DEFAULT_RESPONSE_HOURS, Agent, Context, Program, Ref, Responder, Seam, unique_refs, build,
     parse_hours, parse_rate,
 )
 from store.query import find_note

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from store.display import printable
-from store.errors import SubstrateError
+from store.errors import ChangedOnDisk, OutsideVault, SaveFailed
 
 
 def _read_umask() -> int:
@@ -38,28 +38,6 @@ def _read_umask() -> int:
 
 
 UMASK = _read_umask()
-
-
-class ChangedOnDisk(SubstrateError):
-    """The note on disk is not the one the editor opened; `current` holds what is there now (None: deleted)."""
-
-    def __init__(self, path: Path, current: bytes | None):
-        what = "was deleted" if current is None else "was changed by another program"
-        super().__init__(f"{printable(path.name)} {what} since you opened it.")
-        self.current = current
-
-
-class SaveFailed(SubstrateError):
-    """The disk refused the save, or it would write where a note may not be; nothing was written."""
-
-
-class OutsideVault(SaveFailed):
-    """The note's real file (after following its symbolic links) is not inside the vault."""
-
-    def __init__(self, path: Path, real: str):
-        super().__init__(f"{printable(path.name)} is a link to {printable(real)}, outside the vault: Substrate only writes "
-                         "inside the vault, so nothing was saved. Edit that file where it lives, or copy it into the vault.")
-        self.path = path
 
 
 def digest(data: bytes) -> str:

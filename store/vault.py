@@ -16,7 +16,7 @@ from pathlib import Path
 import pathspec
 
 from store.display import is_decodable, printable
-from store.errors import SubstrateError, VaultIsAFile, VaultNotFound, VaultUnavailable
+from store.errors import NoteUnreadable, VaultIsAFile, VaultNotFound, VaultUnavailable
 
 MAX_NOTE_BYTES = 5 * 1024 * 1024
 IGNORE_FILE = ".substrateignore"
@@ -205,14 +205,6 @@ def read_config_file(path: Path | str, limit: int, offset: int = 0, cut: bool = 
     if size > limit:
         raise ConfigUnreadable(f"it is larger than {_amount(limit)}, more than such a file ever needs")
     return b"".join(chunks)
-
-
-class NoteUnreadable(SubstrateError):
-    """A note that was indexed cannot be read now: it became a pipe, a link out of the vault, or too large."""
-
-    def __init__(self, rel: str, reason: str):
-        super().__init__(f"{printable(rel)} cannot be read now: {reason}. Look at the file, or leave it out.")
-        self.path = rel
 
 
 def read_note_bytes(root: Path | str, rel: str) -> bytes:

@@ -39,3 +39,37 @@ def test_the_desktop_reads_the_brain_through_the_store_not_with_sql_of_its_own()
     found = [f"{path.relative_to(root.parent)}:{number}" for path in sorted(root.rglob("*.py"))
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if sql.search(line)]
     assert found == [], "SQL in desktop/: give store/query.py a function and call it"
+
+
+def _modules(folder: str):
+    import ast
+
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        yield path, ast.parse(path.read_text(encoding="utf-8"))
+
+
+def test_the_commands_share_only_public_names():
+    """A command module takes what it shares from store/cli/group.py by public name, so a helper can be
+    renamed in one file without breaking another's commands."""
+    import ast
+
+    found = [f"{path.relative_to(ROOT)}:{node.lineno}: {alias.name} from {node.module}"
+             for path, tree in _modules("store/cli") for node in ast.walk(tree)
+             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("store")
+             for alias in node.names if alias.name.startswith("_")]
+    assert found == [], "make it public in the module it comes from:\n" + "\n".join(found)
+
+
+def test_every_error_a_user_can_cause_is_defined_in_store_errors():
+    """One file lists what can go wrong for a user, each with its message: an error class defined
+    elsewhere in store/ on top of SubstrateError (or one of its kind) belongs in store/errors.py."""
+    import ast
+
+    from store import errors
+
+    ours = {name for name, value in vars(errors).items() if isinstance(value, type) and issubclass(value, errors.SubstrateError)}
+    found = [f"{path.relative_to(ROOT)}:{node.lineno}: class {node.name}"
+             for path, tree in _modules("store") if path.name != "errors.py" for node in ast.walk(tree)
+             if isinstance(node, ast.ClassDef)
+             and any((base.id if isinstance(base, ast.Name) else getattr(base, "attr", "")) in ours for base in node.bases)]
+    assert found == [], "move these to store/errors.py:\n" + "\n".join(found)

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 from desktop.views.message_bar import MessageBar
 from store import activity
 from store.display import printable
-from store.errors import SubstrateError
+from store.errors import ChangedOnDisk, NotRecorded, SaveFailed, SubstrateError
 from store.new_note import file_name
-from store.safe_write import ChangedOnDisk, SaveFailed, digest, read_with_digest, replace, write_new
+from store.safe_write import digest, read_with_digest, replace, write_new
 
 FIELD_NAMES = ("type", "owner", "reviewed", "lives_in", "motion", "status", "aliases", "tags", "confidence", "title")
 
@@ -310,7 +310,7 @@ class NoteEditor(QMainWindow):
         self.message_bar.hide()
         try:
             activity.record(self.vault, "app", action, path, Path(path).stem)
-        except activity.NotRecorded as exc:  # the note is saved; only its line in the session log is missing
+        except NotRecorded as exc:  # the note is saved; only its line in the session log is missing
             self.message_bar.show_message(str(exc), "notice")
         self.saved.emit(path)
         self._update_title()

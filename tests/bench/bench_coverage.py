@@ -31,10 +31,10 @@ def main(n: int) -> None:
             full = []
             for _ in range(5):
                 started = time.perf_counter()
-                report = brain.coverage(cached=False)
+                report = brain.read.coverage(cached=False)
                 full.append(time.perf_counter() - started)
             started = time.perf_counter()
-            brain.coverage()
+            brain.read.coverage()
             cached = time.perf_counter() - started
             after_edit = []
             for i in range(5):
@@ -42,7 +42,7 @@ def main(n: int) -> None:
                     handle.write(f"\nowner:: [[Note {i}]]\n")
                 started = time.perf_counter()
                 brain.refresh_paths([paths[i * 37].relative_to(root).as_posix()])
-                brain.coverage()
+                brain.read.coverage()
                 after_edit.append(time.perf_counter() - started)
     print(f"\n== coverage of {n} notes ({len(report.known_unknowns)} known unknowns, overall {report.overall:.2f})")
     print(f"full coverage        {statistics.median(full) * 1000:.0f} ms   (median of 5, from the index)")

@@ -136,7 +136,7 @@ def bench(n: int) -> None:
             started = time.perf_counter()
             brain.refresh()
             full = time.perf_counter() - started
-            summary = brain.summary()
+            summary = brain.read.summary()
 
             noop = []
             for _ in range(5):
@@ -166,13 +166,13 @@ def bench(n: int) -> None:
                 if len(words[-1]) > 4:
                     query = query[: len(query) - rng.choice([0, 0, 2])]
                 started = time.perf_counter()
-                brain.search(query)
+                brain.read.search(query)
                 timings.append(time.perf_counter() - started)
             timings.sort()
             worst = []
             for _ in range(20):  # every note says "note": every note must be ranked
                 started = time.perf_counter()
-                brain.search("note")
+                brain.read.search("note")
                 worst.append(time.perf_counter() - started)
         own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -65,8 +65,8 @@ def main(n: int, steps: int) -> None:
             (root / "agents" / f"Agent {k}.md").write_text(agent_text(k, n, rng), encoding="utf-8")
         with Brain(root, Path(tmp) / "index.sqlite") as brain:
             brain.refresh()
-            one_run, run = timed(lambda: brain.simulation("Big Program").run())
-            simulation = brain.simulation("Big Program")
+            one_run, run = timed(lambda: brain.read.simulation("Big Program").run())
+            simulation = brain.read.simulation("Big Program")
             impact_time, impact = timed(simulation.impact, times=1)
             # Monte Carlo on the run with its blockers fixed, so every run walks all the steps
             blockers = {f.key for step in run.steps for f in step.findings if f.verdict == "blocked"}

@@ -29,7 +29,7 @@ def test_the_map_shows_the_coverage_engines_numbers_for_every_area_and_motion(qt
     open_map(qtbot, window, sample_vault)
     with Brain(sample_vault, tmp_path / "engine.sqlite") as brain:
         brain.refresh()
-        report = brain.coverage()
+        report = brain.read.coverage()
     shown = cells(window.map_and_run.map.map_model)
     assert len(shown) == len({a.type for a in report.areas}) * len(MAP_COLUMNS)
     for area in report.areas:

@@ -35,7 +35,7 @@ def engine(sample_vault, tmp_path):
     """What the engine says about the sample brain: its coverage and the launch's run, as is."""
     with Brain(sample_vault, tmp_path / "engine.sqlite") as brain:
         brain.refresh()
-        yield brain.coverage(), brain.simulation(LAUNCH).run()
+        yield brain.read.coverage(), brain.read.simulation(LAUNCH).run()
 
 
 def check_drawn(drawn: dict, image: QImage, engine, offset=(0, 0)) -> None:

@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from store import activity
+from store.errors import NotRecorded
 
 
 def test_reading_on_from_an_offset_sees_only_new_whole_entries(tmp_path):
@@ -32,12 +33,12 @@ def test_the_log_is_never_written_through_a_link_out_of_the_vault(tmp_path):
     outside.mkdir()
     (outside / "activity.jsonl").write_text("theirs\n", encoding="utf-8")
     (vault / activity.LOG_PATH).symlink_to(outside / "activity.jsonl")
-    with pytest.raises(activity.NotRecorded, match=r"^a\.md is written, but .* leads out of the vault .*; remove that link\.$"):
+    with pytest.raises(NotRecorded, match=r"^a\.md is written, but .* leads out of the vault .*; remove that link\.$"):
         activity.record(vault, "app", "created", "a.md", "A")
     (vault / activity.LOG_PATH).unlink()
     (vault / ".substrate").rmdir()
     (vault / ".substrate").symlink_to(outside, target_is_directory=True)  # the whole folder linked out: not even its lock
-    with pytest.raises(activity.NotRecorded, match="leads out of the vault"):
+    with pytest.raises(NotRecorded, match="leads out of the vault"):
         activity.record(vault, "app", "created", "a.md", "A")
     assert sorted(p.name for p in outside.iterdir()) == ["activity.jsonl"]
     assert (outside / "activity.jsonl").read_text(encoding="utf-8") == "theirs\n"
@@ -45,7 +46,7 @@ def test_the_log_is_never_written_through_a_link_out_of_the_vault(tmp_path):
 
 def test_a_log_that_cannot_be_written_says_the_note_is_safe_in_one_line(tmp_path):
     (tmp_path / ".substrate").write_text("a file where the folder goes", encoding="utf-8")
-    with pytest.raises(activity.NotRecorded) as caught:
+    with pytest.raises(NotRecorded) as caught:
         activity.record(tmp_path, "app", "created", "notes/a.md", "A")
     assert str(caught.value).startswith("notes/a.md is written, but the vault's activity log could not record it:")
     assert "\n" not in str(caught.value)
@@ -62,7 +63,7 @@ def test_a_capture_whose_log_leads_outside_keeps_the_note_and_writes_nothing_the
     (vault / activity.LOG_PATH).symlink_to(outside)
     with Brain(vault, tmp_path / "index.sqlite") as brain:
         brain.refresh()
-        with pytest.raises(activity.NotRecorded):
+        with pytest.raises(NotRecorded):
             capture(vault, brain.index.db, blueprints.load(vault), Draft("Territory Rules", "process", ("head",)))
     assert [p.name for p in vault.rglob("*.md")] == ["Territory Rules.md"]  # the note is kept
     assert outside.read_bytes() == b""
@@ -70,7 +71,7 @@ def test_a_capture_whose_log_leads_outside_keeps_the_note_and_writes_nothing_the
 
 def test_a_file_named_substrate_gets_the_advice_to_rename_it(tmp_path):
     (tmp_path / ".substrate").write_text("a file where the folder goes", encoding="utf-8")
-    with pytest.raises(activity.NotRecorded) as caught:
+    with pytest.raises(NotRecorded) as caught:
         activity.record(tmp_path, "app", "created", "notes/a.md", "A")
     assert str(caught.value).endswith("a file named .substrate is where Substrate keeps its records folder; rename that file.")
     assert "free some space" not in str(caught.value) and "permissions" not in str(caught.value)
@@ -90,7 +91,7 @@ def test_a_full_disk_gets_the_advice_to_free_some_space(tmp_path):
             while True:
                 os.write(filler, b"x" * 4096)
         os.close(filler)
-        with pytest.raises(activity.NotRecorded) as caught:
+        with pytest.raises(NotRecorded) as caught:
             activity.record(vault, "app", "created", "a.md", "A")
         assert "free some space on the vault's disk" in str(caught.value) and "permissions" not in str(caught.value)
     finally:

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from store import activity
-from store.bundle import BundleError
 from store.bundle_import import RATIO_FLOOR, _Placing, apply, read_plan
+from store.errors import BundleError
 from tests.conftest import write
 from tests.store.test_bundles import _bundle
 from tests.store.test_cli import run
@@ -273,7 +273,7 @@ def test_a_disk_that_refuses_midway_leaves_the_vault_as_it_was(tmp_path):
     write(vault, "mine.md", "# mine\n")
     script = textwrap.dedent(f"""
         import resource, signal
-        from store.bundle import BundleError
+        from store.errors import BundleError
         from store.bundle_import import apply, read_plan
         plan = read_plan({str(bundle)!r}, {str(vault)!r})
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from store.brain import Brain
-from store.bundle import BundleError, Scope, scan
+from store.bundle import Scope, scan
+from store.errors import BundleError
 from store.bundle_import import apply, read_plan
 from store.errors import OutputRefused
 from store.locations import resources_dir
@@ -48,13 +49,13 @@ def index_dump(vault: Path, db: Path, paths=None) -> dict:
 def test_scopes_take_in_the_notes_they_say(sample, tmp_path):
     with Brain(sample, tmp_path / "i.sqlite") as brain:
         brain.refresh()
-        assert len(brain.bundle_paths(Scope.parse("vault"))) == 87
-        assert len(brain.bundle_paths(Scope.parse("type:seam"))) == 10
-        assert all(p.startswith("people/") for p in brain.bundle_paths(Scope.parse("type:person")))
-        launch = brain.bundle_paths(Scope.parse(LAUNCH))
+        assert len(brain.read.bundle_paths(Scope.parse("vault"))) == 87
+        assert len(brain.read.bundle_paths(Scope.parse("type:seam"))) == 10
+        assert all(p.startswith("people/") for p in brain.read.bundle_paths(Scope.parse("type:person")))
+        launch = brain.read.bundle_paths(Scope.parse(LAUNCH))
         assert "programs/Harbor Teams 2.0 Launch.md" in launch and "people/Chris Park.md" in launch and "systems/Salesforce.md" in launch
-        assert len(brain.bundle_paths(Scope.parse(LAUNCH + ":2"))) > len(launch)
-        around = brain.bundle_paths(Scope.parse("note:Marketo to Salesforce Lead Sync:1"))
+        assert len(brain.read.bundle_paths(Scope.parse(LAUNCH + ":2"))) > len(launch)
+        around = brain.read.bundle_paths(Scope.parse("note:Marketo to Salesforce Lead Sync:1"))
         assert {"seams/Marketo to Salesforce Lead Sync.md", "systems/Marketo.md", "people/Priya Shah.md"} <= set(around)
     with pytest.raises(BundleError, match="not a scope"):
         Scope.parse("folder:x")

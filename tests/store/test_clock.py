@@ -68,7 +68,7 @@ def test_the_sample_brain_shows_the_tours_figures_on_any_date(sample_copy, tmp_p
     monkeypatch.delenv(clock.TODAY_VARIABLE)
     with clock.fixed_now(LATER), Brain(sample_copy, tmp_path / "sample.sqlite") as brain:
         brain.refresh()
-        report = brain.coverage()
+        report = brain.read.coverage()
         assert report.today == TEST_DAY.isoformat(), "the sample brain stands at the day of the README's tour"
         assert report.overall == pytest.approx(0.761) and f"{report.overall:.0%}" == "76%"
 
@@ -78,7 +78,7 @@ def test_a_persons_own_vault_ages_with_the_real_day(sample_copy, tmp_path, monke
     (sample_copy / clock.AS_OF_PATH).unlink()  # the same notes, as someone's own vault
     with clock.fixed_now(LATER), Brain(sample_copy, tmp_path / "own.sqlite") as brain:
         brain.refresh()
-        report = brain.coverage()
+        report = brain.read.coverage()
         assert report.today == "2027-06-01" and report.overall < 0.75
 
 
@@ -86,7 +86,7 @@ def test_the_variable_beats_the_vaults_day(sample_copy, tmp_path, monkeypatch):
     monkeypatch.setenv(clock.TODAY_VARIABLE, "2027-06-01")
     with Brain(sample_copy, tmp_path / "sample.sqlite") as brain:
         brain.refresh()
-        assert brain.coverage().today == "2027-06-01"
+        assert brain.read.coverage().today == "2027-06-01"
 
 
 @pytest.mark.parametrize("content", ["", "soon\n", "2026-13-45\n", "\x00\xff" * 5000, "2026-12-01"[:7]])
@@ -96,7 +96,7 @@ def test_a_damaged_as_of_file_means_the_real_day(vault, tmp_path, monkeypatch, c
     write(vault, "a.md", "---\ntype: system\n---\n")
     with clock.fixed_now(LATER), Brain(vault, tmp_path / "index.sqlite") as brain:
         brain.refresh()
-        assert brain.coverage().today == "2027-06-01"
+        assert brain.read.coverage().today == "2027-06-01"
 
 
 def test_an_as_of_pipe_does_not_hang_the_opening(vault, tmp_path, monkeypatch):
@@ -125,11 +125,11 @@ def test_coverage_history_counts_days_on_the_local_calendar(vault, tmp_path, mon
     with clock.fixed_now(moment), Brain(vault, tmp_path / "index.sqlite") as brain:
         brain.refresh()  # takes a snapshot now
         assert clock.today() == local
-        [point] = brain.history()
+        [point] = brain.read.history()
         assert point.taken_at == moment.strftime("%Y-%m-%dT%H:%MZ"), "stored in UTC"
         assert clock.local_day(point.taken_at) == local
-        assert brain.history(since=clock.today()) == [point], "today's snapshot is in today's history"
-        assert brain.history(since=clock.today() + dt.timedelta(days=1)) == [], "and not in tomorrow's"
+        assert brain.read.history(since=clock.today()) == [point], "today's snapshot is in today's history"
+        assert brain.read.history(since=clock.today() + dt.timedelta(days=1)) == [], "and not in tomorrow's"
 
 
 @pytest.mark.parametrize("name, moment, local", ZONES, ids=["Tokyo", "Kiritimati", "Los Angeles"])

@@ -45,7 +45,7 @@ def covered(vault, brain):
         for rel, text in files.items():
             write(vault, rel.replace("__", "/") + ".md", text)
         brain.refresh()
-        return brain.coverage(TODAY)
+        return brain.read.coverage(TODAY)
 
     return report
 
@@ -195,19 +195,19 @@ def test_the_shipped_blueprint_is_valid_and_names_every_area():
 def test_history_is_recorded_when_the_index_changes_at_most_once_a_minute(vault, brain):
     write(vault, "a.md", "---\ntype: system\n---\n")
     brain.refresh()
-    first = brain.history()
+    first = brain.read.history()
     assert len(first) == 1 and first[0].notes == 1
     write(vault, "b.md", "---\ntype: system\n---\n")
     brain.refresh()
-    assert len(brain.history()) == 1, "a second change within the minute waits"
+    assert len(brain.read.history()) == 1, "a second change within the minute waits"
     brain._history_taken -= 61
     later = clock.now_utc() + dt.timedelta(minutes=1)  # snapshots are kept by the minute
     with clock.fixed_now(later):
         brain.record_history_if_due()
     day = clock.local_day(later)
-    points = brain.history(since=day)
+    points = brain.read.history(since=day)
     assert points[-1].notes == 2
-    assert brain.history(since=day + dt.timedelta(days=1)) == []
+    assert brain.read.history(since=day + dt.timedelta(days=1)) == []
 
 
 def test_coverage_and_gaps_on_the_command_line(vault, tmp_path):

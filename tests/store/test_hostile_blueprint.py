@@ -52,7 +52,7 @@ def test_a_note_whose_front_matter_nests_hundreds_deep_is_indexed_with_a_problem
     write(vault, "Plain.md", "---\ntype: system\n---\nA neighbour.\n")
     brain.refresh()
     assert {p for (p,) in brain.index.db.execute("SELECT path FROM notes")} == {"Deep.md", "Plain.md"}
-    [problem] = [p for p in brain.problems() if p.path == "Deep.md"]
+    [problem] = [p for p in brain.read.problems() if p.path == "Deep.md"]
     assert "nested more than" in problem.message
 
 

@@ -57,17 +57,17 @@ def test_an_undecodable_file_or_folder_name_is_a_problem_and_the_rest_indexes(va
     bad_vault(vault)
     brain.refresh()
     assert rows(brain, "SELECT path FROM notes") == [("good.md",)]
-    problems = {p.path: p.message for p in brain.problems()}
+    problems = {p.path: p.message for p in brain.read.problems()}
     assert set(problems) == {"bad\\xffname.md", "bad\\xfedir/"}
     assert "not valid UTF-8" in problems["bad\\xffname.md"] and "rename it" in problems["bad\\xffname.md"]
     assert "notes in it are not indexed" in problems["bad\\xfedir/"]
     brain.refresh()  # a second scan neither duplicates nor loses them
-    assert len(brain.problems()) == 2
+    assert len(brain.read.problems()) == 2
     os.rename(os.fsencode(vault) + b"/" + BAD_FILE, os.fsencode(vault) + b"/renamed.md")
     os.rename(os.fsencode(vault) + b"/" + BAD_FOLDER, os.fsencode(vault) + b"/fixed")
     brain.refresh()
     assert {p for (p,) in rows(brain, "SELECT path FROM notes")} == {"good.md", "renamed.md", "fixed/inside.md"}
-    assert brain.problems() == []
+    assert brain.read.problems() == []
 
 
 def test_refreshing_an_undecodable_path_leaves_it_to_the_rescan(vault, brain):
@@ -248,7 +248,7 @@ def test_a_folder_substrate_cannot_read_is_listed_as_a_problem():
             "import os, sys\nfrom store.brain import Brain\n" + drop +
             "with Brain(sys.argv[1], sys.argv[2]) as b:\n"
             "    b.refresh(); print(repr(sorted(p for (p,) in b.index.db.execute('SELECT path FROM notes'))))\n"
-            "    print(repr([(p.path, p.message) for p in b.problems()]))\n"
+            "    print(repr([(p.path, p.message) for p in b.read.problems()]))\n"
         )
         result = subprocess.run(
             [sys.executable, "-c", code, str(vault), str(base / "index.sqlite")], capture_output=True, text=True,

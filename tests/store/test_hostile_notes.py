@@ -65,4 +65,4 @@ def test_a_broken_note_is_indexed_as_far_as_it_can_be_and_indexing_goes_on(vault
     assert rows(brain, "SELECT path, title FROM notes ORDER BY path") == [("broken.md", "broken"), ("healthy.md", "healthy")]
     assert rows(brain, "SELECT rel, target FROM links") == [("feeds", "CRM")]
     assert rows(brain, "SELECT tag FROM tags") == [("tagged",)]
-    assert [p.path for p in brain.problems()] == ["broken.md"]
+    assert [p.path for p in brain.read.problems()] == ["broken.md"]

@@ -34,19 +34,19 @@ def test_full_text_search_ranks_title_matches_first_with_snippets(vault, brain):
     write(vault, "Lead Routing.md", "How leads are assigned to reps.\n")
     write(vault, "Other.md", "Mentions lead routing once, deep in the text about routing rules.\n")
     brain.refresh()
-    hits = brain.search("lead rout")
+    hits = brain.read.search("lead rout")
     assert [h.path for h in hits] == ["Lead Routing.md", "Other.md"]
     assert "\u00ab" in hits[1].snippet
-    assert brain.search("") == []
-    assert brain.search('"unbalanced (quote') == []
+    assert brain.read.search("") == []
+    assert brain.read.search('"unbalanced (quote') == []
 
 
 def test_search_as_you_type_finds_words_at_every_letter(vault, brain):
     write(vault, "Lead Routing.md", "Leads are routed by territory; the routing rules live in Marketo.\n")
     brain.refresh()
     for typed in ("r", "ro", "rout", "routi", "routin", "routing", "lead rou", "l r", "TERRIT", "marke"):
-        assert [h.path for h in brain.search(typed)] == ["Lead Routing.md"], typed
-    assert brain.search("routings") == [] and brain.search("xr") == []
+        assert [h.path for h in brain.read.search(typed)] == ["Lead Routing.md"], typed
+    assert brain.read.search("routings") == [] and brain.read.search("xr") == []
 
 
 def test_wal_mode_schema_version_and_integrity(brain):
@@ -93,7 +93,7 @@ def test_same_size_and_mtime_edit_just_after_indexing_is_still_seen(vault, brain
     path.write_text("version B\n", encoding="utf-8")
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert brain.refresh().changed == ("n.md",)
-    assert brain.search("B")[0].path == "n.md"
+    assert brain.read.search("B")[0].path == "n.md"
 
 
 def test_touch_without_content_change_does_not_reparse(vault, brain):
@@ -109,13 +109,13 @@ def test_writing_a_note_resolves_every_dangling_link_without_reparsing_the_sourc
     for path in sources:
         make_old(path)
     brain.refresh()
-    assert brain.summary().unresolved == 3
+    assert brain.read.summary().unresolved == 3
     read_before = rows(brain, "SELECT path, read_ns FROM files ORDER BY path")
     write(vault, "bi/Revenue Dashboard.md", "---\ntype: dashboard\n---\n")
     changes = brain.refresh()
     assert changes.added == ("bi/Revenue Dashboard.md",)
     assert changes.relinked == 3
-    assert brain.summary().unresolved == 0
+    assert brain.read.summary().unresolved == 0
     assert set(rows(brain, "SELECT target_path FROM links")) == {("bi/Revenue Dashboard.md",)}
     assert rows(brain, "SELECT path, read_ns FROM files WHERE path != 'bi/Revenue Dashboard.md' ORDER BY path") == read_before
 
@@ -144,13 +144,13 @@ def test_adding_a_second_match_records_ambiguity_on_existing_links(vault, brain)
     write(vault, "a/s.md", "[[Plan]]\n")
     write(vault, "b/Plan.md", "")
     brain.refresh()
-    assert brain.problems() == []
+    assert brain.read.problems() == []
     write(vault, "c/Plan.md", "")
     brain.refresh()
-    assert [p.path for p in brain.problems()] == ["a/s.md"]
+    assert [p.path for p in brain.read.problems()] == ["a/s.md"]
     (vault / "c/Plan.md").unlink()
     brain.refresh()
-    assert brain.problems() == []
+    assert brain.read.problems() == []
 
 
 def test_a_batch_is_one_transaction(vault, brain, monkeypatch):
@@ -204,7 +204,7 @@ def test_corrupt_index_is_set_aside_and_rebuilt(vault, tmp_path):
     db_path.write_bytes(b"this is not a database" * 100)
     with Brain(vault, db_path) as brain:
         brain.refresh()
-        assert brain.summary().notes == 1
+        assert brain.read.summary().notes == 1
         assert "set aside" in brain.notices[0]
     assert list(tmp_path.glob("index.sqlite.set-aside-*"))
     assert (vault / "n.md").read_text() == "hello\n"
@@ -252,7 +252,7 @@ def test_parallel_reading_gives_the_same_index_as_reading_in_one_process(vault, 
     with Brain(vault, tmp_path / "one.sqlite") as one, Brain(vault, tmp_path / "two.sqlite") as two:
         one.refresh(workers=1)
         two.refresh(workers=2)
-        assert one.summary().notes == PARALLEL_FROM + 20
+        assert one.read.summary().notes == PARALLEL_FROM + 20
         assert dump(one) == dump(two)
 
 
@@ -284,7 +284,7 @@ def test_an_index_from_the_previous_version_is_upgraded_in_place_with_its_link_c
     with Brain(vault, db_path) as brain:
         assert brain.index.notices == []  # upgraded, not set aside
         assert rows(brain, "SELECT path, links_in, links_out FROM notes ORDER BY path") == [("a.md", 2, 4), ("b.md", 1, 1), ("c.md", 1, 1)]
-        assert brain.coverage().orphans == ()
+        assert brain.read.coverage().orphans == ()
 
 
 def test_an_index_with_the_stemmed_full_text_is_upgraded_to_search_as_you_type(vault, tmp_path):
@@ -305,10 +305,10 @@ def test_an_index_with_the_stemmed_full_text_is_upgraded_to_search_as_you_type(v
     db.close()
     with Brain(vault, db_path) as brain:
         assert brain.index.notices == []
-        assert [h.path for h in brain.search("routi")] == ["Lead Routing.md"]
+        assert [h.path for h in brain.read.search("routi")] == ["Lead Routing.md"]
         (vault / "Lead Routing.md").unlink()
         brain.refresh()
-        assert brain.search("rout") == []  # the delete trigger came back with the table
+        assert brain.read.search("rout") == []  # the delete trigger came back with the table
 
 
 def test_link_counts_are_settled_after_a_run_of_batches_and_after_an_interrupted_one(vault, tmp_path, monkeypatch):

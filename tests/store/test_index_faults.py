@@ -99,7 +99,7 @@ def test_a_truncated_index_is_set_aside_and_rebuilt(vault, tmp_path):
     with Brain(vault, db) as brain:
         assert "set aside" in brain.notices[0]
         brain.refresh()
-        assert brain.summary().notes == 200
+        assert brain.read.summary().notes == 200
     assert list(tmp_path.glob("index.sqlite.set-aside-*"))
 
 
@@ -112,7 +112,7 @@ def test_an_index_from_a_newer_substrate_is_set_aside(vault, tmp_path):
     with Brain(vault, db) as brain:
         assert "newer Substrate" in brain.notices[0]
         brain.refresh()
-        assert brain.summary().notes == 1
+        assert brain.read.summary().notes == 1
 
 
 def test_one_writer_per_index_and_a_second_one_reads_only(vault, tmp_path):
@@ -123,13 +123,13 @@ def test_one_writer_per_index_and_a_second_one_reads_only(vault, tmp_path):
         with pytest.raises(IndexBusy, match="already keeping the index"):
             Brain(vault, db)
         with Brain(vault, db, read_only=True) as reader:
-            assert reader.search("hello")[0].path == "n.md"
+            assert reader.read.search("hello")[0].path == "n.md"
             with pytest.raises(IndexBusy):
                 reader.refresh()
             with pytest.raises(sqlite3.OperationalError, match="readonly"):
                 reader.index.db.execute("DELETE FROM notes")
     with Brain(vault, db) as again:  # the lock went with the writer
-        assert again.summary().notes == 1
+        assert again.read.summary().notes == 1
 
 
 def test_a_second_process_gets_a_clear_message_or_reads_only(vault, tmp_path):
@@ -157,7 +157,7 @@ def test_a_full_disk_rolls_the_batch_back_and_says_why(vault, tmp_path):
             write(vault, f"big{i}.md", "lorem ipsum [[first]] " * 2000)
         with pytest.raises(IndexUnavailable, match="full"):
             brain.refresh()
-        assert brain.summary().notes == 1
+        assert brain.read.summary().notes == 1
         assert brain.index.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert (vault / "first.md").read_text() == "small"
 

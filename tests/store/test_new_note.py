@@ -11,7 +11,8 @@ from store import activity
 from store import blueprint as blueprints
 from store.brain import Brain
 from store.errors import SubstrateError
-from store.new_note import BadTitle, Draft, NoteExists, capture, create_note, file_name, note_text
+from store.errors import BadTitle, NoteExists
+from store.new_note import Draft, capture, create_note, file_name, note_text
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -30,11 +31,11 @@ def test_a_capture_fills_its_types_template_and_indexes_with_the_right_fields(tm
         assert "reviewed: 2026-11-25\nlives_in: [head, slack]\n---\n# HubSpot to Salesforce\n" in written
         assert "> Who owns this sync" in written and "Needed by: Route launch leads to sales." in written
         brain.refresh()
-        assert brain.problems() == []
+        assert brain.read.problems() == []
         note = brain.index.db.execute("SELECT type, owner, motion, reviewed, lives_in FROM notes WHERE path = ?", [path]).fetchone()
         assert note == ("seam", "Priya Shah", "b2b", "2026-11-25", '["head", "slack"]')
         assert ("owner", "Priya Shah") in brain.index.db.execute("SELECT rel, target FROM links WHERE source = ?", [path]).fetchall()
-        assert brain.coverage().note(path).state in ("stub", "partial")
+        assert brain.read.coverage().note(path).state in ("stub", "partial")
     assert [(e.by, e.action, e.path) for e in activity.read(tmp_path)] == [("app", "created", path)]
 
 
@@ -55,7 +56,7 @@ def test_what_a_person_types_cannot_break_the_front_matter(tmp_path):
     with Brain(tmp_path, tmp_path / ".index.sqlite") as brain:
         create_note(tmp_path, "", "Q3 Plan", text)
         brain.refresh()
-        assert brain.problems() == []
+        assert brain.read.problems() == []
         assert brain.index.db.execute("SELECT type, owner FROM notes").fetchone() == ("goal", "Dana x : Evil")
     for bad, reason in ((Draft("X", "spaceship"), "not a note type"), (Draft("X", "goal", ("cloud",)), "lives in one of"),
                         (Draft("X", "goal", motion="b3b"), "b2b, b2c or shared"), (Draft(" ./ "), "give it some letters")):
@@ -161,7 +162,7 @@ def test_a_name_windows_reserves_is_never_a_notes_file_name_and_the_note_travels
         path = capture(vault, brain.index.db, blueprints.load(vault), Draft(title, "system", ("head",)), today=TODAY)
         assert path == f"systems/{name}" and (vault / path).is_file()
         brain.refresh()
-        assert brain.note_path(title) == path, "the note still answers to its title"
+        assert brain.read.note_path(title) == path, "the note still answers to its title"
         exported = brain.export_bundle(Scope.parse("vault"), tmp_path / "b.zip", allow_secrets=True)
     assert exported.notes == 1
     other = tmp_path / "other"

@@ -10,7 +10,7 @@ from store import activity
 from store.brain import Brain
 from store.errors import SubstrateError
 from store.note_edit import mark_reviewed, set_owner, set_property
-from store.safe_write import ChangedOnDisk, OutsideVault
+from store.errors import ChangedOnDisk, OutsideVault
 
 
 def test_an_existing_property_is_replaced_with_its_list_lines_and_nothing_else_moves():
@@ -41,12 +41,12 @@ def test_owner_and_review_fill_their_gaps_in_the_index_and_are_logged(tmp_path):
     note.write_text("---\ntype: seam\nfrom: \"[[A]]\"\nto: \"[[B]]\"\ncadence: hourly\nfailure_mode: drops\nreviewed: 2020-01-01\n---\n# Sync\n", encoding="utf-8")
     with Brain(tmp_path, tmp_path / ".index.sqlite") as brain:
         brain.refresh()
-        before = brain.coverage(today=dt.date(2026, 11, 25)).note("seams/Sync.md")
+        before = brain.read.coverage(today=dt.date(2026, 11, 25)).note("seams/Sync.md")
         assert "no owner" in before.missing and before.stale
         set_owner(tmp_path, "seams/Sync.md", "Priya Shah")
         mark_reviewed(tmp_path, "seams/Sync.md", dt.date(2026, 11, 25))
         brain.refresh()
-        after = brain.coverage(today=dt.date(2026, 11, 25)).note("seams/Sync.md")
+        after = brain.read.coverage(today=dt.date(2026, 11, 25)).note("seams/Sync.md")
         assert after.state == "covered" and not after.stale
     assert [(e.action, e.path) for e in activity.read(tmp_path)] == [("edited", "seams/Sync.md"), ("reviewed", "seams/Sync.md")]
 

@@ -130,7 +130,8 @@ def test_a_note_swapped_since_it_was_indexed_is_named_not_read_into_a_bundle(sma
 
     from store.brain import Brain
     from store.bundle import Scope
-    from store.vault import MAX_NOTE_BYTES, NoteUnreadable
+    from store.errors import NoteUnreadable
+    from store.vault import MAX_NOTE_BYTES
 
     outside = tmp_path / "outside.txt"
     outside.write_text("not the vault's to give away\n", encoding="utf-8")

@@ -12,6 +12,7 @@ import pytest
 
 from store import program as programs
 from store import query
+from store.errors import NotAProgram
 from store.note import Problem, parse
 from store.program import Ref, after_names, build, checked
 from store.program_facts import find_program, list_programs, read_program
@@ -50,7 +51,7 @@ def test_a_step_waits_for_linked_and_plain_names_written_together(vault, brain):
     ))
     assert waits(program)["Both"] == ("Short", "Long")
     assert program.problems == ()
-    run = brain.simulation("Launch", TODAY).run()
+    run = brain.read.simulation("Launch", TODAY).run()
     assert (run.step("Both").start, run.step("Both").end) == (72.0, 96.0)  # after Long's three days, not Short's one
 
 
@@ -189,7 +190,7 @@ def test_programs_are_found_by_name_and_listed(vault, brain):
     brain.refresh()
     assert list_programs(brain.index.db) == [("programs/Launch.md", "Launch")]
     assert find_program(brain.index.db, "launch") == "programs/Launch.md"
-    with pytest.raises(programs.NotAProgram):
+    with pytest.raises(NotAProgram):
         find_program(brain.index.db, "Dana")
 
 
@@ -216,4 +217,4 @@ def test_an_index_from_before_program_problems_lists_them_after_the_upgrade(vaul
     with Brain(vault, db_path) as brain:
         brain.refresh()
         assert brain.index.notices == []
-        assert [p.message.split(",")[0] for p in brain.problems()] == ["Step 'Only' waits for 'Nope'"]
+        assert [p.message.split(",")[0] for p in brain.read.problems()] == ["Step 'Only' waits for 'Nope'"]

@@ -54,7 +54,7 @@ def test_unresolved_link_is_a_known_unknown_with_no_target_path(vault, brain):
     write(vault, "n.md", 'owner:: [[Nobody Yet]]\n')
     brain.refresh()
     assert rows(brain, "SELECT rel, target, target_path FROM links") == [("owner", "Nobody Yet", None)]
-    assert brain.summary().unresolved == 1
+    assert brain.read.summary().unresolved == 1
     assert rows(brain, "SELECT * FROM problems") == []
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from store.safe_write import ChangedOnDisk, OutsideVault, SaveFailed, digest, read_with_digest, replace, sweep_leftovers, write_new
+from store.errors import ChangedOnDisk, OutsideVault, SaveFailed
+from store.safe_write import digest, read_with_digest, replace, sweep_leftovers, write_new
 
 OLD = b"---\ntype: seam\n---\n# Old\n" + b"o" * 3_000_000
 NEW = b"---\ntype: seam\n---\n# New\n" + b"n" * 3_000_000
@@ -102,7 +103,8 @@ def save_past_a_full_disk(note, vault) -> subprocess.CompletedProcess:
     script = textwrap.dedent(f"""
         import resource, signal
         from pathlib import Path
-        from store.safe_write import SaveFailed, read_with_digest, replace
+        from store.errors import SaveFailed
+        from store.safe_write import read_with_digest, replace
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
         note = Path({str(note)!r})

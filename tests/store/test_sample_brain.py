@@ -27,7 +27,7 @@ def values(brain, sql):
 
 
 def test_size_and_scope(sample):
-    assert 60 <= sample.summary().notes <= 120
+    assert 60 <= sample.read.summary().notes <= 120
     types = values(sample, "SELECT type FROM notes")
     assert {"goal", "system", "seam", "metric", "audience", "process", "person", "source", "decision", "program", "agent"} <= types
     assert rows(sample, "SELECT COUNT(*) FROM notes WHERE type = 'program'")[0][0] >= 2
@@ -74,4 +74,4 @@ def test_has_deliberate_realistic_gaps(sample):
     assert unowned == [("seams/Stripe to Snowflake Billing Sync.md",)]
     known_unknowns = values(sample, "SELECT target FROM links WHERE target_path IS NULL")
     assert {"Hightouch", "Churn Model", "Territory Rules"} <= known_unknowns
-    assert [p.path for p in sample.problems()] == ["metrics/Customer Lifetime Value.md"]
+    assert [p.path for p in sample.read.problems()] == ["metrics/Customer Lifetime Value.md"]

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from store.errors import NoteNotFound
-from store.program import NotAProgram, parse_hours, parse_rate
+from store.errors import NotAProgram
+from store.program import parse_hours, parse_rate
 from store.simulate import Scenario
 from tests.conftest import write
 from tests.store.test_cli import run as run_cli
@@ -52,7 +53,7 @@ def simulate(vault, brain):
         for rel, text in files.items():
             write(vault, rel.replace("__", "/") + ".md", text)
         brain.refresh()
-        return brain.simulation("Launch", TODAY)
+        return brain.read.simulation("Launch", TODAY)
 
     return make
 
@@ -146,23 +147,23 @@ def test_what_if_fixed_absent_and_down_change_exactly_what_they_should(simulate,
     base = sim.run()
     assert [s.decision for s in base.steps] == ["blocked", "escalated", "escalated", "proceed"]
 
-    fixed = sim.run(brain.scenario(sim, assume_fixed=["Nowhere"]))
+    fixed = sim.run(brain.read.scenario(sim, assume_fixed=["Nowhere"]))
     assert [s.decision for s in fixed.steps] == ["proceed", "escalated", "escalated", "proceed"]
     assert fixed.finished and fixed.hours == 24.0 + 24.0  # Sam's 1d answer, then a day's work
 
-    away = sim.run(brain.scenario(sim, absent=["Sam", "Dana"]))
+    away = sim.run(brain.read.scenario(sim, absent=["Sam", "Dana"]))
     ask_sam, ask_dana = away.step("Ask Sam"), away.step("Ask Dana")
     assert ask_sam.decision == "escalated" and ask_sam.wait == 48.0  # Priya stands in, at her pace
     assert ask_sam.reasons == ("SamsHead lives only in head; Priya (standing in for Sam) is asked",)
     assert ask_dana.decision == "blocked" and ask_dana.reasons == ("DanasHead lives only in head, and its owner (Dana) is away",)
     assert away.step("In the CRM").decision == "proceed" and away.step("Write").decision == "blocked"
 
-    down = sim.run(brain.scenario(sim, down=["CRM"]))
+    down = sim.run(brain.read.scenario(sim, down=["CRM"]))
     assert [s.decision for s in down.steps] == ["blocked", "escalated", "escalated", "blocked"]
     assert down.step("In the CRM").reasons == ("CRM is down",)
 
     with pytest.raises(NoteNotFound):
-        brain.scenario(sim, absent=["Nobody We Know"])
+        brain.read.scenario(sim, absent=["Nobody We Know"])
 
 
 def test_gap_impact_ranks_what_unblocks_most_first_and_fixing_the_top_finishes_the_run(simulate):
@@ -230,11 +231,11 @@ def test_programs_with_mistakes_get_problems_not_crashes(simulate, brain, vault)
     write(vault, "Empty.md", "---\ntype: program\n---\n# Empty\nNothing yet.\n")
     write(vault, "Person.md", person())
     brain.refresh()
-    empty = brain.simulation("Empty", TODAY)
+    empty = brain.read.simulation("Empty", TODAY)
     assert empty.program.problems == ("Empty has no steps: give each step a heading with `agent::`, `needs::`, `uses::`, `after::` or `duration::` beneath it",)
     assert empty.run().steps == () and not empty.run().finished and empty.impact().gaps == ()
     with pytest.raises(NotAProgram):
-        brain.simulation("Person", TODAY)
+        brain.read.simulation("Person", TODAY)
 
 
 def test_durations_and_rates_as_people_write_them():
@@ -247,7 +248,7 @@ def test_an_edit_on_disk_changes_the_next_run(simulate, vault, brain):
     assert sim.run().steps[0].decision == "blocked"
     write(vault, "Rules.md", process())
     brain.refresh()
-    assert brain.simulation("Launch", TODAY).run().steps[0].decision == "proceed"
+    assert brain.read.simulation("Launch", TODAY).run().steps[0].decision == "proceed"
 
 
 def test_simulate_command_prints_a_timeline_and_documented_json(vault, tmp_path):
@@ -285,8 +286,8 @@ def test_the_sample_brains_programs_tell_what_to_write_first(tmp_path):
 
     with Brain(resources_dir() / "sample-brain", tmp_path / "sample.sqlite") as brain:
         brain.refresh()
-        assert {title for _p, title in brain.programs()} >= {"Harbor Teams 2.0 Launch", "B2C Win-Back"}
-        launch = brain.simulation("Harbor Teams 2.0 Launch", TODAY)
+        assert {title for _p, title in brain.read.programs()} >= {"Harbor Teams 2.0 Launch", "B2C Win-Back"}
+        launch = brain.read.simulation("Harbor Teams 2.0 Launch", TODAY)
         lanes = {s.lane for s in launch.run().steps}
         assert lanes == {"B2B", "B2C", "Shared"}
         assert launch.impact().gaps[0].action == "Write Territory Rules"
@@ -315,7 +316,7 @@ def test_a_stub_is_asked_of_its_owner_and_waited_for_and_blocks_without_one(simu
     assert thin.reasons == ("Thin is almost empty; Dana is asked",)
     assert (thin.decision, thin.wait, thin.end, thin.confidence) == ("escalated", 6.0, 6.0 + 24.0, 1.0)
     assert run.step("Read ownerless").reasons == ("Ownerless is almost empty, and it has no owner to ask",)
-    away = sim.run(brain.scenario(sim, absent=["Dana"]))
+    away = sim.run(brain.read.scenario(sim, absent=["Dana"]))
     assert away.step("Read thin").reasons == ("Thin is almost empty, and its owner (Dana) is away",)
 
 
@@ -346,7 +347,7 @@ def test_knowledge_only_in_a_head_is_asked_for_even_when_stale_and_partly_writte
         Launch=program(step("Old", "needs:: [[OldHead]]", "duration:: 1d"), step("Partly", "needs:: [[PartlySlack]]", "duration:: 1d")),
     )
     assert sim.context.notes["OldHead.md"].stale
-    away = sim.run(brain.scenario(sim, absent=["Dana"]))
+    away = sim.run(brain.read.scenario(sim, absent=["Dana"]))
     assert away.step("Old").decision == "blocked"  # only in Dana's head, and she is away
     assert away.step("Partly").decision == "assumed" and away.step("Partly").end == 24.0  # nobody to wait for
 

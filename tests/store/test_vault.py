@@ -106,4 +106,4 @@ def test_png_named_md_huge_file_and_fifo_are_skipped_with_a_problem(vault, brain
     assert "not a text file" in problems["image.md"]
     assert f"{MAX_NOTE_BYTES // 1_048_576} MB limit" in problems["huge.md"]
     assert "Not a regular file" in problems["pipe.md"]
-    assert brain.summary().skipped == 3
+    assert brain.read.summary().skipped == 3

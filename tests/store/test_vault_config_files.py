@@ -11,7 +11,8 @@ import pytest
 
 from store import activity, clock
 from store import blueprint as blueprints
-from store.new_note import Draft, TemplateUnusable, note_text
+from store.errors import TemplateUnusable
+from store.new_note import Draft, note_text
 from store.vault import ConfigUnreadable, read_config_file
 from tests.conftest import write
 from tests.store.test_cli import run, small_vault  # noqa: F401 - the fixture

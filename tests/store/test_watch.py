@@ -309,7 +309,7 @@ def test_an_emptied_mount_point_does_not_wipe_the_index(vault, tmp_path):
             note.unlink()
         with pytest.raises(Exception, match="holds no notes now"):
             brain.refresh()
-        assert brain.summary().notes == 15
+        assert brain.read.summary().notes == 15
 
 
 def test_stop_ends_the_thread_and_the_observer(vault, tmp_path):

@@ -22,7 +22,7 @@ def test_the_summary_counts_every_note_and_its_figures_are_the_engines(tmp_path)
     shutil.copytree(resources_dir() / "sample-brain", vault)
     with Brain(vault, tmp_path / "index.sqlite") as brain:
         brain.refresh()
-        before = brain.coverage(TODAY)
+        before = brain.read.coverage(TODAY)
         start = snapshot(brain.index.db, before)
         db, blueprint = brain.index.db, blueprints.load(vault)
         capture(vault, db, blueprint, Draft("Territory Rules", "process", ("head",), owner="Marcus Lee", motion="b2b",
@@ -31,7 +31,7 @@ def test_the_summary_counts_every_note_and_its_figures_are_the_engines(tmp_path)
         set_owner(vault, "metrics/Customer Lifetime Value.md", "Sam Ortiz")
         (vault / "people/Dana Ruiz.md").write_text((vault / "people/Dana Ruiz.md").read_text(encoding="utf-8") + "\nSaved in Obsidian.\n", encoding="utf-8")
         brain.refresh()
-        after = brain.coverage(TODAY)
+        after = brain.read.coverage(TODAY)
         summary = summarise(start, brain.index.db, after, vault)
 
     assert [(n.path, n.owner, n.by) for n in summary.captured] == [

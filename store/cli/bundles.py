@@ -8,12 +8,12 @@ import click
 
 from store.bundle import Scope
 from store.bundle_import import apply, check_space, read_plan
-from store.cli import _open, _print_json, _stderr, _stdout, cli, db_option, json_option, shown, vault_argument
+from store.cli.group import db_option, json_option, open_brain, print_json, shown, stderr_console, stdout_console, vault_argument
 from store.display import printable
 from store.locations import check_output
 
 
-@cli.command()
+@click.command()
 @vault_argument
 @click.option("--scope", "scope_text", default="vault", show_default=True, metavar="SCOPE",
               help="vault, type:T, motion:M, tag:T, program:NAME[:DEPTH] or note:NAME[:DEPTH].")
@@ -27,11 +27,11 @@ def export(vault, scope_text, out, force, exclude, allow_secrets, db_path):
     """Write a context bundle of VAULT: the notes, a manifest, context.md and report.html."""
     scope = Scope.parse(scope_text)
     check_output(out, vault, replace_existing=force, what="the bundle")
-    brain, _ = _open(vault, db_path, may_read_only=True)
+    brain, _ = open_brain(vault, db_path, may_read_only=True)
     with brain:
-        result = brain.export_bundle(scope, out, allow_secrets=allow_secrets, exclude={brain.note_path(name) for name in exclude})
+        result = brain.export_bundle(scope, out, allow_secrets=allow_secrets, exclude={brain.read.note_path(name) for name in exclude})
     if result.findings and not allow_secrets:
-        err = _stderr()
+        err = stderr_console()
         err.print(f"[bold red]Not exported:[/] {len(result.findings)} possible secrets or personal data found (shown redacted):")
         for finding in result.findings[:50]:
             err.print(f"  {shown(str(finding))}")
@@ -39,10 +39,10 @@ def export(vault, scope_text, out, force, exclude, allow_secrets, db_path):
             err.print(f"  … and {len(result.findings) - 50} more")
         err.print("Leave those notes out with --exclude NOTE, or export anyway with --allow-secrets.")
         click.get_current_context().exit(2)
-    _stdout().print(f"Wrote {shown(str(result.path))}: {result.notes} notes ({scope.words()}), {result.size / 1024:.0f} KB.")
+    stdout_console().print(f"Wrote {shown(str(result.path))}: {result.notes} notes ({scope.words()}), {result.size / 1024:.0f} KB.")
 
 
-@cli.command(name="import")
+@click.command(name="import")
 @click.argument("bundle", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @vault_argument
 @click.option("--dry-run", is_flag=True, help="Check the bundle and show the plan; write nothing.")
@@ -57,10 +57,10 @@ def import_(bundle, vault, dry_run, conflicts, as_json):
     if dry_run:
         check_space(plan, vault, conflicts)
         if as_json:
-            _print_json({"new": plan.new, "identical": plan.identical, "conflicts": plan.conflicts,
+            print_json({"new": plan.new, "identical": plan.identical, "conflicts": plan.conflicts,
                          "name_taken": [{"incoming": a, "note": b} for a, b in plan.taken]})
             return
-        out = _stdout()
+        out = stdout_console()
         out.print(f"{shown(bundle.name)}: {len(plan.new)} new, {len(plan.identical)} identical, {len(plan.conflicts)} conflicting (nothing written).")
         for path in plan.conflicts:
             out.print(f"  conflict: {shown(path)} — would land {'beside it' if conflicts == 'beside' else 'nowhere (skipped)'}")
@@ -68,11 +68,11 @@ def import_(bundle, vault, dry_run, conflicts, as_json):
         return
     done = apply(plan, vault, conflicts)
     if as_json:
-        _print_json({"written": done.written, "beside": [list(p) for p in done.beside], "skipped": done.skipped,
+        print_json({"written": done.written, "beside": [list(p) for p in done.beside], "skipped": done.skipped,
                      "name_taken": [{"incoming": a, "note": b} for a, b in done.taken],
                      "identical": done.identical, "summary": str(done.summary_path)})
         return
-    out = _stdout()
+    out = stdout_console()
     out.print(f"Imported {shown(bundle.name)}: {len(done.written)} new notes, {len(done.beside)} beside a different note, "
               f"{len(done.skipped)} skipped, {len(done.identical)} already identical.")
     for mine, incoming in done.beside:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from store.cli import cli, db_option, vault_argument
+from store.cli.group import db_option, vault_argument
 from store.display import printable
 from store.locations import check_index
 
 
-@cli.command()
+@click.command()
 @vault_argument
 @db_option
 @click.option("--allow-capture", is_flag=True, help="Add a `capture` tool that writes new notes (never edits or deletes one).")

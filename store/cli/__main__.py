@@ -1,0 +1,7 @@
+"""`python -m store.cli`: the engine's commands without the window."""
+
+import sys
+
+from store.cli import main
+
+sys.exit(main())
