@@ -100,11 +100,11 @@ def test_coverage_kept_up_to_date_equals_coverage_computed_afresh(operations):
         root.mkdir()
         with Brain(root, Path(tmp) / "live.sqlite") as live:
             live.refresh()
-            live.coverage(today)
+            live.read.coverage(today)
             for op in operations:
                 apply(root, op, live)
                 live.refresh()
-                kept = live.coverage(today)
+                kept = live.read.coverage(today)
                 with Brain(root, Path(tmp) / f"fresh-{len(op[1])}-{id(op)}.sqlite") as fresh:
                     fresh.refresh()
-                    assert kept == fresh.coverage(today)
+                    assert kept == fresh.read.coverage(today)
