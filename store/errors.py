@@ -1,6 +1,7 @@
 """Errors a user can cause, each with a message written for the person who has to fix it."""
 
 import difflib
+import sqlite3
 
 from store.display import printable
 
@@ -113,3 +114,16 @@ class NotInRun(NoteNotFound):
         SubstrateError.__init__(self, f"No note named '{printable(name)}' in this vault, so the what-if cannot use it. "
                                 f"{WHAT_IF_NAMES[kind]} (closest first): {shown or 'none'}.")
         self.name, self.kind, self.candidates = name, kind, candidates
+
+
+class IndexUnreadable(SubstrateError):
+    """A read of the index failed just now (a lock held too long, a file briefly unreadable)."""
+
+    def __init__(self):
+        super().__init__("The index could not be read just now; it is rebuilt from your notes if it stays that way. Your notes are untouched.")
+
+
+def index_error(exc: BaseException) -> SubstrateError | None:
+    """The index's own failures (SQLite's errors) as an error a person can read; None for anything else,
+    so a window or a command need not know which database keeps the index."""
+    return IndexUnreadable() if isinstance(exc, sqlite3.Error) else None
