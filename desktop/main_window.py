@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from desktop import actions
 from desktop.editing import Editors
 from desktop.errors import describe
-from desktop.export import FORMATS, export_widget
+from desktop.export import export_view
 from desktop.models.notes import PATH_ROLE
 from desktop.models.problems import PROBLEM_ROLE
 from desktop.navigation import History
@@ -351,21 +351,7 @@ class MainWindow(QMainWindow):
 
     def export_view(self, part: str, path: Path | None = None) -> Path | None:
         """Save the map, the run or both as PNG, SVG or PDF (asked for when `path` is None)."""
-        widget = {"map-and-run": self.map_and_run, "map": self.map_and_run.left.currentWidget(), "run": self.map_and_run.run}[part]
-        self.pages.setCurrentWidget(self.map_and_run)
-        if path is None:
-            name = f"{self.vault.name if self.vault else 'Substrate'} {part.replace('-', ' ')} {clock.today()}.png"
-            chosen, _filter = QFileDialog.getSaveFileName(self, "Export", str(documents_dir() / name), ";;".join(FORMATS.values()))
-            if not chosen:
-                return None
-            path = Path(chosen)
-        try:
-            saved = export_widget(widget, path, f"Substrate — {part.replace('-', ' ')}", self.vault)
-        except Exception as exc:  # a full disk or a folder one may not write to: said in words
-            self.show_error(exc, "exporting")
-            return None
-        self.message_bar.show_message(f"Saved {saved.name} in {saved.parent}.", "info")
-        return saved
+        return export_view(self, part, path)
 
     def show_error(self, exc: BaseException, doing: str = "") -> None:
         self.message_bar.show_message(describe(exc, doing), "error")

@@ -12,7 +12,7 @@ from desktop.views.timeline import TimelineView
 from store.display import printable
 from store.runs import RunResult
 from store.simulate import (
-    Event, GapImpact, Impact, MonteCarlo, Run, Scenario, Simulation, format_hours, gap_effect_words, outcome_words,
+    Event, GapImpact, Impact, MonteCarlo, Scenario, format_hours, gap_effect_words, outcome_words,
 )
 
 SPEEDS = (("½×", 900), ("1×", 450), ("2×", 220), ("4×", 110))  # milliseconds between events
