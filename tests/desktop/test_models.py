@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 
 from desktop.models.coverage import CoverageMapModel
@@ -18,10 +15,8 @@ from desktop.views.run_panel import RunPanel
 from desktop.views.search_list import MARK_START
 from desktop.views.session_log import SessionLog
 from store.brain import Brain
-from store.locations import resources_dir
 from store.query import Group, Hit, NoteRow, ProblemRow
-
-LAUNCH = "programs/Harbor Teams 2.0 Launch.md"
+from tests.store.test_runs import LAUNCH, sample  # noqa: F401 (the sample brain, indexed once for the module)
 
 
 def row(path, title=None, type_="seam", reviewed="2026-11-01"):
@@ -120,15 +115,6 @@ def test_search_and_problem_models_pass_qt_checks(qtmodeltester):
 
 
 # --- every model, filled from the sample brain through the reader the app uses ---------------------------
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    vault = tmp_path_factory.mktemp("models") / "Sample"
-    shutil.copytree(resources_dir() / "sample-brain", vault)
-    with Brain(vault, vault.parent / "index.sqlite") as opened:
-        opened.refresh()
-        yield opened
 
 
 def test_the_list_models_pass_qt_checks_with_the_sample_brains_rows(qtmodeltester, sample):
