@@ -31,7 +31,7 @@ class MapAndRun(QSplitter):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.setObjectName("map-and-run")
         self._read = read
-        self.open = False  # a vault is open
+        self.has_vault = False
         self.today: dt.date | None = None  # None: the real today (tests pin a day)
         self.stale = True  # something changed since the map was last read
         self._serial = itertools.count(1)
@@ -66,7 +66,7 @@ class MapAndRun(QSplitter):
 
     def follow(self, session, graph_filters: dict | None = None) -> None:
         """A vault was opened: show its map. `graph_filters`: the graph's filters as this vault last had them."""
-        self.open, self.stale, self.graph_stale = True, True, True
+        self.has_vault, self.stale, self.graph_stale = True, True, True
         session.indexUpdated.connect(self.changed)
         self.run.result = None
         self._positions = {}
@@ -83,7 +83,7 @@ class MapAndRun(QSplitter):
     def refresh(self, then: Callable[[], None] | None = None) -> None:
         """Read the map and the programs again, then the chosen program's run; `then` once both are
         shown. One thing at a time: on two cores, reads side by side only slow each other."""
-        if not self.open:
+        if not self.has_vault:
             return
         self.stale = False
         day = self.today
@@ -113,7 +113,7 @@ class MapAndRun(QSplitter):
     def _read_history_if_shown(self, index: int) -> None:
         """The watcher takes coverage snapshots when the vault goes quiet (at most one a minute),
         without a change to announce: while the trend is on screen, it is read every few seconds."""
-        shown = self.map.lists.tabText(index) == "Trend" and self.open and self.isVisible()
+        shown = self.map.lists.tabText(index) == "Trend" and self.has_vault and self.isVisible()
         if not shown:
             self._history_timer.stop()
             return
@@ -126,7 +126,7 @@ class MapAndRun(QSplitter):
             self.graph.set_highlight(paths)
 
     def _show_graph_if_chosen(self) -> None:
-        if self.left.currentIndex() != 1 or not self.open:
+        if self.left.currentIndex() != 1 or not self.has_vault:
             return
         if self.graph is None:
             from desktop.views.graph_view import GraphView

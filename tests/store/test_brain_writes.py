@@ -54,3 +54,13 @@ def test_an_import_goes_through_the_brain_and_returns_its_record(vault, brain, t
         assert (other / BRAZE).read_bytes() == (vault / BRAZE).read_bytes()
         fresh.refresh()
         assert fresh.read.has_note(BRAZE)
+
+
+def test_the_bundle_preview_lists_the_scopes_notes_and_what_the_scan_finds_in_them_now(vault, brain):
+    _braze(vault)
+    brain.refresh()
+    paths, findings = brain.read.bundle_preview(Scope("type", "system", 0))
+    assert paths == [BRAZE] and findings == []
+    write(vault, BRAZE, (vault / BRAZE).read_text(encoding="utf-8") + "\napi_key: abcd1234efgh5678\n")  # not indexed yet: read from disk
+    paths, findings = brain.read.bundle_preview(Scope("type", "system", 0))
+    assert [f.path for f in findings] == [BRAZE] and "abcd1234efgh5678" not in str(findings[0])
