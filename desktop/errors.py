@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import sqlite3
 
 from store.display import printable
-from store.errors import SubstrateError
+from store.errors import SubstrateError, index_error
 from store.locations import data_dir
 
 log = logging.getLogger("substrate")
@@ -47,8 +46,8 @@ def _describe(exc: BaseException, doing: str) -> str:
         return f"Substrate is not allowed to read or write {exc.filename or 'a file it needs'}. Check the folder's permissions."
     if isinstance(exc, OSError):
         return f"{exc.strerror or 'A file could not be used'}: {exc.filename or ''}".strip(": ")
-    if isinstance(exc, sqlite3.Error):
-        return "The index could not be read just now; it is rebuilt from your notes if it stays that way. Your notes are untouched."
+    if (known := index_error(exc)) is not None:
+        return str(known)
     log.error("unexpected error%s", f" while {doing}" if doing else "", exc_info=(type(exc), exc, exc.__traceback__))
     where = f" while {doing}" if doing else ""
     return f"Something unexpected went wrong{where}. Your notes are untouched. The details are in {log_path()}."

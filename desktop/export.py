@@ -7,10 +7,11 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QPoint, QRect, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
+from store import clock
 from store.errors import SubstrateError
-from store.locations import check_output
+from store.locations import check_output, documents_dir
 
 FORMATS = {".png": "PNG image (*.png)", ".svg": "SVG drawing (*.svg)", ".pdf": "PDF document (*.pdf)"}
 
@@ -35,6 +36,25 @@ def export_widget(widget: QWidget, path: Path, title: str = "Substrate", vault: 
     if not saved or not path.exists():
         raise ExportError(f"Could not write {path}: check that the folder exists and you may write to it.")
     return path
+
+
+def export_view(window, part: str, path: Path | None = None) -> Path | None:
+    """Save the map, the run or both as PNG, SVG or PDF (asked for when `path` is None)."""
+    widget = {"map-and-run": window.map_and_run, "map": window.map_and_run.left.currentWidget(), "run": window.map_and_run.run}[part]
+    window.pages.setCurrentWidget(window.map_and_run)
+    if path is None:
+        name = f"{window.vault.name if window.vault else 'Substrate'} {part.replace('-', ' ')} {clock.today()}.png"
+        chosen, _filter = QFileDialog.getSaveFileName(window, "Export", str(documents_dir() / name), ";;".join(FORMATS.values()))
+        if not chosen:
+            return None
+        path = Path(chosen)
+    try:
+        saved = export_widget(widget, path, f"Substrate — {part.replace('-', ' ')}", window.vault)
+    except Exception as exc:  # a full disk or a folder one may not write to: said in words
+        window.show_error(exc, "exporting")
+        return None
+    window.message_bar.show_message(f"Saved {saved.name} in {saved.parent}.", "info")
+    return saved
 
 
 def _svg(widget: QWidget, path: Path, title: str) -> bool:

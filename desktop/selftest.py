@@ -56,7 +56,7 @@ def _engine(tmp: Path, out: Path, checks: list) -> None:
         programs = brain.read.programs()
         run = brain.read.simulation(programs[0][0]).run() if programs else None
         checks.append(("run a program", bool(run and run.steps), f"{programs[0][1]}: {len(run.steps)} steps" if run else "no program"))
-        bundle = brain.export_bundle(Scope.parse("type:seam"), out / "seams.zip")
+        bundle = brain.read.export_bundle(Scope.parse("type:seam"), out / "seams.zip")
         checks.append(("write a context bundle", bundle.notes > 0 and bundle.path.exists(), f"{bundle.notes} notes"))
 
 

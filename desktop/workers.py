@@ -1,8 +1,10 @@
 """Work off the UI thread.
 
-`VaultSession` owns one vault's index writer and its watcher (the watcher's thread does every
-write) and turns what they report into Qt signals. `run_in_background` runs a read on a pool
-thread, each with its own read-only connection, and hands the result back on the UI thread.
+`VaultSession` owns one vault's `Brain`: its index writer and watcher (the watcher's thread does
+every index write) and its `BrainReader`, and turns what they report into Qt signals. Its `read`
+runs a read of the reader on a pool thread (each thread reads through a connection of its own);
+its `write` runs a write of the brain (a note captured, an owner named, a bundle imported) on the
+session's one write thread, in the order asked. Both hand the result back on the UI thread.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from store.brain import Brain
 from store.errors import IndexBusy
+from store.reader import BrainReader
 from store.locations import check_index
 from store.safe_write import sweep_leftovers
 from store.watch import Applied, Watcher
@@ -58,12 +61,13 @@ class _Task(QRunnable):
 _relay: _Relay | None = None
 
 
-def run_in_background(work: Callable[[], object], on_done: Callable[[object], None], on_failed: Callable[[BaseException], None]) -> None:
-    """Run `work` on a pool thread; call `on_done(result)` or `on_failed(exc)` on the UI thread."""
+def run_in_background(work: Callable[[], object], on_done: Callable[[object], None], on_failed: Callable[[BaseException], None],
+                      pool: QThreadPool | None = None) -> None:
+    """Run `work` on a thread of `pool` (the global one by default); call `on_done(result)` or `on_failed(exc)` on the UI thread."""
     global _relay
     if _relay is None:
         _relay = _Relay()
-    QThreadPool.globalInstance().start(_Task(work, on_done, on_failed, _relay))
+    (pool or QThreadPool.globalInstance()).start(_Task(work, on_done, on_failed, _relay))
 
 
 class VaultSession(QObject):
@@ -73,6 +77,7 @@ class VaultSession(QObject):
     openFailed = Signal(object)  # the exception
     indexProgressed = Signal(int, int)  # done, total (a rescan reading files)
     indexUpdated = Signal(object)  # Changes, once committed
+    wrote = Signal(object)  # what a write of this session wrote (a path, or an import's record), before it is indexed
     noticed = Signal(str)  # a message for the person
     liveChanged = Signal(bool)
 
@@ -88,6 +93,8 @@ class VaultSession(QObject):
         self.live = False
         self.closed = False
         self._live_timer = QTimer(self, interval=2000, timeout=self._check_live)
+        self._writes = QThreadPool(self)
+        self._writes.setMaxThreadCount(1)  # one write at a time, in the order asked
 
     def open(self) -> None:
         """Open the index and start watching, off the UI thread."""
@@ -140,18 +147,36 @@ class VaultSession(QObject):
     def start_checking(self) -> None:
         self._live_timer.start()
 
-    def read(self, query: Callable, on_done: Callable, on_failed: Callable) -> None:
-        """Run `query(db)` on a read-only connection, off the UI thread."""
+    @property
+    def reader(self) -> BrainReader | None:
+        return self.brain.read if self.brain is not None else None
+
+    def read(self, work: Callable[[BrainReader], object], on_done: Callable, on_failed: Callable) -> None:
+        """Run `work(reader)` off the UI thread; `on_done(result)` or `on_failed(exc)` on the UI thread."""
         brain = self.brain
         if brain is None or self.closed:
             return
-        run_in_background(lambda: query(brain.read.db()), on_done, on_failed)
+        run_in_background(lambda: work(brain.read), on_done, on_failed)
+
+    def write(self, work: Callable[[Brain], object], on_done: Callable, on_failed: Callable) -> None:
+        """Run `work(brain)`, a write through one of the `Brain`'s writer methods, on the session's write
+        thread; then `wrote(result)` for whoever follows this session's writes, and `on_done(result)`."""
+        brain = self.brain
+        if brain is None or self.closed:
+            return
+
+        def done(result) -> None:
+            self.wrote.emit(result)
+            on_done(result)
+
+        run_in_background(lambda: work(brain), done, on_failed, self._writes)
 
     def close(self) -> None:
         self.closed = True
         self._live_timer.stop()
         if self.watcher is not None:
             self.watcher.stop()
+        self._writes.waitForDone(5000)
         QThreadPool.globalInstance().waitForDone(5000)
         if self.brain is not None:
             self.brain.close()

@@ -6,9 +6,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from store import clock, history
-from store.bundle import ExportResult, Scope, export_scope
-from store.errors import IndexBusy, IndexStillBuilding
+from store import clock, history, note_edit
+from store.bundle_import import Imported, Plan
+from store.bundle_import import apply as apply_plan
+from store.errors import IndexBusy
 from store.index import Changes, Index
 from store.locations import default_index_path
 from store.new_note import Draft, capture
@@ -74,19 +75,37 @@ class Brain:
             self._history_taken = time.monotonic()
             self._history_due = False
 
-    def export_bundle(self, scope: Scope, out: Path, allow_secrets: bool = False, exclude=frozenset(), progress=None) -> ExportResult:
-        """Write a context bundle of `scope` to `out`; stops (returns the findings) on secrets unless allowed.
-        Refused while the index is still being built: part of the vault is not "the whole vault"."""
-        if (building := self.read.building()) is not None:
-            raise IndexStillBuilding(*building)
-        day = clock.today()
-        return export_scope(self.read.db(), self.vault.root, self.read.blueprint(), self.read.coverage(day), scope, Path(out),
-                            day, allow_secrets, set(exclude), progress)
+    # --- the writes: each writes notes on disk (safely, listed in the activity log) and returns the
+    # paths it wrote; the watcher, or the next refresh, indexes them and says what changed.
 
     def capture(self, draft: Draft, by: str = "app") -> str:
         """Write a new note from `draft` (never over one: a name another note answers to is refused); the
         watcher, or the next refresh, indexes it. Returns its path."""
         return capture(self.vault.root, self.read.db(), self.read.blueprint(), draft, by=by)
+
+    def set_owner(self, path: str, owner: str, by: str = "app") -> str:
+        """Name the owner of the note at `path` (a person or team, linked); returns the path."""
+        note_edit.set_owner(self.vault.root, path, owner, by=by)
+        return path
+
+    def mark_reviewed(self, path: str, by: str = "app") -> str:
+        """Confirm the note at `path` is still true: its review date becomes today; returns the path."""
+        note_edit.mark_reviewed(self.vault.root, path, clock.today(), by=by)
+        return path
+
+    def edit_property(self, path: str, key: str, value: str, by: str = "app") -> str:
+        """Set one property of the note at `path` (`lives_in`, `status`…) as written; returns the path."""
+        note_edit.edit_property(self.vault.root, path, key, value, by=by)
+        return path
+
+    def set_lives_in(self, path: str, places, by: str = "app") -> str:
+        """Where the note's knowledge lives today (`note`, `slack`, `head`…); returns the path."""
+        places = list(places)
+        return self.edit_property(path, "lives_in", places[0] if len(places) == 1 else f"[{', '.join(places)}]", by=by)
+
+    def import_bundle(self, plan: Plan, conflicts: str = "beside") -> Imported:
+        """Bring a checked bundle's notes in, all or nothing, never over a note (`bundle_import.apply`)."""
+        return apply_plan(plan, self.vault.root, conflicts)
 
     def close(self) -> None:
         self.read.close()

@@ -20,6 +20,7 @@ import re
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -180,6 +181,11 @@ def scan(path: str, text: str, budget: float = SCAN_BUDGET_SECONDS) -> list[Find
     except _Enough:
         pass
     return sorted(found, key=lambda f: (f.line, f.kind))
+
+
+def scan_notes(vault_root: Path, paths: Iterable[str]) -> list[Finding]:
+    """What the scan finds in each of these notes, as they are on disk now."""
+    return [f for path in paths for f in scan(path, read_note_bytes(vault_root, path).decode("utf-8", errors="replace"))]
 
 
 class _Enough(Exception):

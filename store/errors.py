@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -202,3 +203,16 @@ class BadDay(SubstrateError):
     def __init__(self, variable: str, value: str):
         super().__init__(f"{variable}={printable(value)} is not a day: set it as YYYY-MM-DD (e.g. 2026-12-01), "
                          "or unset it to use the real date.")
+
+
+class IndexUnreadable(SubstrateError):
+    """A read of the index failed just now (a lock held too long, a file briefly unreadable)."""
+
+    def __init__(self):
+        super().__init__("The index could not be read just now; it is rebuilt from your notes if it stays that way. Your notes are untouched.")
+
+
+def index_error(exc: BaseException) -> SubstrateError | None:
+    """The index's own failures (SQLite's errors) as an error a person can read; None for anything else,
+    so a window or a command need not know which database keeps the index."""
+    return IndexUnreadable() if isinstance(exc, sqlite3.Error) else None

@@ -21,10 +21,10 @@ from pathlib import Path
 import sqlite_utils
 
 from store import blueprint as blueprints
-from store import clock, graph, history, query, workshop
+from store import audit, clock, graph, history, query, runs, workshop
 from store.coverage import CoverageReport, Gap, NoteCoverage, gaps
 from store.coverage_facts import CoverageKeeper, note_coverage
-from store.errors import IndexDamaged, NoteNotFound, NotInRun
+from store.errors import IndexDamaged, IndexStillBuilding, NoteNotFound, NotInRun
 from store.index import building, connect, primary_code
 from store.bundle import scope_paths
 from store.program_facts import list_programs, open_simulation
@@ -229,6 +229,11 @@ class BrainReader:
         """A program (by path, name, alias or title) and the context it runs on, ready to run."""
         return open_simulation(self.db(), self.blueprint(), program, today or clock.today())
 
+    def run(self, program: str, scenario: Scenario = Scenario(), today: dt.date | None = None) -> runs.RunResult:
+        """A program's run of one what-if as the app shows it: with the run as things stand beside it, the
+        people it may ask and the systems it uses. What to fix first is `result.simulation.impact(scenario)`."""
+        return runs.load_run(self.simulation(program, today), program, scenario)
+
     def scenario(self, simulation: Simulation, assume_fixed=(), absent=(), down=()) -> Scenario:
         """A what-if from names as a person or an agent gives them: paths, file names, titles, aliases, or a
         note nobody wrote yet. A name that means nothing in this vault is refused, with the names it could take."""
@@ -262,6 +267,30 @@ class BrainReader:
 
     def bundle_paths(self, scope, today: dt.date | None = None) -> list[str]:
         return scope_paths(self.db(), self.blueprint(), scope, today or clock.today())
+
+    def bundle_preview(self, scope, today: dt.date | None = None) -> tuple[list[str], list]:
+        """The notes a bundle of `scope` takes in, and what the secret scan finds in them."""
+        from store.bundle import scan_notes
+
+        paths = self.bundle_paths(scope, today)
+        return paths, scan_notes(self.vault.root, paths)
+
+    def export_bundle(self, scope, out: Path, allow_secrets: bool = False, exclude=frozenset(), progress=None):
+        """Write a context bundle of `scope` to `out` (outside the vault); stops (returns the findings) on
+        secrets unless allowed. Refused while the index is still being built: part of the vault is not
+        "the whole vault"."""
+        from store.bundle import export_scope
+
+        if (part := self.building()) is not None:
+            raise IndexStillBuilding(*part)
+        day = clock.today()
+        return export_scope(self.db(), self.vault.root, self.blueprint(), self.coverage(day), scope, Path(out),
+                            day, allow_secrets, set(exclude), progress)
+
+    def audit_prompts(self, report: CoverageReport | None = None) -> list[audit.Area]:
+        """The workshop's questions, area by area, from the blueprint and what the brain is missing
+        (`report`: the coverage a view shows, so the questions match it; else the current one)."""
+        return audit.prompts_for(self.blueprint(), report or self.coverage())
 
     def workshop_start(self) -> workshop.Snapshot:
         """Where the brain stands as a workshop starts."""

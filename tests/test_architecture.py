@@ -73,3 +73,14 @@ def test_every_error_a_user_can_cause_is_defined_in_store_errors():
              if isinstance(node, ast.ClassDef)
              and any((base.id if isinstance(base, ast.Name) else getattr(base, "attr", "")) in ours for base in node.bases)]
     assert found == [], "move these to store/errors.py:\n" + "\n".join(found)
+
+
+def test_the_desktop_reads_the_brain_only_through_its_reader():
+    """One blueprint, one coverage report, one answer: the desktop never loads a blueprint, keeps a
+    coverage report of its own, opens the index or hands a connection to a store query."""
+    root = Path(__file__).resolve().parents[1] / "desktop"
+    own = re.compile(r"\bblueprints?\.load\(|\bCoverageKeeper\b|\.db\(\)|\bquery\.\w+\(|\bread_graph\(|\bopen_simulation\(|"
+                     r"\bsnapshot\(db|\bsummarise\(|from store\.coverage_facts import|from store\.index import")
+    found = [f"{path.relative_to(root.parent)}:{number}: {line.strip()}" for path in sorted(root.rglob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if own.search(line)]
+    assert found == [], "ask the session's BrainReader (store/reader.py) instead:\n" + "\n".join(found)

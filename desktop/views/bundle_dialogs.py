@@ -1,5 +1,6 @@
-"""Export a scope of the brain as a context bundle, and import one, from the app. The work runs
-off the UI thread through `read(work, on_done)`; the dialogs only show and ask."""
+"""Export a scope of the brain as a context bundle, and import one, from the app. The reads run off
+the UI thread through `read(work, on_done)` (`work(reader)`), the import as an operation through
+`write(operation)`; the dialogs only show and ask."""
 
 from __future__ import annotations
 
@@ -13,33 +14,25 @@ from PySide6.QtWidgets import (
     QProgressBar, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
 )
 
+from desktop import operations
 from desktop.errors import describe
-from store import blueprint as blueprints
-from store import clock, query
-from store.bundle import Scope, export_scope, scan, scope_paths
-from store.bundle_import import apply, read_plan
-from store.coverage_facts import CoverageKeeper
+from store import clock
+from store.bundle import Scope
+from store.bundle_import import read_plan
 from store.display import printable
 from store.errors import OutputRefused
 from store.locations import check_output, documents_dir
-from store.program_facts import list_programs
-from store.vault import read_note_bytes
 
 KINDS = (("vault", "The whole vault"), ("program", "A program's context"), ("type", "Notes of a type"),
          ("motion", "Notes of a motion"), ("tag", "Notes with a tag"), ("note", "A note and its neighbours"))
 
 
-def _choices(db) -> dict[str, list[tuple[str, str]]]:
-    """What each kind of scope can be: (value, label)."""
-    return {"program": [(title, title) for _path, title in list_programs(db)], **query.scope_choices(db)}
-
-
 class ExportDialog(QDialog):
     """Scope, a preview of its notes, what the secret scan found, then the bundle."""
 
-    def __init__(self, read: Callable, vault: Path, keeper: CoverageKeeper, parent=None):
+    def __init__(self, read: Callable, vault: Path, parent=None):
         super().__init__(parent, windowTitle="Export a context bundle")
-        self.read, self.vault, self.keeper = read, vault, keeper
+        self.read, self.vault = read, vault
         self.paths: list[str] = []
         self.findings: list = []
         self.choices: dict[str, list[tuple[str, str]]] = {}  # read in the background
@@ -47,7 +40,7 @@ class ExportDialog(QDialog):
         self._serial = itertools.count(1)
         self._latest = 0
         self._build()
-        self.read(_choices, self._choices_read)
+        self.read(lambda reader: reader.scope_choices(), self._choices_read)
 
     def _build(self) -> None:
         self.kind_box = QComboBox(objectName="bundle-kind")
@@ -124,12 +117,6 @@ class ExportDialog(QDialog):
             self.count_label.setText("Choose what to export.")
             return
         serial = self._latest = next(self._serial)
-        vault = self.vault
-
-        def work(db):
-            paths = scope_paths(db, blueprints.load(vault), scope, clock.today())
-            found = [f for path in paths for f in scan(path, read_note_bytes(vault, path).decode("utf-8", errors="replace"))]
-            return paths, found
 
         def shown(result) -> None:
             if serial != self._latest:
@@ -149,7 +136,7 @@ class ExportDialog(QDialog):
             self.export_button.setEnabled(bool(self.paths))
 
         self.count_label.setText("Reading…")
-        self.read(work, shown)
+        self.read(lambda reader: reader.bundle_preview(scope), shown)
 
     def export_to(self, out: Path | None) -> None:
         scope = self.scope()
@@ -168,16 +155,10 @@ class ExportDialog(QDialog):
             return
         anyway = self.anyway.isChecked()
         exclude = {f.path for f in self.findings} if self.findings and not anyway and self.leave_out.isChecked() else set()
-        vault, keeper = self.vault, self.keeper
-
-        def work(db):
-            blueprint, today = blueprints.load(vault), clock.today()
-            return export_scope(db, vault, blueprint, keeper.report(db, blueprint, today), scope, out, today, anyway, exclude)
-
         self.progress.show()
         self.export_button.setEnabled(False)
         self.status.setText("Writing the bundle…")
-        self.read(work, self._exported, self._failed)
+        self.read(lambda reader: reader.export_bundle(scope, out, anyway, exclude), self._exported, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.progress.hide()
@@ -198,9 +179,9 @@ class ExportDialog(QDialog):
 class ImportDialog(QDialog):
     """The plan (new, identical, conflicting notes), the choice for conflicts, then the import."""
 
-    def __init__(self, read: Callable, bundle: Path, vault: Path, parent=None):
+    def __init__(self, read: Callable, write: Callable, bundle: Path, vault: Path, parent=None):
         super().__init__(parent, windowTitle=f"Import {bundle.name}")
-        self.read, self.bundle, self.vault = read, Path(bundle), Path(vault)
+        self.read, self.write, self.bundle, self.vault = read, write, Path(bundle), Path(vault)
         self.plan = None
         self.done = None
         self.summary = QLabel("Checking the bundle…", objectName="import-summary", wordWrap=True)
@@ -222,7 +203,7 @@ class ImportDialog(QDialog):
             layout.addWidget(widget)
         self.resize(620, 420)
         bundle, vault = self.bundle, self.vault
-        self.read(lambda _db: read_plan(bundle, vault), self._planned, self._refused)
+        self.read(lambda _reader: read_plan(bundle, vault), self._planned, self._refused)
 
     def _planned(self, plan) -> None:
         self.plan = plan
@@ -244,9 +225,9 @@ class ImportDialog(QDialog):
     def apply(self) -> None:
         if self.plan is None:
             return
-        plan, vault, how = self.plan, self.vault, "beside" if self.beside.isChecked() else "skip"
+        how = "beside" if self.beside.isChecked() else "skip"
         self.import_button.setEnabled(False)
-        self.read(lambda _db: apply(plan, vault, how), self._applied, self._refused)
+        self.write(operations.import_bundle(self.plan, how).success(self._applied).failure(self._refused))
 
     def _applied(self, done) -> None:
         self.done = done

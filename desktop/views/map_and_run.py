@@ -5,25 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QPushButton, QSplitter, QTabWidget, QWidget
 
 from desktop.views.map_page import MapPage
-from desktop.views.run_panel import RunPanel, chances, load_run
-from store import blueprint as blueprints
-from store import clock, history, query
-from store.coverage_facts import CoverageKeeper
-from store.graph import layout, read_graph
-from store.program_facts import list_programs
+from desktop.views.run_panel import RunPanel
+from store.graph import layout
+from store.runs import chances
 from store.simulate import Scenario
 
 
 class MapAndRun(QSplitter):
-    """`read(work, on_done)` runs `work(db)` off the UI thread. Everything shown is read there:
-    the coverage report (kept by a `CoverageKeeper`, so after an edit only the touched notes are
-    judged again), the programs, and each run of the chosen program."""
+    """`read(work, on_done)` runs `work(reader)` off the UI thread. Everything shown is read there,
+    through the session's `BrainReader`: the coverage report (kept current by the reader, so after an
+    edit only the touched notes are judged again), the programs, and each run of the chosen program.
+    It follows the session's `indexUpdated`: a change is read again once the map is on screen."""
 
     noteRequested = Signal(str)
     writeRequested = Signal(str, str)  # title, why: a note nobody has written yet
@@ -34,8 +31,7 @@ class MapAndRun(QSplitter):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.setObjectName("map-and-run")
         self._read = read
-        self.vault: Path | None = None
-        self.keeper = CoverageKeeper()
+        self.has_vault = False
         self.today: dt.date | None = None  # None: the real today (tests pin a day)
         self.stale = True  # something changed since the map was last read
         self._serial = itertools.count(1)
@@ -68,32 +64,33 @@ class MapAndRun(QSplitter):
         self.map.lists.currentChanged.connect(self._read_history_if_shown)
         self._history_timer = QTimer(self, interval=3000, timeout=lambda: self._read_history_if_shown(self.map.lists.currentIndex()))
 
-    def open_vault(self, vault: Path, graph_filters: dict | None = None) -> None:
-        """`graph_filters`: the graph's filters as this vault last had them."""
-        self.vault, self.keeper, self.stale, self.graph_stale = vault, CoverageKeeper(), True, True
+    def follow(self, session, graph_filters: dict | None = None) -> None:
+        """A vault was opened: show its map. `graph_filters`: the graph's filters as this vault last had them."""
+        self.has_vault, self.stale, self.graph_stale = True, True, True
+        session.indexUpdated.connect(self.changed)
         self.run.result = None
         self._positions = {}
         self.graph_filters = graph_filters or {}
         if self.graph is not None:
             self.graph.graph = None
 
-    def changed(self, paths) -> None:
-        """Notes changed on disk: judge them again next time the map is read."""
-        self.keeper.changed(paths)
+    def changed(self, _changes=None) -> None:
+        """Notes changed on disk: read the map again now if it is on screen, else when it is shown."""
         self.stale = self.graph_stale = True
+        if self.isVisible():
+            self.refresh()
 
     def refresh(self, then: Callable[[], None] | None = None) -> None:
         """Read the map and the programs again, then the chosen program's run; `then` once both are
         shown. One thing at a time: on two cores, reads side by side only slow each other."""
-        if self.vault is None:
+        if not self.has_vault:
             return
         self.stale = False
-        vault, keeper, day = self.vault, self.keeper, self.today or clock.today()
+        day = self.today
 
-        def work(db):
+        def work(reader):
             # A program that runs B2B and B2C at once shows the most; it is the one chosen first.
-            both = query.shared_programs(db)
-            return keeper.report(db, blueprints.load(vault), day), list_programs(db), both, history.read(db)
+            return reader.coverage(day), reader.programs(), reader.shared_programs(), reader.history()
 
         def shown(result) -> None:
             report, programs, both, points = result
@@ -116,12 +113,12 @@ class MapAndRun(QSplitter):
     def _read_history_if_shown(self, index: int) -> None:
         """The watcher takes coverage snapshots when the vault goes quiet (at most one a minute),
         without a change to announce: while the trend is on screen, it is read every few seconds."""
-        shown = self.map.lists.tabText(index) == "Trend" and self.vault is not None and self.isVisible()
+        shown = self.map.lists.tabText(index) == "Trend" and self.has_vault and self.isVisible()
         if not shown:
             self._history_timer.stop()
             return
         self._history_timer.start()
-        self._read(lambda db: history.read(db), self.map.set_history)
+        self._read(lambda reader: reader.history(), self.map.set_history)
 
     def _highlight(self, paths) -> None:
         self.map.set_highlight(paths)
@@ -129,7 +126,7 @@ class MapAndRun(QSplitter):
             self.graph.set_highlight(paths)
 
     def _show_graph_if_chosen(self) -> None:
-        if self.left.currentIndex() != 1 or self.vault is None:
+        if self.left.currentIndex() != 1 or not self.has_vault:
             return
         if self.graph is None:
             from desktop.views.graph_view import GraphView
@@ -149,11 +146,10 @@ class MapAndRun(QSplitter):
     def refresh_graph(self) -> None:
         """Read the graph and lay it out off the UI thread; notes keep their places across changes."""
         self.graph_stale = False
-        vault, keeper, day, known = self.vault, self.keeper, self.today or clock.today(), dict(self._positions)
-        drawn = self.graph.graph
+        known, drawn = dict(self._positions), self.graph.graph
 
-        def work(db):
-            graph = read_graph(db, keeper.report(db, blueprints.load(vault), day))
+        def work(reader):
+            graph = reader.graph()
             if drawn is not None and (drawn.keys, drawn.edges) == (graph.keys, graph.edges):
                 return graph, None  # the same picture: a note's text changed, not its links
             start = {i: known[key] for i, key in enumerate(graph.keys) if key in known}
@@ -178,16 +174,16 @@ class MapAndRun(QSplitter):
 
     def _impact_shown(self, result, impact) -> None:
         self.run.show_impact(result, impact)
-        self._read(lambda _db: chances(result, impact), lambda found: self.run.show_chances(result, *found))
+        self._read(lambda _reader: chances(result, impact), lambda found: self.run.show_chances(result, *found))
 
     def _run(self, program: str, scenario: Scenario) -> None:
         serial = self._latest_run = next(self._serial)
-        vault, day = self.vault, self.today
+        day = self.today
 
         def shown(result) -> None:
             if serial == self._latest_run:
                 self.run.show_result(result)
                 self._flush_after_run()
-                self._read(lambda _db: result.simulation.impact(scenario), lambda impact: self._impact_shown(result, impact))
+                self._read(lambda _reader: result.simulation.impact(scenario), lambda impact: self._impact_shown(result, impact))
 
-        self._read(lambda db: load_run(db, vault, program, scenario, day), shown)
+        self._read(lambda reader: reader.run(program, scenario, day), shown)

@@ -14,19 +14,10 @@ from urllib.parse import quote
 from store.coverage import NoteCoverage
 from store.display import printable
 from store.query import LinkRow, NoteDetail
+from store.reader import NotePage  # what `BrainReader.note_page` gives: all the note view needs
 from store.render import note_href
 
 STATE_WORDS = {"covered": "covered", "stale": "stale", "partial": "partial", "stub": "a stub", "known_unknown": "not written"}
-
-
-@dataclass(frozen=True)
-class NotePage:
-    """All the note view needs, gathered off the UI thread."""
-
-    detail: NoteDetail
-    body_html: str
-    coverage: NoteCoverage | None
-    inverse_names: dict[str, str]  # rel -> how it reads from the other side ("owner" -> "owner of")
 
 
 @dataclass(frozen=True)

@@ -3,60 +3,21 @@ does, see why each step proceeds, assumes, escalates or blocks, and what to writ
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from pathlib import Path
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from desktop.models.coverage import Column, RowsModel
 from desktop.views.tables import fill_choices, over_under, row_list
 from desktop.views.timeline import TimelineView
-from store import blueprint as blueprints
-from store import clock
-from store.program_facts import open_simulation
 from store.display import printable
+from store.runs import RunResult
 from store.simulate import (
-    Event, GapImpact, Impact, MonteCarlo, Run, Scenario, Simulation, format_hours, gap_effect_words, outcome_words,
+    Event, GapImpact, Impact, MonteCarlo, Scenario, format_hours, gap_effect_words, outcome_words,
 )
 
 SPEEDS = (("½×", 900), ("1×", 450), ("2×", 220), ("4×", 110))  # milliseconds between events
 EVENT_WORDS = {"start": "starts", "escalate": "asks a person", "assume": "assumes", "resume": "resumes", "finish": "finishes", "block": "blocked"}
 NOBODY = ""
-
-
-@dataclass(frozen=True)
-class RunResult:
-    program: str  # path
-    scenario: Scenario
-    simulation: Simulation
-    run: Run
-    baseline: Run | None  # the run as things stand, when `scenario` asks "what if"
-    people: tuple[tuple[str, str], ...]  # (path, title) of everyone the run may ask
-    systems: tuple[tuple[str, str], ...]
-
-
-def load_run(db, vault: Path, program: str, scenario: Scenario, today: dt.date | None = None) -> RunResult:
-    """The run of one program and what-if, off the UI thread. What to fix first comes after
-    (`RunResult.simulation.impact`): it runs the program once per gap and takes far longer."""
-    simulation = open_simulation(db, blueprints.load(vault), program, today or clock.today())
-    run = simulation.run(scenario)
-    baseline = simulation.run() if scenario != Scenario() else None
-    titles = simulation.context.titles
-    people = tuple(sorted(((p, titles.get(p, p)) for p in simulation.context.responders), key=lambda pair: pair[1].casefold()))
-    systems = {ref.path: ref.target for step in simulation.program.steps for ref in step.uses if ref.path}
-    return RunResult(program, scenario, simulation, run, baseline, people, tuple(sorted(systems.items(), key=lambda pair: pair[1].casefold())))
-
-
-def chances(result: RunResult, impact: Impact, runs: int = 1000) -> tuple[MonteCarlo, str]:
-    """The Monte Carlo of the run as shown; when it never finishes, of the run with the first
-    fixes made, so the chart says what those fixes buy."""
-    found = result.simulation.monte_carlo(runs, seed=0, scenario=result.scenario)
-    if found.finished or not impact.fix_first:
-        return found, "As shown"
-    fixed = result.scenario.fixing(*impact.fix_first)
-    return result.simulation.monte_carlo(runs, seed=0, scenario=fixed), f"Once the first {len(impact.fix_first)} fixes are made"
 
 
 class GapsModel(RowsModel):

@@ -58,6 +58,12 @@ class SessionLog(QWidget):
         self.timer = QTimer(self, interval=1000)
         self.timer.timeout.connect(self.check)
 
+    def follow(self, session, vault: Path) -> None:
+        """A vault was opened: count from now, and look again whenever the session writes or the index changes."""
+        self.start(vault)
+        session.wrote.connect(lambda _written: self.check())
+        session.indexUpdated.connect(lambda _changes: self.check())
+
     def start(self, vault: Path) -> None:
         """Count from now, for this vault: what the log held before is another session's."""
         self.vault, self.since = vault, clock.now_utc().replace(microsecond=0)

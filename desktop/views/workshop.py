@@ -77,13 +77,51 @@ class WorkshopMode(QObject):
         self.active = False
         self.started: dt.datetime | None = None
         self.snapshot = None
+        self.summary_dialog: SummaryDialog | None = None
         self._restore: dict = {}
         self.bar = WorkshopBar(window)
         self.bar.hide()
-        self.bar.endRequested.connect(window.end_workshop)
+        self.bar.endRequested.connect(self.end)
         self.timer = QTimer(self, interval=1000, timeout=self.tick)
         window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)  # a row of its own, across the screen
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.bar)
+
+    def toggle(self) -> None:
+        if self.active:
+            self.end()
+        else:
+            self.start()
+
+    def start(self) -> None:
+        """Full screen for the room; where the brain stands now is kept, to compare with at the end."""
+        if self.window.session is None or self.active:
+            return
+        self.window.workshop_action.setChecked(True)
+        self.snapshot = None
+        self.enter()
+
+        def kept(start) -> None:
+            self.snapshot = start
+            self.tick()
+
+        self.window.read(lambda reader: reader.workshop_start(), kept)
+
+    def end(self) -> None:
+        """Back to the desktop, and the session's summary."""
+        if not self.active:
+            return
+        self.window.workshop_action.setChecked(False)
+        self.leave()
+        start = self.snapshot
+        if start is not None and self.window.session is not None:
+            self.window.read(lambda reader: reader.workshop_summary(start), self.show_summary)
+
+    def show_summary(self, summary: Summary) -> SummaryDialog:
+        if self.summary_dialog is not None:
+            self.summary_dialog.deleteLater()
+        self.summary_dialog = SummaryDialog(summary, self.window.vault, self.window)
+        self.summary_dialog.show()
+        return self.summary_dialog
 
     def enter(self) -> None:
         window = self.window

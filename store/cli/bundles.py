@@ -29,7 +29,7 @@ def export(vault, scope_text, out, force, exclude, allow_secrets, db_path):
     check_output(out, vault, replace_existing=force, what="the bundle")
     brain, _ = open_brain(vault, db_path, may_read_only=True)
     with brain:
-        result = brain.export_bundle(scope, out, allow_secrets=allow_secrets, exclude={brain.read.note_path(name) for name in exclude})
+        result = brain.read.export_bundle(scope, out, allow_secrets=allow_secrets, exclude={brain.read.note_path(name) for name in exclude})
     if result.findings and not allow_secrets:
         err = stderr_console()
         err.print(f"[bold red]Not exported:[/] {len(result.findings)} possible secrets or personal data found (shown redacted):")

@@ -34,10 +34,10 @@ def main(n: int) -> None:
             brain.refresh()
             brain.read.coverage()
             started = time.perf_counter()
-            result = brain.export_bundle(Scope.parse("vault"), tmp / "all.zip", allow_secrets=True)
+            result = brain.read.export_bundle(Scope.parse("vault"), tmp / "all.zip", allow_secrets=True)
             export_s = time.perf_counter() - started
             some = brain.read.bundle_paths(Scope.parse("vault"))[:1000]
-            small = brain.export_bundle(Scope.parse("vault"), tmp / "some.zip", allow_secrets=True, exclude=set(brain.read.bundle_paths(Scope.parse("vault"))) - set(some))
+            small = brain.read.export_bundle(Scope.parse("vault"), tmp / "some.zip", allow_secrets=True, exclude=set(brain.read.bundle_paths(Scope.parse("vault"))) - set(some))
         target = tmp / "team"
         target.mkdir()
         started = time.perf_counter()

@@ -39,11 +39,11 @@ def main(n: int, captures: int) -> None:
         opened = time.perf_counter()
         window.open_vault(vault)
         wait(lambda: window.session is not None and window.session.live and page.report is not None, opened)
-        window.start_workshop()
+        window.workshop.start()
         wait(lambda: window.workshop.snapshot is not None, time.perf_counter())
         took = []
         for k in range(captures):
-            dialog = window.capture_note()
+            dialog = window.writing.capture_note()
             dialog.title.setText(f"Workshop Answer {k}")
             dialog.type.setCurrentIndex(dialog.type.findData("team"))
             dialog.places["head"].setChecked(True)
@@ -53,7 +53,7 @@ def main(n: int, captures: int) -> None:
             dialog.capture_button.click()
             took.append(wait(lambda: next(a.total for a in page.report.areas if a.type == "team" and a.motion == "all") == teams + 1, begun))
             time.sleep(0.3)  # a room takes longer than this between answers
-        window.end_workshop()
+        window.workshop.end()
         window.close()
     print(f"\n== capture to visible on the map, {n} notes, {captures} captures in workshop mode")
     print(f"p50 {statistics.median(took):.0f} ms, worst {max(took):.0f} ms  ({', '.join(f'{t:.0f}' for t in took)})")

@@ -108,7 +108,7 @@ def workshop(vault: Path, out: Path) -> int:
         if not ready():
             QTimer.singleShot(100, start)
             return
-        window.start_workshop()
+        window.workshop.start()
         QTimer.singleShot(1500, moment)
 
     def moment() -> None:
@@ -117,7 +117,7 @@ def workshop(vault: Path, out: Path) -> int:
                                         capture()))
 
     def capture() -> None:
-        dialog = window.write_note("Territory Rules", "Needed by Route launch leads to sales (Harbor Teams 2.0 Launch).")
+        dialog = window.writing.write_note("Territory Rules", "Needed by Route launch leads to sales (Harbor Teams 2.0 Launch).")
         dialog.type.setCurrentIndex(dialog.type.findData("process"))
         dialog.places["head"].setChecked(True)
         dialog.owner.setText("Marcus Lee")
@@ -127,11 +127,11 @@ def workshop(vault: Path, out: Path) -> int:
                                         QTimer.singleShot(2500, end)))
 
     def end() -> None:
-        window.end_workshop()
+        window.workshop.end()
         QTimer.singleShot(100, summary)
 
     def summary() -> None:
-        dialog = window.summary_dialog
+        dialog = window.workshop.summary_dialog
         if dialog is None or not dialog.isVisible():
             QTimer.singleShot(100, summary)
             return

@@ -143,7 +143,7 @@ def test_questions_and_messages_that_quote_a_hostile_title_show_it_as_text(qtbot
     open_and_wait(qtbot, window, vault, notes=1)
     window.map_page_action.trigger()
     qtbot.waitUntil(lambda: window.map_and_run.map.report is not None, timeout=10000)
-    audit = window.audit()
+    audit = window.writing.audit()
     questions = []
     while audit.current is not None and len(questions) < 50:
         questions.append((audit.question.text(), audit.detail.text()))

@@ -231,7 +231,7 @@ def test_a_gap_nobody_has_written_is_written_from_the_fix_first_list_and_opened(
     panel = window.map_and_run.run
     row = next(r for r, gap in enumerate(panel.gaps.rows) if gap.key.startswith("unwritten:") and gap.title == "Territory Rules")
     panel.gap_list.doubleClicked.emit(panel.gaps.index(row, 1))
-    dialog = window.capture_dialog  # capture, started from what the run knows about the gap
+    dialog = window.writing.capture_dialog  # capture, started from what the run knows about the gap
     assert dialog.isVisible() and dialog.title.text() == "Territory Rules" and "Needed by Route launch leads to sales" in dialog.text.toPlainText()
     dialog.type.setCurrentIndex(dialog.type.findData("process"))  # nothing says what it is: the room does
     assert "Where does the logic of this process live today" in dialog.question.text()
@@ -247,7 +247,7 @@ def test_a_gap_nobody_has_written_is_written_from_the_fix_first_list_and_opened(
     before = (sample_vault / path).read_text(encoding="utf-8") + "My own words.\n"
     (sample_vault / path).write_text(before, encoding="utf-8")
     qtbot.waitUntil(lambda: window.notes.row_of(path) is not None, timeout=10000)
-    assert window.write_note("Territory Rules") is None  # again: the note is there now, so it is opened, never written over
+    assert window.writing.write_note("Territory Rules") is None  # again: the note is there now, so it is opened, never written over
     wait_for_note(qtbot, window, path)
     assert (sample_vault / path).read_text(encoding="utf-8") == before
 
@@ -265,7 +265,7 @@ def test_a_known_unknown_on_the_map_can_be_written(qtbot, window, sample_vault):
     row = next(r for r, n in enumerate(page.unknowns.rows) if n.title == "Churn Model")
     view = page.lists.widget([page.lists.tabText(i) for i in range(page.lists.count())].index("Known unknowns"))
     view.doubleClicked.emit(page.unknowns.index(row, 0))
-    dialog = window.capture_dialog
+    dialog = window.writing.capture_dialog
     assert dialog.title.text() == "Churn Model" and "Linked to by 4 notes" in dialog.text.toPlainText()
     dialog.next_button.click()  # capture and stay open for the next answer
     qtbot.waitUntil(lambda: dialog.title.text() == "" and "Captured" in dialog.message.text(), timeout=10000)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 
+from desktop.models.coverage import CoverageMapModel
 from desktop.models.groups import GROUP_ROLE, GroupsModel
 from desktop.models.notes import PATH_ROLE, NotesFilter, NotesModel
 from desktop.models.problems import ProblemsModel
 from desktop.models.search import SNIPPET_ROLE, SearchModel
+from desktop.views.audit import AuditDialog
+from desktop.views.map_page import MapPage
+from desktop.views.run_panel import RunPanel
+from desktop.views.search_list import MARK_START
+from desktop.views.session_log import SessionLog
+from store.brain import Brain
 from store.query import Group, Hit, NoteRow, ProblemRow
+from tests.store.test_runs import LAUNCH, sample  # noqa: F401 (the sample brain, indexed once for the module)
 
 
 def row(path, title=None, type_="seam", reviewed="2026-11-01"):
@@ -104,3 +112,81 @@ def test_search_and_problem_models_pass_qt_checks(qtmodeltester):
     problems.set_problems([ProblemRow("a.md", 3, "reviewed: 'soon' is not a date"), ProblemRow("b.md", None, "not UTF-8")])
     qtmodeltester.check(problems)
     assert problems.index(1, 1).data() == "" and problems.index(0, 0).data(PATH_ROLE) == "a.md"
+
+
+# --- every model, filled from the sample brain through the reader the app uses ---------------------------
+
+
+def test_the_list_models_pass_qt_checks_with_the_sample_brains_rows(qtmodeltester, sample):
+    reader = sample.read
+    notes = NotesModel()
+    notes.set_rows(reader.note_list())
+    qtmodeltester.check(notes)
+    assert notes.rowCount() == reader.summary().notes == 87
+    proxy = NotesFilter()
+    proxy.setSourceModel(notes)
+    proxy.set_group(("type", "seam"))
+    qtmodeltester.check(proxy)
+    assert proxy.rowCount() == 10
+    groups = GroupsModel()
+    groups.set_groups(reader.groups())
+    qtmodeltester.check(groups)
+    assert groups.index(0, 0).data() == "All notes (87)"
+    search = SearchModel()
+    search.set_hits("lead", reader.search("lead", limit=50, highlight=(MARK_START, "\ue001")))
+    qtmodeltester.check(search)
+    assert search.rowCount() > 3 and MARK_START in search.index(0, 0).data(SNIPPET_ROLE)
+    problems = ProblemsModel()
+    problems.set_problems(reader.problems())
+    qtmodeltester.check(problems)
+    assert problems.rowCount() == len(reader.problems()) >= 1
+
+
+def test_the_map_models_pass_qt_checks_with_the_sample_brains_coverage(qtmodeltester, qtbot, sample):
+    report = sample.read.coverage()
+    heat = CoverageMapModel()
+    heat.set_report(report)
+    heat.set_highlight([n.path for n in report.notes[:5]])
+    qtmodeltester.check(heat)
+    assert heat.rowCount() == len({a.type for a in report.areas}) and heat.highlighted_cells()
+    page = MapPage()
+    qtbot.addWidget(page)
+    page.set_report(report)
+    page.map_view.setCurrentIndex(heat.index(0, 0))
+    for model in (page.map_model, page.cell_notes, page.unknowns, page.trapped, page.stale, page.bus):
+        qtmodeltester.check(model)
+    assert page.unknowns.rowCount() and page.trapped.rowCount() and page.stale.rowCount() and page.bus.rowCount()
+
+
+def test_the_run_and_audit_models_pass_qt_checks_with_the_sample_brains_run(qtmodeltester, qtbot, sample):
+    reader = sample.read
+    panel = RunPanel()
+    qtbot.addWidget(panel)
+    panel.set_programs(reader.programs(), preferred=LAUNCH)
+    panel.program_box.setCurrentIndex(panel.program_box.findData(LAUNCH))
+    result = reader.run(LAUNCH)
+    panel.show_result(result)
+    panel.show_impact(result, result.simulation.impact(result.scenario))
+    for _ in result.run.events:
+        panel.step()
+    assert panel.events.rowCount() == len(result.run.events) and panel.gaps.rowCount() > 0
+    assert panel.gaps.setData(panel.gaps.index(0, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    qtmodeltester.check(panel.events)
+    qtmodeltester.check(panel.gaps)
+    dialog = AuditDialog(reader.audit_prompts(), reader.blueprint())
+    qtbot.addWidget(dialog)
+    dialog.skip()
+    qtmodeltester.check(dialog.area_model)
+    assert dialog.area_model.rowCount() == len(reader.blueprint().types) + 1
+
+
+def test_the_session_logs_model_passes_qt_checks_with_real_writes(qtmodeltester, qtbot, sample_vault, tmp_path):
+    log = SessionLog()
+    qtbot.addWidget(log)
+    log.start(sample_vault)
+    with Brain(sample_vault, tmp_path / "index.sqlite") as brain:  # the writes need no index
+        brain.set_owner("systems/Braze.md", "Dana Ruiz")
+        brain.mark_reviewed("systems/Braze.md")
+    log.check()
+    qtmodeltester.check(log.model)
+    assert [log.model.index(r, 2).data() for r in range(log.model.rowCount())] == ["edited", "reviewed"]

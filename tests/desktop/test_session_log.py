@@ -49,6 +49,6 @@ def test_an_agents_capture_shows_in_the_apps_session_log_and_its_lists(qtbot, wi
 
 def test_a_note_written_from_the_map_is_logged_as_yours(qtbot, window, sample_vault):
     open_and_wait(qtbot, window, sample_vault, notes=87)
-    window.write_note("Churn Model", "Needed by: Score win-back candidates.").capture_button.click()
+    window.writing.write_note("Churn Model", "Needed by: Score win-back candidates.").capture_button.click()
     qtbot.waitUntil(lambda: window.session_log.model.rowCount() == 1, timeout=10000)
     assert [window.session_log.model.index(0, c).data() for c in (1, 2)] == ["You", "created"]

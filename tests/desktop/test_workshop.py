@@ -7,9 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from store import blueprint as blueprints
 from store import clock
-from store.coverage_facts import CoverageKeeper
 from store.errors import OutputRefused
 from tests.desktop.test_map_and_run import open_map
 
@@ -20,8 +18,7 @@ def no_modal_questions(monkeypatch):
 
 
 def engine_report(window):
-    db = window.session.brain.read.db()
-    return CoverageKeeper().report(db, blueprints.load(window.vault), clock.today())
+    return window.session.reader.coverage()
 
 
 def test_quick_capture_writes_the_right_fields_and_the_map_shows_it(qtbot, window, sample_vault):
@@ -29,7 +26,7 @@ def test_quick_capture_writes_the_right_fields_and_the_map_shows_it(qtbot, windo
     page = window.map_and_run.map
     teams_before = next(a for a in page.report.areas if a.type == "team" and a.motion == "all")
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    dialog = window.capture_dialog
+    dialog = window.writing.capture_dialog
     assert dialog.isVisible()
     qtbot.keyClicks(dialog.title, "Brand Studio")
     dialog.type.setCurrentIndex(dialog.type.findData("team"))
@@ -55,7 +52,7 @@ def test_quick_capture_writes_the_right_fields_and_the_map_shows_it(qtbot, windo
 def test_audit_prompts_walk_the_areas_with_skip_back_and_answers(qtbot, window, sample_vault):
     open_map(qtbot, window, sample_vault)
     qtbot.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    audit = window.audit_dialog
+    audit = window.writing.audit_dialog
     assert audit.isVisible()
     labels = [audit.area_model.index(r, 0).data() for r in range(audit.area_model.rowCount())]
     assert labels[:5] == ["Linked, never written", "Goals", "Programs", "Processes", "Systems"]
@@ -102,11 +99,11 @@ def test_fill_the_gap_gives_an_owner_and_a_fresh_review(qtbot, window, sample_va
     open_map(qtbot, window, sample_vault)
     page = window.map_and_run.map
     stale = page.stale.rows[0]
-    window.fix_gap("reviewed", stale.path)
+    window.writing.fix_gap("reviewed", stale.path)
     qtbot.waitUntil(lambda: stale.path not in [n.path for n in page.stale.rows], timeout=5000)
     unowned = next(n for n in page.report.notes if "no owner" in n.missing)
-    monkeypatch.setattr(window, "ask_owner", lambda title, people: ("Omar Haddad", "Omar Haddad" in people))
-    window.fix_gap("owner", unowned.path)
+    monkeypatch.setattr(window.writing, "ask_owner", lambda title, people: ("Omar Haddad", "Omar Haddad" in people))
+    window.writing.fix_gap("owner", unowned.path)
     qtbot.waitUntil(lambda: "no owner" not in page.report.note(unowned.path).missing, timeout=5000)
     assert 'owner: "[[Omar Haddad]]"' in (sample_vault / unowned.path).read_text(encoding="utf-8")
 
@@ -122,7 +119,7 @@ def test_workshop_mode_and_its_summary_match_the_coverage_engine(qtbot, window, 
     qtbot.waitUntil(lambda: window.workshop.snapshot is not None, timeout=5000)
     assert window.workshop.snapshot.overall == before.overall
     assert window.workshop.bar.clock.text().startswith("Workshop  0:00:0")
-    dialog = window.capture_note()
+    dialog = window.writing.capture_note()
     dialog.title.setText("Churn Model")
     dialog.type.setCurrentIndex(dialog.type.findData("metric"))
     dialog.places["doc"].setChecked(True)
@@ -133,8 +130,8 @@ def test_workshop_mode_and_its_summary_match_the_coverage_engine(qtbot, window, 
     qtbot.waitUntil(lambda: window.map_and_run.map.report.overall != before.overall, timeout=5000)
     window.workshop_action.trigger()  # F11 again (offscreen, no window is active once a dialog has closed)
     assert not window.workshop.active and not window.isFullScreen()
-    qtbot.waitUntil(lambda: window.summary_dialog is not None and window.summary_dialog.isVisible(), timeout=5000)
-    summary = window.summary_dialog.summary
+    qtbot.waitUntil(lambda: window.workshop.summary_dialog is not None and window.workshop.summary_dialog.isVisible(), timeout=5000)
+    summary = window.workshop.summary_dialog.summary
     after = engine_report(window)
     assert (summary.overall_before, summary.overall_after) == (before.overall, after.overall)
     assert {a.type: (a.before, a.after) for a in summary.areas} == {
@@ -142,17 +139,17 @@ def test_workshop_mode_and_its_summary_match_the_coverage_engine(qtbot, window, 
             next((a.score for a in after.areas if a.type == t and a.motion == "all"), 0.0)) for t in {a.type for a in summary.areas}}
     assert [(n.title, n.owner, n.by) for n in summary.captured] == [("Churn Model", "Sam Ortiz", "You")]
     assert summary.owners == {"Sam Ortiz": ("Churn Model",)}
-    shown = window.summary_dialog.view.toPlainText()
+    shown = window.workshop.summary_dialog.view.toPlainText()
     assert "Churn Model" in shown and f"{before.overall:.0%}" in shown
-    html = window.summary_dialog.save_html(tmp_path / "summary.html")
-    pdf = window.summary_dialog.save_pdf(tmp_path / "summary.pdf")
+    html = window.workshop.summary_dialog.save_html(tmp_path / "summary.html")
+    pdf = window.workshop.summary_dialog.save_pdf(tmp_path / "summary.pdf")
     assert "<script" not in html.read_text(encoding="utf-8") and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
     names = sorted(sample_vault.rglob("*"))
-    for save, out in ((window.summary_dialog.save_html, "people/Dana Ruiz.md"), (window.summary_dialog.save_pdf, "summary.pdf")):
+    for save, out in ((window.workshop.summary_dialog.save_html, "people/Dana Ruiz.md"), (window.workshop.summary_dialog.save_pdf, "summary.pdf")):
         with pytest.raises(OutputRefused, match="is inside the vault"):
             save(sample_vault / out)  # the vault holds notes, not what the app makes
     assert sorted(sample_vault.rglob("*")) == names and (sample_vault / "people/Dana Ruiz.md").read_bytes().startswith(b"---")
-    for save in (window.summary_dialog.save_html, window.summary_dialog.save_pdf):
+    for save in (window.workshop.summary_dialog.save_html, window.workshop.summary_dialog.save_pdf):
         with pytest.raises(OutputRefused, match="^Cannot write the summary to .*: the folder does not exist. Create it or choose another place.$"):
             save(tmp_path / "nodir" / "summary.html")
     assert not (tmp_path / "nodir").exists()
@@ -163,14 +160,14 @@ def test_capturing_a_name_the_vault_has_is_refused_with_its_note_which_opens(qtb
     audit: no second note, the refusal names the existing one, and it opens to be edited instead."""
     open_map(qtbot, window, sample_vault)
     before = sorted(p.relative_to(sample_vault).as_posix() for p in sample_vault.rglob("*.md"))
-    dialog = window.capture_note()
+    dialog = window.writing.capture_note()
     dialog.title.setText("salesforce")
     dialog.type.setCurrentIndex(dialog.type.findData("process"))
     dialog.capture_button.click()
     qtbot.waitUntil(lambda: "is already a note: systems/Salesforce.md" in dialog.message.text(), timeout=5000)
     assert "Edit that note instead" in dialog.message.text() and dialog.isVisible()
     qtbot.waitUntil(lambda: window.current_path() == "systems/Salesforce.md", timeout=5000)
-    audit = window.audit()
+    audit = window.writing.audit()
     audit.go_to_area([audit.area_model.index(r, 0).data() for r in range(audit.area_model.rowCount())].index("Systems"))
     audit.title.setText("RevOps")  # the alias of teams/Revenue Operations.md
     audit.answer()

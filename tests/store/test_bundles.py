@@ -34,7 +34,7 @@ def sample(tmp_path) -> Path:
 def export(vault: Path, tmp_path: Path, scope: str = LAUNCH, **options):
     with Brain(vault, tmp_path / "export.sqlite") as brain:
         brain.refresh()
-        return brain.export_bundle(Scope.parse(scope), tmp_path / "bundle.zip", **options), brain
+        return brain.read.export_bundle(Scope.parse(scope), tmp_path / "bundle.zip", **options), brain
 
 
 def index_dump(vault: Path, db: Path, paths=None) -> dict:
@@ -250,7 +250,7 @@ def test_a_bundle_is_never_written_into_the_vault(sample, tmp_path):
         brain.refresh()
         for out in (note, sample / "bundle.zip", tmp_path / "way-in.zip"):
             with pytest.raises(OutputRefused, match="is inside the vault"):
-                brain.export_bundle(Scope.parse("vault"), out)
+                brain.read.export_bundle(Scope.parse("vault"), out)
     assert note.read_bytes() == before and sorted(sample.rglob("*")) == names
 
 
@@ -262,7 +262,7 @@ def test_an_export_never_writes_through_a_link_planted_beside_it(sample, tmp_pat
     (out / "bundle.zip.partial").symlink_to(note)  # the name an export once wrote to before taking its own
     with Brain(sample, tmp_path / "export.sqlite") as brain:
         brain.refresh()
-        result = brain.export_bundle(Scope.parse("type:person"), out / "bundle.zip", allow_secrets=True)
+        result = brain.read.export_bundle(Scope.parse("type:person"), out / "bundle.zip", allow_secrets=True)
     assert note.read_bytes() == before and zipfile.is_zipfile(result.path)
     assert sorted(p.name for p in out.iterdir()) == ["bundle.zip", "bundle.zip.partial"]  # no half-made file left
     assert stat.S_IMODE(result.path.stat().st_mode) == 0o666 & ~UMASK

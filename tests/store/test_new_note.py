@@ -163,7 +163,7 @@ def test_a_name_windows_reserves_is_never_a_notes_file_name_and_the_note_travels
         assert path == f"systems/{name}" and (vault / path).is_file()
         brain.refresh()
         assert brain.read.note_path(title) == path, "the note still answers to its title"
-        exported = brain.export_bundle(Scope.parse("vault"), tmp_path / "b.zip", allow_secrets=True)
+        exported = brain.read.export_bundle(Scope.parse("vault"), tmp_path / "b.zip", allow_secrets=True)
     assert exported.notes == 1
     other = tmp_path / "other"
     other.mkdir()
