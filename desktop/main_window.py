@@ -393,8 +393,8 @@ class MainWindow(WritingMixin, QMainWindow):
         self._reload_pending = False
         if self.session is None:  # the vault was closed before this ran
             return
-        brain = self.session.brain
-        self.read(lambda db: (query.note_list(db), query.groups(db), brain.config_problems() + query.problems(db), query.summary(db)),
+        brain, report = self.session.brain, self.map_and_run.report_reader()
+        self.read(lambda db: (query.note_list(db), query.groups(db), brain.config_problems() + query.problems(db), report(db)),
                   self._show_lists, self._lists_failed)
 
     def _lists_failed(self, exc: BaseException) -> None:
@@ -406,7 +406,7 @@ class MainWindow(WritingMixin, QMainWindow):
 
     def _show_lists(self, result) -> None:
         self._list_retries = 0
-        rows, groups, problems, summary = result
+        rows, groups, problems, report = result
         self._quiet_selection = True  # a row that goes away moves the selection: that is no choice of the person's
         try:
             self.notes.set_rows(rows)
@@ -417,8 +417,9 @@ class MainWindow(WritingMixin, QMainWindow):
         self.problem_dock.setWindowTitle(f"Problems ({len(problems)})")
         if self.position < 0 and rows:
             self._open_first()
+        totals = report.totals()  # the counts the map, the command line and agents show too
         plural = lambda n, word: f"{n:,} {word}{'' if n == 1 else 's'}"  # noqa: E731
-        self.count_label.setText(f"{plural(summary.notes, 'note')} · {plural(len(problems), 'problem')} · {plural(summary.unresolved, 'unwritten link')}")
+        self.count_label.setText(f"{plural(totals.notes, 'note')} · {plural(totals.problems, 'problem')} · {plural(totals.known_unknowns, 'known unknown')}")
 
     # --- reading notes -------------------------------------------------------------------------
 

@@ -82,18 +82,24 @@ class MapAndRun(QSplitter):
         self.keeper.changed(paths)
         self.stale = self.graph_stale = True
 
+    def report_reader(self) -> Callable:
+        """`work(db)` that reads the coverage report this map shows (the same keeper, blueprint and day):
+        whatever else shows a count of the brain reads it from there."""
+        vault, keeper, day = self.vault, self.keeper, self.today or clock.today()
+        return lambda db: keeper.report(db, blueprints.load(vault), day)
+
     def refresh(self, then: Callable[[], None] | None = None) -> None:
         """Read the map and the programs again, then the chosen program's run; `then` once both are
         shown. One thing at a time: on two cores, reads side by side only slow each other."""
         if self.vault is None:
             return
         self.stale = False
-        vault, keeper, day = self.vault, self.keeper, self.today or clock.today()
+        report = self.report_reader()
 
         def work(db):
             # A program that runs B2B and B2C at once shows the most; it is the one chosen first.
             both = query.shared_programs(db)
-            return keeper.report(db, blueprints.load(vault), day), list_programs(db), both, history.read(db)
+            return report(db), list_programs(db), both, history.read(db)
 
         def shown(result) -> None:
             report, programs, both, points = result
