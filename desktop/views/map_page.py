@@ -123,7 +123,7 @@ class MapPage(QWidget):
         parts += [f"{n} {STATE_WORDS.get(state, state)}" for state, n in report.counts.items() if n]
         parts += [f"{t.trapped} trapped", f"{t.partly_trapped} partly trapped", f"{t.orphans} orphans", f"{t.problems} problems"]
         if t.empty_areas:
-            parts.append(f"{t.empty_areas} areas with no notes ({', '.join(a.label for a in report.empty_areas)})")
+            parts.append(f"{t.empty_areas} areas with none written ({', '.join(a.label for a in report.empty_areas)})")
         self.subline.setText(" · ".join(parts))
         self.unknowns.set_rows(report.known_unknowns)
         self.trapped.set_rows(report.trapped)
