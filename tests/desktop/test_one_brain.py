@@ -104,6 +104,7 @@ def app_counts(qtbot, window, vault: Path, notes: int) -> dict:
     status, header = window.count_label.text(), page.subline.text()
     bar = {"notes": number(r"([\d,]+) notes?\b", status), "problems": number(r"([\d,]+) problems?\b", status),
            "known_unknowns": number(r"([\d,]+) known unknowns?\b", status)}
+    dock = {"problems": number(r"Problems \((\d+)\)", window.problem_dock.windowTitle())}
     head = {"notes": number(r"^([\d,]+) notes", header), "known_unknowns": number(r"([\d,]+) known unknowns?\b", header),
             "trapped": number(r"(?<!partly )\b([\d,]+) trapped", header), "partly_trapped": number(r"([\d,]+) partly trapped", header),
             "orphans": number(r"([\d,]+) orphans?\b", header), "problems": number(r"([\d,]+) problems?\b", header),
@@ -116,7 +117,7 @@ def app_counts(qtbot, window, vault: Path, notes: int) -> dict:
     page.lists.setCurrentIndex([page.lists.tabText(i) for i in range(page.lists.count())].index("Where it lives"))
     caption = page.charts["Where it lives"].caption.text()
     chart = {"trapped": number(r"(\d+) notes are trapped", caption), "partly_trapped": number(r"(\d+) partly trapped", caption)}
-    return {"status bar": bar, "map header": head, "map lists": tabs, "where it lives": chart}
+    return {"status bar": bar, "problems panel": dock, "map header": head, "map lists": tabs, "where it lives": chart}
 
 
 def as_shown(totals: dict) -> dict:
@@ -133,6 +134,7 @@ def bundle_counts(vault: Path, tmp_path: Path) -> tuple[dict, dict]:
         manifest = json.loads(bundle.read("manifest.json"))
     shown = {key: int(n) for key, n in re.findall(r'<li data-count="(\w+)"><b>(\d+)</b>', page)}
     shown["overall"] = number(r"What the brain knows: (\d+)%", html.unescape(page))
+    assert page.count("<br><small>none written</small>") == shown["empty_areas"]  # each area with no note is a gap on its map
     return shown, manifest["coverage"]["totals"]
 
 
@@ -169,3 +171,18 @@ def test_a_generated_thousand_note_vault_gives_one_answer_everywhere(qtbot, wind
     # the vault holds every kind of count, so none of them agrees only by being zero
     assert all(totals[key] > 0 for key in SHARED if key != "overall"), str({k: totals[k] for k in SHARED})
     assert totals["notes"] == 1000 and totals["unclassified"] > 0 and totals["empty_areas"] > 0
+
+
+def test_a_note_page_warns_only_about_what_its_coverage_counts(qtbot, window, tmp_path):
+    vault = tmp_path / "Sample"
+    shutil.copytree(resources_dir() / "sample-brain", vault)
+    open_and_wait(qtbot, window, vault, notes=87)
+    window.navigate("people/Dana Ruiz.md")  # a person: nothing of the type asks for an owner
+    qtbot.waitUntil(lambda: window.note_view.path == "people/Dana Ruiz.md" and "Coverage:" in window.note_view.page_source, timeout=10000)
+    dana = window.note_view.page_source
+    assert "Coverage: covered (100%)" in dana and '<span class="muted">no owner</span>' in dana and 'class="warn"' not in dana
+    window.navigate("systems/Stripe.md")  # a system must have an owner and be reviewed; part of it lives in a head
+    qtbot.waitUntil(lambda: window.note_view.path == "systems/Stripe.md" and "Coverage:" in window.note_view.page_source, timeout=10000)
+    stripe = window.note_view.page_source
+    assert "Coverage: partial" in stripe and "no owner, last reviewed 2025-04-02" in stripe  # partial, and overdue too
+    assert '<span class="warn">no owner</span>' in stripe and '<span class="warn">reviewed 2025-04-02</span>' in stripe

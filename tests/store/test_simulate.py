@@ -291,3 +291,15 @@ def test_the_sample_brains_programs_tell_what_to_write_first(tmp_path):
         assert launch.impact().gaps[0].action == "Write Territory Rules"
         assert launch.run(Scenario()).step("Route launch leads to sales").decision == "blocked"
         assert launch.impact().fixed_run.finished
+
+
+def test_monte_carlo_json_gives_counts_of_runs_and_the_shares_the_text_says(vault, tmp_path):
+    write(vault, "Dana.md", person("6h"))
+    write(vault, "Fresh.md", process())
+    write(vault, "Launch.md", program(step("Plan", "needs:: [[Fresh]]"), deadline="2w"))
+    args = ("simulate", str(vault), "--db", str(tmp_path / "cli.sqlite"), "--today", "2026-11-24", "--runs", "40")
+    text = run_cli(*args, env_dir=tmp_path / "data").stdout
+    mc = json.loads(run_cli(*args, "--json", env_dir=tmp_path / "data").stdout)["runs"][0]["monte_carlo"]
+    assert (mc["runs"], mc["finished"], mc["on_time"]) == (40, 40, 40)  # counts of runs
+    assert (mc["finished_share"], mc["on_time_share"]) == (1.0, 1.0)  # shares from 0 to 1
+    assert f"finishes in {round(mc['finished_share'] * 100)}% of runs" in text and "in 100%" in text
