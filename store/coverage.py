@@ -340,6 +340,7 @@ class Judge:
         self.blueprint, self.today = blueprint, today
         self._checks = {name: tuple(_checks(spec)) for name, spec in blueprint.types.items()}
         self._risks: dict[tuple[str, ...], str] = {}
+        self._trapped: dict[tuple[str, ...], str | None] = {}
         self._stale: dict[tuple[str | None, int], bool] = {}  # a vault has few distinct review dates
 
     def __call__(self, note: NoteFacts) -> NoteCoverage:
@@ -375,8 +376,10 @@ class Judge:
     def trapped(self, lives_in: tuple[str, ...]) -> str | None:
         """"all" when every place the note lives is a trapped one (a head, Slack, email), "some" when
         only part of it is, else None."""
-        places = [self.blueprint.risks.get(kind) == "trapped" for kind in lives_in]
-        return "all" if places and all(places) else "some" if any(places) else None
+        if lives_in not in self._trapped:  # a vault has few distinct lists of places
+            places = [self.blueprint.risks.get(kind) == "trapped" for kind in lives_in]
+            self._trapped[lives_in] = "all" if places and all(places) else "some" if any(places) else None
+        return self._trapped[lives_in]
 
     def risk(self, lives_in: tuple[str, ...]) -> str:
         risk = self._risks.get(lives_in)
@@ -468,7 +471,7 @@ GAP_WEIGHTS = {"write": 1.0, "fill": 0.8, "free": 0.7, "review": 0.3}
 def gaps(report: CoverageReport) -> tuple[Gap, ...]:
     """What to write or fix next, most valuable first: what many notes rely on, and what is at risk.
     One gap per note: its most valuable fix names it and ranks it, and the line says every fix it needs."""
-    found = []
+    found, partly = [], {n.path for n in report.partly_trapped}
     for unknown in report.known_unknowns:
         found.append(Gap("write", unknown.title, None, unknown.type,
                          f"Write it: {unknown.referenced_by} note{'s' if unknown.referenced_by != 1 else ''} refer to it",
@@ -481,7 +484,7 @@ def gaps(report: CoverageReport) -> tuple[Gap, ...]:
             fixes.append(("fill", "Fill in: " + ", ".join(slots), GAP_WEIGHTS["fill"] * weight * (0.5 + 0.5 * min(len(slots), 4) / 4)))
         if note.risk == "trapped":
             places = ", ".join(kind for kind in note.lives_in if kind in ("head", "slack", "email"))
-            where = "it lives only in" if len(places.split(", ")) == len(note.lives_in) else "part of it lives in"
+            where = "part of it lives in" if note.path in partly else "it lives only in"
             fixes.append(("free", f"Write it down: today {where} {places}", GAP_WEIGHTS["free"] * weight))
         if note.stale:
             when = f"last reviewed {note.reviewed}" if note.reviewed else "never reviewed"
