@@ -210,12 +210,13 @@ class MainWindow(QMainWindow):
             self.updated_label.setText(f"Up to date {clock.now_local():%H:%M:%S}")
         self.live_label.setToolTip("Changes to the notes appear here as they are saved." if live else "Changes are picked up when the vault is opened again.")
 
-    def _lists_shown(self, rows, problems, summary) -> None:
+    def _lists_shown(self, rows, problems, report) -> None:
         self.problem_dock.setWindowTitle(f"Problems ({len(problems)})")
         if self.history.position < 0 and rows:
             self._open_first()
+        totals = report.totals()  # the counts the map, the command line and agents show too
         plural = lambda n, word: f"{n:,} {word}{'' if n == 1 else 's'}"  # noqa: E731
-        self.count_label.setText(f"{plural(summary.notes, 'note')} · {plural(len(problems), 'problem')} · {plural(summary.unresolved, 'unwritten link')}")
+        self.count_label.setText(f"{plural(totals.notes, 'note')} · {plural(totals.problems, 'problem')} · {plural(totals.known_unknowns, 'known unknown')}")
 
     def _open_first(self) -> None:
         """The note the person last read here, else the vault's front page if it has one."""

@@ -24,7 +24,7 @@ class NoteLists(QObject):
     """`read(work, on_done, on_failed)` runs `work(reader)` off the UI thread; `report(exc, doing)` says a failure."""
 
     noteChosen = Signal(str)  # the person chose a note in a list
-    shown = Signal(object, object, object)  # rows, problems, summary: the lists as just read
+    shown = Signal(object, object, object)  # rows, problems, the coverage report: the lists as just read
 
     def __init__(self, read, report, parent=None):
         super().__init__(parent)
@@ -113,7 +113,7 @@ class NoteLists(QObject):
 
     def _reload(self) -> None:
         self._pending = False
-        self.read(lambda reader: (reader.note_list(), reader.groups(), reader.problems(), reader.summary()), self._show, self._failed)
+        self.read(lambda reader: (reader.note_list(), reader.groups(), reader.problems(), reader.coverage()), self._show, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         """Said, and tried again shortly (a few times): a list left empty after a failed read would stay so until the next change."""
@@ -124,7 +124,7 @@ class NoteLists(QObject):
 
     def _show(self, result) -> None:
         self._retries = 0
-        rows, groups, problems, summary = result
+        rows, groups, problems, report = result
         self._quiet_selection = True  # a row that goes away moves the selection: that is no choice of the person's
         try:
             self.notes.set_rows(rows)
@@ -132,7 +132,7 @@ class NoteLists(QObject):
             self._quiet_selection = False
         self.groups.set_groups(groups)
         self.problems.set_problems(problems)
-        self.shown.emit(rows, problems, summary)
+        self.shown.emit(rows, problems, report)
 
     # --- choosing ------------------------------------------------------------------------------
 

@@ -364,7 +364,7 @@ def _manifest(db, vault_root: Path, report: CoverageReport, scope: Scope, conten
         "notes": [{"path": p, "title": titles.get(p, (Path(p).stem, None))[0], "type": titles.get(p, (None, None))[1],
                    "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)} for p, data in contents.items()],
         "links": [{"source": s, "rel": r, "target": t} for s, r, t in links],
-        "coverage": {"overall": report.overall, "counts": dict(report.counts)},
+        "coverage": {"overall": report.overall, "counts": dict(report.counts), "totals": report.totals().as_dict()},
     }
     if run is not None:
         manifest["run"] = run

@@ -80,6 +80,7 @@ code,pre{background:#f2f4f7;border-radius:3px}pre{padding:8px;overflow:auto}
 .body h1,.body h2,.body h3,.body h4{font-size:16px;border:0;margin:14px 0 4px;padding:0}
 table.map td{text-align:center;color:#14171f;min-width:90px;border:2px solid #fff}table.map th{text-align:left;border:0}
 table.map td.empty{color:#8a929e;background:#f6f7f9}
+ul.totals{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px;color:#5b6472}
 """
 
 
@@ -98,7 +99,7 @@ def report_html(db: sqlite_utils.Database, report: CoverageReport, manifest: dic
         f"<h1>{esc(manifest['vault'])}: context bundle</h1>",
         f"<p class=\"facts\">{esc(scope['kind'])}{': ' + esc(scope['value']) if scope['value'] else ''} · {len(order)} notes · "
         f"exported {esc(manifest['created'])} by {esc(manifest['generator'])}</p>",
-        f"<h2>What the brain knows: {report.overall:.0%}</h2>", _coverage_svg(report), _heat_map(report), _risks(report, anchors),
+        f"<h2>What the brain knows: {report.overall:.0%}</h2>", _totals(report), _coverage_svg(report), _heat_map(report), _risks(report, anchors),
     ]
     if manifest.get("run"):
         parts.append(_run_section(manifest["run"]))
@@ -137,6 +138,18 @@ def _render_one(item: tuple[str, str, str, list]) -> str:
     return render_body(body, make_resolver(path, links), title)
 
 
+TOTAL_WORDS = (("notes", "notes"), ("known_unknowns", "known unknowns"), ("covered", "covered"), ("stale", "stale"),
+               ("partial", "partial"), ("stub", "stubs"), ("trapped", "trapped"), ("partly_trapped", "partly trapped"),
+               ("orphans", "orphans"), ("problems", "problems"), ("empty_areas", "areas with none written"))
+
+
+def _totals(report: CoverageReport) -> str:
+    """The whole brain's counts, as the app and the command line show them (`CoverageReport.totals`)."""
+    totals = report.totals().as_dict()
+    items = "".join(f'<li data-count="{key}"><b>{totals[key]}</b> {words}</li>' for key, words in TOTAL_WORDS)
+    return f'<ul class="totals">{items}</ul>'
+
+
 def _coverage_svg(report: CoverageReport) -> str:
     """One stacked bar of the notes by coverage state, drawn inline."""
     total = sum(report.counts.values()) or 1
@@ -162,6 +175,9 @@ def _heat_map(report: CoverageReport) -> str:
         tds = []
         for motion, _word in motions:
             area = cells.get((kind, motion))
+            if area is not None and not area.total and motion == "all":  # an area with no note at all: a gap
+                tds.append(f'<td style="background:{score_hex(0.0)}">0%<br><small>none written</small></td>')
+                continue
             if area is None or not area.total:
                 tds.append('<td class="empty">—</td>')
                 continue

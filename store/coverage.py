@@ -18,6 +18,7 @@ STATES = ("known_unknown", "stub", "partial", "stale", "covered")
 RISK_ORDER = ("trapped", "narrow", "unstructured", "structured")
 MOTIONS = ("b2b", "b2c", "shared", "unset")
 STUB_CHARS = 120  # a body shorter than this, with most slots empty, is a stub
+UNTYPED = "unknown"  # the type of a known unknown whose links say nothing of what it would be
 
 
 class LinkFact(NamedTuple):
@@ -121,9 +122,50 @@ class CoverageReport:
     where_it_lives: dict[str, dict[str, int]]
     unclassified: tuple[str, ...] = ()
     blueprint_problems: tuple[str, ...] = field(default=())
+    partly_trapped: tuple[NoteCoverage, ...] = ()
+    problems: int = 0  # what the Problems panel lists: the notes' problems in the index and the blueprint's
 
     def note(self, path: str) -> NoteCoverage | None:
         return next((n for n in self.notes if n.path == path), None)
+
+    @property
+    def empty_areas(self) -> tuple[AreaCoverage, ...]:
+        """Areas the blueprint asks for with no note at all, written or linked to: a whole missing area."""
+        return tuple(a for a in self.areas if a.motion == "all" and not a.total)
+
+    def totals(self) -> Totals:
+        return Totals(
+            notes=len(self.notes) + len(self.unclassified), judged=len(self.notes), unclassified=len(self.unclassified),
+            known_unknowns=len(self.known_unknowns), untyped_unknowns=sum(1 for u in self.known_unknowns if u.type == UNTYPED),
+            **{state: self.counts.get(state, 0) for state in STATES if state != "known_unknown"},
+            trapped=len(self.trapped), partly_trapped=len(self.partly_trapped), orphans=len(self.orphans),
+            problems=self.problems, empty_areas=len(self.empty_areas), overall=self.overall,
+        )
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The brain's counts, each defined once here; the status bar, the map, the CLI, MCP, the bundle
+    report and the workshop summary all show these numbers (README, "Coverage as JSON", `totals`)."""
+
+    notes: int  # notes written in the vault, of any type
+    judged: int  # of those, the notes of a type the blueprint knows (the others are `unclassified`)
+    unclassified: int
+    known_unknowns: int  # distinct names notes link to that nobody wrote (names, not links)
+    untyped_unknowns: int  # of those, the ones whose links say nothing of their type
+    stub: int  # the coverage states are exclusive: every judged note is in exactly one
+    partial: int
+    stale: int  # complete but not reviewed within the area's fresh days (a partial note overdue for review is partial)
+    covered: int
+    trapped: int  # lives only in heads, Slack or email (every place it lives is a trapped one)
+    partly_trapped: int  # lives partly there, partly somewhere an orchestrator can read
+    orphans: int  # no link in or out
+    problems: int
+    empty_areas: int  # areas of the blueprint with no note at all
+    overall: float  # share 0-1: the mean score of the judged notes and known unknowns
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
 
 
 def compute(notes: Iterable[NoteFacts], unknown_links: Iterable[UnknownLink], blueprint: Blueprint, today: dt.date) -> CoverageReport:
@@ -206,9 +248,10 @@ class CoverageState:
         row = self._where[judged.type]
         for kind in judged.lives_in or ("unsaid",):
             row[kind] += sign
-        if judged.risk == "trapped":
-            change(sets["trapped"], path)
-        if judged.stale:
+        trapped = self._judge.trapped(judged.lives_in)
+        if trapped:
+            change(sets["trapped" if trapped == "all" else "partly_trapped"], path)
+        if judged.state == "stale":  # the list named after a state holds that state's notes, no others
             change(sets["stale"], path)
         if facts.linked_from == 0 and facts.links_out == 0:
             change(sets["orphans"], path)
@@ -254,18 +297,21 @@ class CoverageState:
             where_it_lives={name: {kind: n for kind, n in sorted(self._where[name].items()) if n} for name in self.blueprint.types},
             unclassified=tuple(sorted(sets["unclassified"])),
             blueprint_problems=tuple(map(str, self.blueprint.problems)),
+            partly_trapped=tuple(judged[path] for path in sorted(sets["partly_trapped"])),
+            problems=len(self.blueprint.problems),
         )
 
     def _areas(self) -> tuple[AreaCoverage, ...]:
+        """One row per area of the blueprint, even one with no notes (a whole missing area). Known
+        unknowns of no known type are no area: they are counted and listed as known unknowns."""
         areas, cells = [], self._cells
-        for type_name in [*self.blueprint.types, "unknown"]:
-            spec = self.blueprint.types.get(type_name)
+        for type_name, spec in self.blueprint.types.items():
             for motion in (*MOTIONS, "all"):
                 counts = {state: cells.get((type_name, motion, state), 0) for state in STATES}
                 total = sum(counts.values())
-                if total or (motion == "all" and spec is not None):
+                if total or motion == "all":
                     mean = round(cells.get((type_name, motion, "milli"), 0) / 1000 / total, 3) if total else 0.0
-                    areas.append(AreaCoverage(type_name, spec.label if spec else "Unclassified", motion, counts, mean, total))
+                    areas.append(AreaCoverage(type_name, spec.label, motion, counts, mean, total))
         return tuple(areas)
 
     def _bus_factor(self) -> tuple[PersonRisk, ...]:
@@ -294,6 +340,7 @@ class Judge:
         self.blueprint, self.today = blueprint, today
         self._checks = {name: tuple(_checks(spec)) for name, spec in blueprint.types.items()}
         self._risks: dict[tuple[str, ...], str] = {}
+        self._trapped: dict[tuple[str, ...], str | None] = {}
         self._stale: dict[tuple[str | None, int], bool] = {}  # a vault has few distinct review dates
 
     def __call__(self, note: NoteFacts) -> NoteCoverage:
@@ -326,6 +373,14 @@ class Judge:
             stale = self._stale[(reviewed, fresh_days)] = is_stale(reviewed, fresh_days, self.today)
         return stale
 
+    def trapped(self, lives_in: tuple[str, ...]) -> str | None:
+        """"all" when every place the note lives is a trapped one (a head, Slack, email), "some" when
+        only part of it is, else None."""
+        if lives_in not in self._trapped:  # a vault has few distinct lists of places
+            places = [self.blueprint.risks.get(kind) == "trapped" for kind in lives_in]
+            self._trapped[lives_in] = "all" if places and all(places) else "some" if any(places) else None
+        return self._trapped[lives_in]
+
     def risk(self, lives_in: tuple[str, ...]) -> str:
         risk = self._risks.get(lives_in)
         if risk is None:
@@ -352,7 +407,7 @@ class Judge:
             for check in self._checks.get(facts[source].type, ()) if source in facts else ():
                 if check.name in rels and check.types:
                     votes[check.types[0]] += 1  # the first type a slot lists is the one it usually means
-        return max(votes.items(), key=lambda v: (v[1], v[0]))[0] if votes else "unknown"
+        return max(votes.items(), key=lambda v: (v[1], v[0]))[0] if votes else UNTYPED
 
 
 def _checks(spec: TypeSpec) -> Iterable[_SlotCheck]:
@@ -414,25 +469,31 @@ GAP_WEIGHTS = {"write": 1.0, "fill": 0.8, "free": 0.7, "review": 0.3}
 
 
 def gaps(report: CoverageReport) -> tuple[Gap, ...]:
-    """What to write or fix next, most valuable first: what many notes rely on, and what is at risk."""
-    found = []
+    """What to write or fix next, most valuable first: what many notes rely on, and what is at risk.
+    One gap per note: its most valuable fix names it and ranks it, and the line says every fix it needs."""
+    found, partly = [], {n.path for n in report.partly_trapped}
     for unknown in report.known_unknowns:
         found.append(Gap("write", unknown.title, None, unknown.type,
                          f"Write it: {unknown.referenced_by} note{'s' if unknown.referenced_by != 1 else ''} refer to it",
                          GAP_WEIGHTS["write"] * (1 + unknown.referenced_by)))
     for note in report.notes:
         weight = 1 + note.referenced_by
+        fixes = []
         slots = [m for m in note.missing if not m.startswith(("last reviewed", "never reviewed"))]
         if slots:
-            found.append(Gap("fill", note.title, note.path, note.type, "Fill in: " + ", ".join(slots),
-                             GAP_WEIGHTS["fill"] * weight * (0.5 + 0.5 * min(len(slots), 4) / 4)))
+            fixes.append(("fill", "Fill in: " + ", ".join(slots), GAP_WEIGHTS["fill"] * weight * (0.5 + 0.5 * min(len(slots), 4) / 4)))
         if note.risk == "trapped":
             places = ", ".join(kind for kind in note.lives_in if kind in ("head", "slack", "email"))
-            found.append(Gap("free", note.title, note.path, note.type, f"Write it down: today it lives in {places}", GAP_WEIGHTS["free"] * weight))
+            where = "part of it lives in" if note.path in partly else "it lives only in"
+            fixes.append(("free", f"Write it down: today {where} {places}", GAP_WEIGHTS["free"] * weight))
         if note.stale:
             when = f"last reviewed {note.reviewed}" if note.reviewed else "never reviewed"
-            found.append(Gap("review", note.title, note.path, note.type, f"Review it: {when}", GAP_WEIGHTS["review"] * weight))
-    return tuple(sorted(found, key=lambda g: (-g.value, g.kind, g.title.lower())))
+            fixes.append(("review", f"Review it: {when}", GAP_WEIGHTS["review"] * weight))
+        if fixes:
+            kind, _what, value = max(fixes, key=lambda f: f[2])
+            what = "; ".join(text if i == 0 else text[0].lower() + text[1:] for i, (_k, text, _v) in enumerate(fixes))
+            found.append(Gap(kind, note.title, note.path, note.type, what, value))
+    return tuple(sorted(found, key=lambda g: (-g.value, g.kind, g.title.lower(), g.path or "")))
 
 
 def report_json(report: CoverageReport, area: str | None = None, motion: str | None = None) -> dict:
@@ -461,7 +522,9 @@ def report_json(report: CoverageReport, area: str | None = None, motion: str | N
         ],
         "notes": [note(n) for n in notes],
         "known_unknowns": [note(u) for u in unknowns],
+        "totals": report.totals().as_dict(),
         "trapped": [n.path for n in report.trapped if keep(n)],
+        "partly_trapped": [n.path for n in report.partly_trapped if keep(n)],
         "stale": [n.path for n in report.stale if keep(n)],
         "orphans": [p for p in report.orphans if area is None or report.note(p) and report.note(p).type == area],
         "seams_missing_a_side": [n.path for n in report.seams_missing_a_side if keep(n)],

@@ -3,6 +3,7 @@ links that some slot of the blueprint asks about, so a 10,000-note vault reads i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import threading
@@ -140,11 +141,15 @@ class CoverageKeeper:
         with self._lock:
             self._dirty.update(paths)
 
-    def report(self, db: sqlite_utils.Database, blueprint: Blueprint, day: dt.date, version: object = None) -> CoverageReport:
+    def report(self, db: sqlite_utils.Database, blueprint: Blueprint, day: dt.date, version: object = None,
+               vault_problems: int = 0) -> CoverageReport:
+        """`vault_problems`: problems of the vault's own files besides the blueprint (its ignore rules),
+        which the Problems panel lists and the count takes in."""
         with self._lock:
             key = (blueprint, day, version)
             if self._state is not None and self._key == key:
                 if not self._dirty:
+                    self._report = self._with_problems(db, self._report, blueprint, vault_problems)
                     return self._report
                 dirty = sorted(self._dirty)
                 self._state.update(dirty, read_note_facts(db, blueprint, dirty), read_unknown_links(db, dirty))
@@ -155,5 +160,15 @@ class CoverageKeeper:
                     state.update([n.path for n in notes], notes, read_unknown_links(db))
                 self._state, self._key = state, key
             self._dirty = set()
-            self._report = self._state.report()
+            self._report = self._with_problems(db, self._state.report(), blueprint, vault_problems)
             return self._report
+
+    def _with_problems(self, db, report: CoverageReport, blueprint: Blueprint, vault_problems: int) -> CoverageReport:
+        """The report with today's count of problems (a scan can add some without a note changing)."""
+        count = problem_count(db, blueprint) + vault_problems
+        return report if report.problems == count else dataclasses.replace(report, problems=count)
+
+
+def problem_count(db, blueprint: Blueprint) -> int:
+    """What the Problems panel lists: the notes' problems in the index, then the blueprint's own."""
+    return db.execute("SELECT COUNT(*) FROM problems").fetchone()[0] + len(blueprint.problems)

@@ -140,10 +140,11 @@ def build(brain: Brain, allow_capture: bool = False) -> FastMCP:
         and where each area's knowledge lives. Name an area for its notes and what each is missing."""
         report = service.read.coverage()
         areas = [{"type": a.type, "label": a.label, "motion": a.motion, "score": a.score, "notes": a.total, "states": a.counts}
-                 for a in report.areas if a.total and (area is None or a.type == area)]
+                 for a in report.areas if (a.total or a.motion == "all") and (area is None or a.type == area)]  # an empty area is a gap
         if area is not None and not areas:
-            raise ToolError(f"{area!r} is not an area with notes; areas: {', '.join(sorted({a.type for a in report.areas}))}.")
-        answer = {"overall": report.overall, "states": report.counts, "areas": areas, "where_it_lives": report.where_it_lives}
+            raise ToolError(f"{area!r} is not an area; areas: {', '.join(sorted({a.type for a in report.areas}))}.")
+        answer = {"overall": report.overall, "states": report.counts, "totals": report.totals().as_dict(),
+                  "areas": areas, "where_it_lives": report.where_it_lives}
         if area is not None:
             answer["notes"] = service.facts([n.path for n in report.notes if n.type == area][:MAX_RESULTS])
         return service.partial(answer)

@@ -113,7 +113,7 @@ class BrainReader:
 
     def coverage(self, today: dt.date | None = None) -> CoverageReport:
         """The coverage report, kept until the index changes."""
-        return self._coverage.report(self.db(), self.blueprint(), today or clock.today(), self._version())
+        return self._coverage.report(self.db(), self.blueprint(), today or clock.today(), self._version(), int(bool(self.vault.ignore_problem)))
 
     def gaps(self, today: dt.date | None = None) -> tuple[Gap, ...]:
         """What to write or fix next, most valuable first."""

@@ -555,11 +555,18 @@ def run_json(run: Run, impact: Impact | None = None, monte_carlo: MonteCarlo | N
     if monte_carlo is not None:
         mc = monte_carlo
         data["monte_carlo"] = {
-            "runs": mc.runs, "seed": mc.seed, "finished": mc.finished, "on_time": mc.on_time, "deadline_hours": mc.deadline_hours,
+            "runs": mc.runs, "seed": mc.seed, "finished": mc.finished, "on_time": mc.on_time,  # counts of runs (documented)
+            "finished_share": _share(mc.finished, mc.runs), "on_time_share": None if mc.on_time is None else _share(mc.on_time, mc.runs),
+            "deadline_hours": mc.deadline_hours,
             "p10_hours": mc.percentile(0.1), "p50_hours": mc.percentile(0.5), "p90_hours": mc.percentile(0.9),
             "histogram": [{"from_hours": round(a, 3), "to_hours": round(b, 3), "runs": n} for a, b, n in mc.histogram()],
         }
     return data
+
+
+def _share(part: int, whole: int) -> float:
+    """A share from 0 to 1, as the JSON's other shares are (confidence, overall)."""
+    return round(part / whole, 3) if whole else 0.0
 
 
 def _step_json(step: StepRun) -> dict:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from store import activity
 from store import clock
-from store.coverage import CoverageReport, Gap, gaps, score_hex
+from store.coverage import CoverageReport, Gap, Totals, gaps, score_hex
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class Summary:
     areas: tuple[AreaChange, ...]
     gaps: tuple[Gap, ...]
     owners: dict[str, tuple[str, ...]] = field(default_factory=dict)  # owner -> titles of captured notes
+    totals: Totals | None = None  # the brain's counts at the end, as the app and the command line show them
 
     @property
     def minutes(self) -> int:
@@ -100,7 +101,7 @@ def summarise(start: Snapshot, db, report: CoverageReport, vault, now: dt.dateti
     return Summary(
         vault=str(getattr(vault, "name", vault)), started=start.started, ended=now or clock.now_utc(),
         overall_before=start.overall, overall_after=report.overall, captured=captured, changed=changed, removed=removed,
-        areas=areas, gaps=gaps(report)[:top], owners={k: tuple(v) for k, v in sorted(owners.items())},
+        areas=areas, gaps=gaps(report)[:top], owners={k: tuple(v) for k, v in sorted(owners.items())}, totals=report.totals(),
     )
 
 
@@ -113,8 +114,8 @@ def summary_html(summary: Summary) -> str:
         return f"{value:.0%}"
 
     def cell(value: float, notes: int) -> str:
-        if not notes:
-            return '<td class="score">—</td>'  # no notes of this kind: nothing to score, as on the map
+        if not notes:  # an area with no note at all is a whole missing area: a gap, as on the map
+            return f'<td class="score" style="background:{score_hex(0.0)}">0%<br><small>none written</small></td>'
         return f'<td class="score" style="background:{score_hex(value)}">{pct(value)}</td>'
 
     def change(area: AreaChange) -> str:
@@ -138,6 +139,9 @@ def summary_html(summary: Summary) -> str:
                 f"<td>{'' if a.type == 'unknown' else change(a)}</td><td>{a.notes_before} → {a.notes_after}</td></tr>")
 
     area_rows = "".join(row(a) for a in summary.areas)
+    t = summary.totals
+    counts = (f"<p class='totals'>Now: {t.notes} notes · {t.known_unknowns} known unknowns · {t.stale} stale · {t.trapped} trapped · "
+              f"{t.partly_trapped} partly trapped · {t.orphans} orphans · {t.problems} problems.</p>") if t else ""
     gap_rows = "".join(f"<li><b>{e(g.title)}</b> <span class='kind'>{e(g.type)}</span> — {e(g.what)}</li>" for g in summary.gaps)
     owner_rows = "".join(f"<li><b>{e(owner)}</b>: {e(', '.join(titles))}</li>" for owner, titles in summary.owners.items())
     delta = (summary.overall_after - summary.overall_before) * 100
@@ -158,6 +162,7 @@ td.score {{ text-align: center; color: #111; font-weight: 600; width: 6em; }} tr
 <p class="lead">The brain knew <b>{pct(summary.overall_before)}</b> of what an orchestrator needs; it now knows
 <b>{pct(summary.overall_after)}</b> ({'+' if delta >= 0 else '−'}{abs(delta):.0f} points).
 {len(summary.captured)} note{'s' if len(summary.captured) != 1 else ''} captured, {len(summary.changed)} changed{f', {len(summary.removed)} removed' if summary.removed else ''}.</p>
+{counts}
 <h2>Coverage by area, before → after</h2>
 <table><tr><th>Area</th><th>Before</th><th>After</th><th>Change</th><th>Notes</th></tr>{area_rows}</table>
 <h2>Notes captured</h2>

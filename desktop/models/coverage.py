@@ -100,6 +100,8 @@ class CoverageMapModel(QAbstractTableModel):
             return (kind, motion)
         if role == HIGHLIGHT_ROLE:
             return (kind, motion) in self._lit
+        if area is not None and not area.total and motion == "all":  # an area of the blueprint with no note at all: a gap
+            return self._empty_area(area, index, role)
         if area is None or not area.total:
             return "—" if role == Qt.ItemDataRole.DisplayRole else None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -111,6 +113,20 @@ class CoverageMapModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [f"{n} {STATE_WORDS[state]}" for state, n in area.counts.items() if n]
             return f"{self._rows[index.row()][1]} · {MAP_COLUMNS[index.column()][1]}: {area.score:.0%}\n" + ", ".join(parts)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        return None
+
+
+    def _empty_area(self, area, index, role):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "0%\nnone written"
+        if role == SCORE_ROLE:
+            return 0.0
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return score_color(0.0)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{area.label}: no note written or linked to yet; the blueprint asks for them"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
         return None

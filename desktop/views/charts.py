@@ -63,9 +63,9 @@ class PlacesChart(_Chart):
         self.plot.getAxis("bottom").setLabel("notes")
         self.plot.setYRange(-0.6, len(areas) - 0.4, padding=0)
         self.plot.setXRange(0, max(left or [1]) * 1.3, padding=0)
-        trapped = sum(sum(places.get(p, 0) for p in ("head", "slack", "email")) for _k, places in areas)
-        self.caption.setText(f"Where each area's knowledge lives today. {trapped} notes say some of it lives only in a head, "
-                             "Slack or email: an orchestrator cannot read those.")
+        totals = report.totals()  # counted once in store/, as the map's header and the command line count them
+        self.caption.setText(f"Where each area's knowledge lives today. {totals.trapped} notes are trapped (they live only in a head, "
+                             f"Slack or email) and {totals.partly_trapped} partly trapped: an orchestrator cannot read those parts.")
 
 
 class TrendChart(_Chart):

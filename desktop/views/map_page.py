@@ -14,7 +14,7 @@ from desktop.models.coverage import (
 )
 from desktop.models.notes import PATH_ROLE
 from desktop.views.tables import headline, over_under, row_list
-from store.coverage import CoverageReport
+from store.coverage import UNTYPED, CoverageReport
 
 CHART_TABS = ("Where it lives", "Trend")  # made when first shown: charts bring pyqtgraph
 
@@ -77,10 +77,12 @@ class MapPage(QWidget):
         self.cell_notes = RowsModel(note_columns(), lambda n: n.path, self)
         self.unknowns = RowsModel([
             Column("Not written yet", lambda n: n.title),
+            Column("Would be", lambda n: "type not known" if n.type == UNTYPED else n.type),
             Column("Referred to by", lambda n: f"{n.referenced_by} notes"),
             Column("Motion", lambda n: n.motion),
         ], lambda n: f"unwritten:{n.title}", self)
         self.trapped = RowsModel(note_columns(), lambda n: n.path, self)
+        self.partly_trapped = RowsModel(note_columns(), lambda n: n.path, self)
         self.stale = RowsModel(note_columns(), lambda n: n.path, self)
         self.bus = RowsModel([
             Column("Person", lambda p: p.title),
@@ -94,7 +96,7 @@ class MapPage(QWidget):
         self.lists.addTab(self.cell_tab, "In this cell")
         self.lists.addTab(row_list(self.unknowns, "unknowns", self._unknown_chosen), "Known unknowns")
         self._offer_fixes(self.cell_tab)
-        for model, name, title in ((self.trapped, "trapped", "Trapped"),
+        for model, name, title in ((self.trapped, "trapped", "Trapped"), (self.partly_trapped, "partly-trapped", "Partly trapped"),
                                    (self.stale, "stale", "Stale"), (self.bus, "bus-factor", "Bus factor")):
             view = row_list(model, name, self.noteRequested.emit)
             if model is not self.bus:
@@ -114,16 +116,18 @@ class MapPage(QWidget):
     def set_report(self, report: CoverageReport) -> None:
         self.report = report
         self.map_model.set_report(report)
-        counts = report.counts
-        notes = sum(n for state, n in counts.items() if state != "known_unknown")
-        self.headline.setText(f"The brain knows {report.overall:.0%} of what an orchestrator needs")
-        self.subline.setText(
-            f"{notes} notes judged against the blueprint on {report.today} · "
-            + " · ".join(f"{n} {STATE_WORDS.get(state, state)}" for state, n in counts.items() if n)
-            + f" · {len(report.trapped)} trapped in heads or chat · {len(report.orphans)} orphans"
-        )
+        t = report.totals()  # the counts the status bar, the command line and agents show too
+        self.headline.setText(f"The brain knows {t.overall:.0%} of what an orchestrator needs")
+        judged = f" ({t.judged} judged against the blueprint)" if t.unclassified else " judged against the blueprint"
+        parts = [f"{t.notes} notes{judged} on {report.today}"]
+        parts += [f"{n} {STATE_WORDS.get(state, state)}" for state, n in report.counts.items() if n]
+        parts += [f"{t.trapped} trapped", f"{t.partly_trapped} partly trapped", f"{t.orphans} orphans", f"{t.problems} problems"]
+        if t.empty_areas:
+            parts.append(f"{t.empty_areas} areas with none written ({', '.join(a.label for a in report.empty_areas)})")
+        self.subline.setText(" · ".join(parts))
         self.unknowns.set_rows(report.known_unknowns)
         self.trapped.set_rows(report.trapped)
+        self.partly_trapped.set_rows(report.partly_trapped)
         self.stale.set_rows(report.stale)
         self.bus.set_rows([p for p in report.bus_factor if p.orphaned])
         if "Where it lives" in self.charts:
@@ -184,7 +188,7 @@ class MapPage(QWidget):
 
     def set_highlight(self, paths) -> None:
         self.map_model.set_highlight(paths)
-        for model in (self.cell_notes, self.trapped, self.stale):
+        for model in (self.cell_notes, self.trapped, self.partly_trapped, self.stale):
             model.set_highlight(paths)
 
     def _cell_chosen(self, current: QModelIndex, _previous=None) -> None:

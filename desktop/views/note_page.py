@@ -33,7 +33,7 @@ class Colors:
 
 def page_html(page: NotePage, colors: Colors) -> str:
     d = page.detail
-    parts = [_style(colors), f"<h1>{_e(d.title)}</h1>", _meta_line(d), _coverage_line(page.coverage)]
+    parts = [_style(colors), f"<h1>{_e(d.title)}</h1>", _meta_line(d, page.coverage), _coverage_line(page.coverage)]
     parts.append(f'<div class="body">{page.body_html}</div>' if page.body_html.strip() else '<p class="muted">This note has no text yet.</p>')
     parts.append(_fields(d))
     parts.append(_links_section("Links out", d.links_out, lambda l: l.rel, lambda l: _target(l)))
@@ -61,7 +61,14 @@ def _style(c: Colors) -> str:
     )
 
 
-def _meta_line(d: NoteDetail) -> str:
+def _meta_line(d: NoteDetail, coverage: NoteCoverage | None) -> str:
+    """What the note is. A fact shows as a warning only where the coverage judgement counts it against
+    the note (what its type requires), so the line never contradicts the coverage line under it."""
+    judged = coverage.missing if coverage else ()
+
+    def fact(text: str, warned: bool) -> str:
+        return f'<span class="{"warn" if warned else "muted"}">{text}</span>'
+
     bits = [f"<b>{_e(d.type or 'no type')}</b>"]
     if d.motion:
         bits.append(_e(d.motion.upper() if d.motion in ("b2b", "b2c") else d.motion))
@@ -71,14 +78,13 @@ def _meta_line(d: NoteDetail) -> str:
     elif d.owner:
         bits.append(f"owner {_e(d.owner)}")
     else:
-        bits.append('<span class="warn">no owner</span>')
+        bits.append(fact("no owner", "no owner" in judged))
     if d.lives_in:
-        trapped = any(place in ("head", "slack", "email") for place in d.lives_in)
-        css = "warn" if trapped else "muted"
-        bits.append(f'lives in <span class="{css}">{_e(", ".join(d.lives_in))}</span>')
+        bits.append(f'lives in {fact(_e(", ".join(d.lives_in)), coverage is not None and coverage.risk == "trapped")}')
     else:
-        bits.append('<span class="warn">where it lives is not said</span>')
-    bits.append(f"reviewed {_e(d.reviewed)}" if d.reviewed else '<span class="warn">never reviewed</span>')
+        bits.append(fact("where it lives is not said", False))
+    overdue = coverage is not None and coverage.stale
+    bits.append(fact(f"reviewed {_e(d.reviewed)}", overdue) if d.reviewed else fact("never reviewed", overdue))
     if d.tags:
         bits.append(_e(" ".join(f"#{t}" for t in d.tags)))
     return '<p class="muted">' + " · ".join(bits) + "</p>"

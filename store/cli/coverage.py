@@ -9,7 +9,7 @@ from rich.table import Table
 from store.cli.group import (
     db_option, json_option, open_brain, print_json, report_blueprint_problems, shown, stdout_console, today_option, vault_argument,
 )
-from store.coverage import report_json
+from store.coverage import UNTYPED, report_json
 from store.display import printable
 from store.simulate import gap_effect_words
 
@@ -69,7 +69,8 @@ def gaps(vault, db_path, as_json, today, program, limit):
             out.print(f"{number:>3}. [bold]{shown(gap.action)}[/]  [dim]{shown(gap_effect_words(gap))}[/]")
             continue
         where = shown(gap.path) if gap.path else "not written yet"
-        out.print(f"{number:>3}. [bold]{shown(gap.title)}[/] [dim]({shown(gap.type)} · {where})[/]  {shown(gap.what)}")
+        kind = "type not known" if gap.type == UNTYPED else shown(gap.type)
+        out.print(f"{number:>3}. [bold]{shown(gap.title)}[/] [dim]({kind} · {where})[/]  {shown(gap.what)}")
     if not found:
         out.print("No gaps: " + ("every step of the run has the context it needs." if program else
                                  "every note the blueprint asks for is written, complete and fresh."))
@@ -80,8 +81,12 @@ def _percent(score: float) -> str:
 
 
 def _print_coverage(out: Console, report, area: str | None, motion: str | None) -> None:
-    out.print(f"[bold]Coverage {_percent(report.overall)}[/] as of {report.today}: "
+    t = report.totals()  # the counts the app's status bar and map, agents and bundle reports show too
+    out.print(f"[bold]Coverage {_percent(t.overall)}[/] as of {report.today}: "
               + ", ".join(f"{count} {state.replace('_', ' ')}" for state, count in sorted(report.counts.items())))
+    out.print(f"{t.notes} notes ({t.judged} judged against the blueprint) · {t.known_unknowns} known unknowns · "
+              f"{t.trapped} trapped · {t.partly_trapped} partly trapped · {t.orphans} orphans · {t.problems} problems"
+              + (f" · {t.empty_areas} areas with none written ({', '.join(shown(a.label) for a in report.empty_areas)})" if t.empty_areas else ""))
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("Area", "B2B", "B2C", "Shared", "All", "covered", "stale", "partial", "stub", "unwritten"):
         table.add_column(column, justify="left" if column == "Area" else "right")
@@ -91,12 +96,16 @@ def _print_coverage(out: Console, report, area: str | None, motion: str | None) 
             continue
         by_motion = [(_percent(c.score) if (c := cells.get((a.type, m))) else "-") for m in ("b2b", "b2c", "shared")]
         c = a.counts
-        table.add_row(shown(a.label), *by_motion, _percent(a.score) if a.total else "-", str(c["covered"]), str(c["stale"]),
+        whole = _percent(a.score) if a.total else "[red]0%[/]"  # a whole area missing is a gap, not nothing
+        table.add_row(shown(a.label), *by_motion, whole, str(c["covered"]), str(c["stale"]),
                       str(c["partial"]), str(c["stub"]), str(c["known_unknown"]))
     out.print(table)
     keep = lambda n: (area is None or n.type == area) and (motion is None or n.motion == motion)  # noqa: E731
-    _print_list(out, "Known unknowns (linked, never written)", [f"{shown(u.title)} [dim]({shown(u.type)}, {u.referenced_by} refs)[/]" for u in report.known_unknowns if keep(u)])
-    _print_list(out, "Trapped (in a head, Slack or email)", [f"{shown(n.title)} [dim]({shown(', '.join(n.lives_in))})[/]" for n in report.trapped if keep(n)])
+    _print_list(out, "Known unknowns (linked, never written)", [
+        f"{shown(u.title)} [dim]({'type not known' if u.type == UNTYPED else shown(u.type)}, {u.referenced_by} refs)[/]"
+        for u in report.known_unknowns if keep(u)])
+    _print_list(out, "Trapped (only in a head, Slack or email)", [f"{shown(n.title)} [dim]({shown(', '.join(n.lives_in))})[/]" for n in report.trapped if keep(n)])
+    _print_list(out, "Partly trapped (partly in a head, Slack or email)", [f"{shown(n.title)} [dim]({shown(', '.join(n.lives_in))})[/]" for n in report.partly_trapped if keep(n)])
     _print_list(out, "Stale", [f"{shown(n.title)} [dim]({shown(n.reviewed or 'never reviewed')})[/]" for n in report.stale if keep(n)])
     _print_list(out, "Incomplete", [shown(n.summary) for n in report.notes if keep(n) and n.state in ("partial", "stub")])
     _print_list(out, "Seams missing a side", [shown(n.title) for n in report.seams_missing_a_side if keep(n)])

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 
 from desktop.models.coverage import CELL_ROLE, HIGHLIGHT_ROLE, MAP_COLUMNS, SCORE_ROLE
 from store.brain import Brain
+from store.coverage import score_hex
 from tests.conftest import write
 from tests.desktop.conftest import open_and_wait, wait_for_note
 
@@ -100,7 +101,11 @@ def test_assuming_a_gap_fixed_or_a_person_away_runs_again_and_shows_the_differen
 def test_a_note_written_on_disk_changes_the_map(qtbot, window, sample_vault):
     open_map(qtbot, window, sample_vault)
     shown = lambda: cells(window.map_and_run.map.map_model)[("data_object", "all")]  # noqa: E731
-    assert shown() == (None, "—")  # the sample brain has no data objects yet
+    assert shown() == (0.0, "0%\nnone written")  # the sample brain has no data objects yet: a whole area missing is a gap
+    model = window.map_and_run.map.map_model
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data(CELL_ROLE) == ("data_object", "all"))
+    assert model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole).name() == score_hex(0.0)  # the gap colour, not neutral
+    assert "Unclassified" not in [model.headerData(r, Qt.Orientation.Vertical) for r in range(model.rowCount())]
     write(sample_vault, "data/Account.md", "---\ntype: data_object\nmotion: b2b\n---\nThe account record.\n")
     qtbot.waitUntil(lambda: shown()[1] == "1 note" or shown()[1].endswith("\n1 note"), timeout=10000)
     assert shown()[0] < 0.5  # a stub, far from complete

@@ -85,7 +85,44 @@ def test_a_known_unknown_takes_the_type_its_links_expect(covered):
 def test_risk_comes_from_where_the_knowledge_lives(covered, lives_in, risk):
     report = covered(HubSpot=system(), Salesforce=system(), Dana=person(), S=seam(lives_in=lives_in))
     assert report.note("S.md").risk == risk
-    assert (report.note("S.md") in report.trapped) == (risk == "trapped")
+    assert (report.note("S.md") in report.trapped) == (risk == "trapped" and "note" not in lives_in)
+    assert (report.note("S.md") in report.partly_trapped) == (lives_in == "note, head")
+
+
+def test_trapped_is_every_place_a_trapped_one_and_partly_trapped_is_counted_apart(covered):
+    report = covered(HubSpot=system(), Salesforce=system(), Dana=person(),
+                     All=seam(lives_in="head, slack"), Part=seam(lives_in="note, email"), Free=seam(lives_in="note, doc"))
+    assert [n.title for n in report.trapped] == ["All"] and [n.title for n in report.partly_trapped] == ["Part"]
+    totals = report.totals()
+    assert (totals.trapped, totals.partly_trapped) == (1, 1)
+
+
+def test_the_stale_list_holds_the_stale_state_only_and_a_partial_overdue_note_says_so(covered):
+    report = covered(HubSpot=system(), Salesforce=system(), Dana=person(),
+                     Old=seam(reviewed="2026-05-08"), OldPartial=seam(cadence=None, reviewed="2026-05-08"))
+    assert [n.title for n in report.stale] == ["Old"] == [n.title for n in report.notes if n.state == "stale"]
+    partial = report.note("OldPartial.md")
+    assert partial.state == "partial" and partial.stale and "last reviewed 2026-05-08" in partial.missing
+    assert report.totals().stale == report.counts["stale"] == len(report.stale) == 1 and report.totals().partial == 1
+
+
+def test_known_unknowns_count_names_not_links_and_untyped_ones_are_no_area(covered):
+    report = covered(HubSpot=system(), Salesforce=system(), Dana=person(),
+                     A="See [[Mystery]] and [[Mystery]] again, and [[mystery]].\n", B="Also [[Mystery]] and [[Enigma]].\n")
+    assert sorted(u.title.casefold() for u in report.known_unknowns) == ["enigma", "mystery", "ops"]  # Dana's team is Ops
+    totals = report.totals()
+    assert (totals.known_unknowns, totals.untyped_unknowns) == (3, 2) == (report.counts["known_unknown"], 2)
+    assert all(a.type != "unknown" and a.label != "Unclassified" for a in report.areas)
+    assert (totals.notes, totals.judged, totals.unclassified) == (5, 3, 2)
+
+
+def test_an_area_with_no_notes_is_a_gap_and_counted(covered):
+    report = covered(HubSpot=system(), Salesforce=system(), Dana=person())
+    empty = {a.type for a in report.empty_areas}
+    assert "data_object" in empty and "system" not in empty
+    data_objects = next(a for a in report.areas if a.type == "data_object" and a.motion == "all")
+    assert (data_objects.total, data_objects.score) == (0, 0.0)
+    assert report.totals().empty_areas == len(empty)
 
 
 def test_unsaid_place_is_an_unknown_risk(covered):
@@ -152,6 +189,17 @@ def test_gaps_rank_what_many_notes_rely_on_first(covered):
     ranked = gaps(report)
     assert (ranked[0].kind, ranked[0].title) == ("write", "Ghost")
     assert any(g.kind == "review" and g.title == "Salesforce" for g in ranked)
+
+
+def test_gaps_list_each_note_once_with_every_fix_it_needs(covered):
+    report = covered(HubSpot=system(), Salesforce=system(), Dana=person(),
+                     S=seam(owner=None, reviewed="2025-01-01", lives_in="head"))
+    mine = [g for g in gaps(report) if g.path == "S.md"]
+    assert len(mine) == 1
+    assert mine[0].what == "Fill in: no owner; write it down: today it lives only in head; review it: last reviewed 2025-01-01"
+    assert mine[0].kind == "free" and mine[0].value == 0.7  # the most valuable of its fixes names and ranks it
+    paths = [g.path for g in gaps(report) if g.path]
+    assert len(paths) == len(set(paths))
 
 
 def test_a_vault_blueprint_overrides_the_default(vault, covered):

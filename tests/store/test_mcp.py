@@ -72,6 +72,20 @@ def test_an_agent_explores_the_sample_brain(sample, tmp_path):
     assert text.contents[0].text == (sample / "seams/Marketo to Salesforce Lead Sync.md").read_text(encoding="utf-8")
 
 
+def test_gaps_name_each_note_once_as_the_command_line_does(sample, tmp_path):
+    from tests.store.test_cli import run
+
+    async def conversation(session):
+        return (await session.call_tool("gaps", {"limit": 100})).structuredContent["gaps"]
+
+    ranked = talk(sample, tmp_path, conversation)
+    cli = json.loads(run("gaps", sample, "--json", "--limit", "100", env_dir=tmp_path / "cli").stdout)
+    names = [(g["path"], g["title"]) for g in ranked]
+    assert len(names) == len(set(names)) and [(g["path"], g["title"]) for g in cli] == names
+    stripe = [g for g in ranked if g["title"] == "Stripe"]
+    assert len(stripe) == 1 and stripe[0]["what"].startswith("Fill in: no owner; write it down") and "review it" in stripe[0]["what"]
+
+
 def test_bad_requests_get_clear_errors(sample, tmp_path):
     async def conversation(session):
         answers = []

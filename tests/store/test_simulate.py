@@ -370,3 +370,15 @@ def test_fixing_an_agents_scope_fixes_only_the_scope_and_fixing_the_agent_fixes_
     agent_fixed = sim.run(Scenario(assume_fixed=frozenset({"Bot.md"})))
     assert verdicts(agent_fixed) == {}
     assert agent_fixed.step("Sync").decision == "proceed" and agent_fixed.hours == 24.0
+
+
+def test_monte_carlo_json_gives_counts_of_runs_and_the_shares_the_text_says(vault, tmp_path):
+    write(vault, "Dana.md", person("6h"))
+    write(vault, "Fresh.md", process())
+    write(vault, "Launch.md", program(step("Plan", "needs:: [[Fresh]]"), deadline="2w"))
+    args = ("simulate", str(vault), "--db", str(tmp_path / "cli.sqlite"), "--today", "2026-11-24", "--runs", "40")
+    text = run_cli(*args, env_dir=tmp_path / "data").stdout
+    mc = json.loads(run_cli(*args, "--json", env_dir=tmp_path / "data").stdout)["runs"][0]["monte_carlo"]
+    assert (mc["runs"], mc["finished"], mc["on_time"]) == (40, 40, 40)  # counts of runs
+    assert (mc["finished_share"], mc["on_time_share"]) == (1.0, 1.0)  # shares from 0 to 1
+    assert f"finishes in {round(mc['finished_share'] * 100)}% of runs" in text and "in 100%" in text

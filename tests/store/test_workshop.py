@@ -57,3 +57,7 @@ def test_the_summary_counts_every_note_and_its_figures_are_the_engines(tmp_path)
     Tags().feed(page)
     assert not {"script", "img", "link", "iframe"} & set(tags)
     assert f"{before.overall:.0%}" in page and f"{after.overall:.0%}" in page and "Territory Rules" in page and "Marcus Lee" in page
+    t = after.totals()  # the counts every other surface shows, with the same words
+    assert (f"Now: {t.notes} notes · {t.known_unknowns} known unknowns · {t.stale} stale · {t.trapped} trapped · "
+            f"{t.partly_trapped} partly trapped · {t.orphans} orphans · {t.problems} problems.") in page
+    assert len([g.path for g in summary.gaps if g.path]) == len({g.path for g in summary.gaps if g.path})  # one gap per note
