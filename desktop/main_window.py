@@ -34,7 +34,7 @@ from desktop.views.session_log import SessionLog
 from desktop.views.workshop import SummaryDialog, WorkshopMode
 from desktop.workers import VaultSession
 from desktop.writing import WritingMixin
-from store import clock, query
+from store import clock, query, words
 from store.coverage_facts import note_coverage
 from store.display import printable
 from store.locations import documents_dir
@@ -42,15 +42,13 @@ from store.render import make_resolver, render_body
 
 RECENT_MAX = 8
 SEARCH_LIMIT = 50
-VERSION = "0.1.0"
 
 
 def load_page(db, blueprint, path: str) -> NotePage:
     """Everything the note view shows, read on a pool thread."""
     detail = query.note_detail(db, path)
     body = render_body(query.note_body(db, path), make_resolver(path, [(l.target, l.target_path) for l in detail.links_out]), detail.title)
-    inverse = {link.rel: blueprint.inverse(link.rel) for link in detail.links_in if blueprint.inverse(link.rel)}
-    return NotePage(detail, body, note_coverage(db, blueprint, path, clock.today()), inverse)
+    return NotePage(detail, body, note_coverage(db, blueprint, path, clock.today()), blueprint)
 
 
 class MainWindow(WritingMixin, QMainWindow):
@@ -417,8 +415,8 @@ class MainWindow(WritingMixin, QMainWindow):
         self.problem_dock.setWindowTitle(f"Problems ({len(problems)})")
         if self.position < 0 and rows:
             self._open_first()
-        plural = lambda n, word: f"{n:,} {word}{'' if n == 1 else 's'}"  # noqa: E731
-        self.count_label.setText(f"{plural(summary.notes, 'note')} · {plural(len(problems), 'problem')} · {plural(summary.unresolved, 'unwritten link')}")
+        counts = [words.counted(summary.notes, "note"), words.counted(len(problems), "problem"), words.counted(summary.unresolved, "unwritten link")]
+        self.count_label.setText(" · ".join(counts))
 
     # --- reading notes -------------------------------------------------------------------------
 
@@ -645,7 +643,7 @@ class MainWindow(WritingMixin, QMainWindow):
     def about(self) -> None:
         QMessageBox.about(
             self, "About Substrate",
-            f"<h3>Substrate {VERSION}</h3><p>The brain your marketing orchestration needs: a live, structured map of how "
+            f"<h3>{words.app_name()}</h3><p>The brain your marketing orchestration needs: a live, structured map of how "
             "the business works, kept as markdown notes in a folder you own.</p><p>It works offline; your notes stay on this "
             "computer and are never changed by reading them.</p>",
         )

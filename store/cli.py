@@ -21,7 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from store import query
+from store import query, words
 from store.brain import Brain
 from store.coverage import report_json
 from store.display import printable
@@ -29,7 +29,6 @@ from store.errors import IndexBusy, SubstrateError, still_indexing
 from store.locations import check_index
 from store.simulate import FIX_FIRST, Run, Scenario, format_hours, gap_effect_words, outcome_words, run_json
 
-VERSION = "0.1.0"
 USER_ERROR = 2
 
 
@@ -48,7 +47,7 @@ class SubstrateGroup(click.Group):
 
 
 @click.group(cls=SubstrateGroup)
-@click.version_option(VERSION, prog_name="substrate")
+@click.version_option(words.app_version(), prog_name="substrate")
 def cli():
     """Substrate: the brain your orchestration needs, kept as markdown notes."""
 
@@ -136,11 +135,10 @@ def index(vault, db_path):
 
 def _summary_line(brain: Brain, seconds: float) -> str:
     s = brain.summary()
-    skipped = f", {s.skipped} files skipped" if s.skipped else ""
-    return (
-        f"Indexed {printable(brain.vault.name)}: {s.notes} notes, {s.links} links, {s.unresolved} unresolved links, "
-        f"{s.problems + len(brain.blueprint_problems())} problems{skipped}, {seconds:.2f} s"
-    )
+    skipped = f", {words.counted(s.skipped, 'file')} skipped" if s.skipped else ""
+    counts = [words.counted(s.notes, "note"), words.counted(s.links, "link"), words.counted(s.unresolved, "unresolved link"),
+              words.counted(s.problems + len(brain.blueprint_problems()), "problem")]
+    return f"Indexed {printable(brain.vault.name)}: {', '.join(counts)}{skipped}, {seconds:.2f} s"
 
 
 @cli.command()
@@ -182,17 +180,16 @@ def show(vault, note, db_path, as_json):
     with brain:
         detail = brain.note(note)
         blueprint = brain.blueprint()
-    inverse = lambda rel: blueprint.inverse(rel) or f"{rel} (from)"  # noqa: E731 - owner -> "owner of"
     if as_json:
         data = dataclasses.asdict(detail)
         for link in data["links_in"]:
-            link["inverse"] = inverse(link["rel"])
+            link["inverse"] = blueprint.inverse(link["rel"]) or f"{link['rel']} (from)"
         _print_json(data)
         return
-    _print_detail(_stdout(), detail, inverse)
+    _print_detail(_stdout(), detail, blueprint)
 
 
-def _print_detail(out: Console, d: query.NoteDetail, inverse) -> None:
+def _print_detail(out: Console, d: query.NoteDetail, blueprint) -> None:
     out.print(f"[bold]{shown(d.title)}[/]  [dim]{shown(d.path)}[/]")
     facts = [("type", d.type), ("owner", d.owner), ("status", d.status), ("reviewed", d.reviewed),
              ("lives in", ", ".join(d.lives_in)), ("motion", d.motion), ("confidence", d.confidence),
@@ -205,23 +202,24 @@ def _print_detail(out: Console, d: query.NoteDetail, inverse) -> None:
         for f in d.fields:
             where = f" [dim]({shown(f.section)})[/]" if f.section else ""
             out.print(f"  {shown(f.key)}: {shown(f.value)}{where}")
-    _print_links(out, "Links out", d.links_out, lambda l: l.target_path or f"{l.target} (not written yet)")
-    _print_links(out, "Links in", d.links_in, lambda l: l.source, name=inverse)
+    _print_links(out, "Links out", d.links_out, lambda l: l.target_path or f"{l.target} (not written yet)",
+                 lambda rel: words.relation_label(rel, blueprint))
+    _print_links(out, "Links in", d.links_in, lambda l: l.source, lambda rel: words.reverse_label(rel, blueprint))
     if d.problems:
         out.print("\n[bold]Problems[/]")
         for p in d.problems:
             out.print(f"  line {p.line or '-'}: {shown(p.message)}")
 
 
-def _print_links(out: Console, heading: str, links: list[query.LinkRow], describe, name=lambda rel: rel) -> None:
+def _print_links(out: Console, heading: str, links: list[query.LinkRow], describe, name) -> None:
     if not links:
         return
     out.print(f"\n[bold]{heading}[/]")
     grouped = defaultdict(list)
     for link in links:
         grouped[name(link.rel)].append(link)
-    for rel, rows in grouped.items():
-        out.print(f"  {shown(rel.replace('_', ' '))}")
+    for label, rows in grouped.items():
+        out.print(f"  {shown(label)}")
         for link in rows:
             out.print(f"    {shown(describe(link))}  [dim]line {link.line}[/]")
 
@@ -242,7 +240,7 @@ def problems(vault, db_path, as_json):
     for p in rows:
         where = f"{p.path}:{p.line}" if p.line else p.path
         out.print(f"{shown(where)}: {shown(p.message)}")
-    out.print(f"{len(rows)} problem{'s' if len(rows) != 1 else ''}.")
+    out.print(f"{words.counted(len(rows), 'problem')}.")
 
 
 @cli.command()
@@ -412,21 +410,18 @@ def simulate(vault, db_path, as_json, today, programs, seed, runs, absent, assum
         _print_run(out, run, impact, chance, fixed_chance, what_if)
 
 
-_DECISION_STYLE = {"proceed": "green", "assumed": "yellow", "escalated": "dark_orange", "blocked": "red"}
-
-
 def _print_run(out: Console, run: Run, impact, chance, fixed_chance, what_if: tuple[str, Run] | None) -> None:
     program = run.program
     deadline = f" · deadline {format_hours(program.deadline_hours)}" if program.deadline_hours is not None else ""
-    out.print(f"\n[bold]{shown(program.title)}[/] [dim]({program.motion} · {len(program.steps)} steps{deadline})[/]")
+    out.print(f"\n[bold]{shown(program.title)}[/] [dim]({program.motion} · {words.counted(len(program.steps), 'step')}{deadline})[/]")
     if what_if is not None:
-        words, baseline = what_if
-        out.print(f"[bold]What if[/] {shown(words)}: {_run_outcome(run, short=True)}.")
+        change, baseline = what_if
+        out.print(f"[bold]What if[/] {shown(change)}: {_run_outcome(run, short=True)}.")
         out.print(f"[dim]As things stand: {_run_outcome(baseline, short=True)}.[/]")
     else:
         out.print(_run_outcome(run))
     for step in sorted(run.steps, key=lambda s: (s.start, s.lane)):
-        style = _DECISION_STYLE[step.decision]
+        style = words.colour_for(words.DECISIONS, step.decision)
         wait = f" [dim](waits {format_hours(step.wait)})[/]" if step.wait else ""
         start = "—" if step.blocked_by else format_hours(step.start)  # it never gets to start
         out.print(f"  {start:>5} → {format_hours(step.end):<5}  {step.lane:<6}  [{style}]{step.decision:<9}[/]  "
@@ -440,7 +435,7 @@ def _print_run(out: Console, run: Run, impact, chance, fixed_chance, what_if: tu
         fixed = impact.fixed_run
         out.print(f"  With these fixed: {_run_outcome(fixed, short=True)}.")
     if chance is not None:
-        out.print(f"\n[bold]Monte Carlo[/] ({chance.runs} runs, seed {chance.seed}): {_chance_words(chance)}")
+        out.print(f"\n[bold]Monte Carlo[/] ({words.counted(chance.runs, 'run')}, seed {chance.seed}): {_chance_words(chance)}")
         if fixed_chance is not None and fixed_chance.finished:
             out.print(f"  Once the first {len(impact.fix_first)} are fixed: {_chance_words(fixed_chance)}")
     for problem in program.problems:
@@ -452,7 +447,7 @@ def _run_outcome(run: Run, short: bool = False) -> str:
     if short:
         return text
     kinds = [(d, n) for d, n in run.counts.items() if n]
-    counts = f" [dim]({', '.join(f'{n} {d}' for d, n in kinds)})[/]" if len(kinds) > 1 else ""
+    counts = f" [dim]({', '.join(words.DECISIONS[d].count(n) for d, n in kinds)})[/]" if len(kinds) > 1 else ""
     return f"{text[0].upper()}{text[1:]}{counts}"
 
 
@@ -478,9 +473,10 @@ def _percent(score: float) -> str:
 
 def _print_coverage(out: Console, report, area: str | None, motion: str | None) -> None:
     out.print(f"[bold]Coverage {_percent(report.overall)}[/] as of {report.today}: "
-              + ", ".join(f"{count} {state.replace('_', ' ')}" for state, count in sorted(report.counts.items())))
+              + ", ".join(state.count(report.counts[key]) for key, state in words.STATES.items() if key in report.counts))
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("Area", "B2B", "B2C", "Shared", "All", "covered", "stale", "partial", "stub", "unwritten"):
+    states = list(reversed(words.STATES.values()))  # covered first
+    for column in ("Area", "B2B", "B2C", "Shared", "All", *(state.many for state in states)):
         table.add_column(column, justify="left" if column == "Area" else "right")
     cells = {(a.type, a.motion): a for a in report.areas}
     for a in report.areas:
@@ -488,17 +484,16 @@ def _print_coverage(out: Console, report, area: str | None, motion: str | None) 
             continue
         by_motion = [(_percent(c.score) if (c := cells.get((a.type, m))) else "-") for m in ("b2b", "b2c", "shared")]
         c = a.counts
-        table.add_row(shown(a.label), *by_motion, _percent(a.score) if a.total else "-", str(c["covered"]), str(c["stale"]),
-                      str(c["partial"]), str(c["stub"]), str(c["known_unknown"]))
+        table.add_row(shown(a.label), *by_motion, _percent(a.score) if a.total else "-", *(str(c[state.key]) for state in states))
     out.print(table)
     keep = lambda n: (area is None or n.type == area) and (motion is None or n.motion == motion)  # noqa: E731
-    _print_list(out, "Known unknowns (linked, never written)", [f"{shown(u.title)} [dim]({shown(u.type)}, {u.referenced_by} refs)[/]" for u in report.known_unknowns if keep(u)])
+    _print_list(out, "Known unknowns (linked, never written)", [f"{shown(u.title)} [dim]({shown(u.type)}, {words.referred_to(u.referenced_by)})[/]" for u in report.known_unknowns if keep(u)])
     _print_list(out, "Trapped (in a head, Slack or email)", [f"{shown(n.title)} [dim]({shown(', '.join(n.lives_in))})[/]" for n in report.trapped if keep(n)])
     _print_list(out, "Stale", [f"{shown(n.title)} [dim]({shown(n.reviewed or 'never reviewed')})[/]" for n in report.stale if keep(n)])
     _print_list(out, "Incomplete", [shown(n.summary) for n in report.notes if keep(n) and n.state in ("partial", "stub")])
     _print_list(out, "Seams missing a side", [shown(n.title) for n in report.seams_missing_a_side if keep(n)])
     _print_list(out, "Orphans (no links in or out)", [shown(title) for title in report.orphans])
-    _print_list(out, "Bus factor (what their absence would orphan)", [f"{shown(p.title)}: {p.orphaned} notes" for p in report.bus_factor[:5]])
+    _print_list(out, "Bus factor (what their absence would orphan)", [f"{shown(p.title)}: {words.counted(p.orphaned, 'note')}" for p in report.bus_factor[:5]])
 
 
 def _print_list(out: Console, heading: str, items: list[str], most: int = 8) -> None:
@@ -517,7 +512,7 @@ def _print_history(points, as_json: bool) -> None:
         return
     out = _stdout()
     for p in points:
-        out.print(f"{p.taken_at}  {_percent(p.overall)}  {p.notes} notes")
+        out.print(f"{p.taken_at}  {_percent(p.overall)}  {words.counted(p.notes, 'note')}")
     if not points:
         out.print("No coverage history in that period yet: it is recorded as the vault changes.")
 

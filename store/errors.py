@@ -1,5 +1,7 @@
 """Errors a user can cause, each with a message written for the person who has to fix it."""
 
+from store import words
+
 
 class SubstrateError(Exception):
     """Base class: the message is shown as is, on one line, in the CLI and the app."""
@@ -85,7 +87,7 @@ class IndexDamaged(SubstrateError):
 
 
 def still_indexing(done: int, total: int, starts_sentence: bool = False) -> str:
-    return f"{'A' if starts_sentence else 'a'}nother Substrate is still indexing this vault ({done:,} of {total:,} notes)"
+    return f"{'A' if starts_sentence else 'a'}nother Substrate is still indexing this vault ({done:,} of {words.counted(total, 'note')})"
 
 
 class IndexStillBuilding(SubstrateError):

@@ -20,7 +20,7 @@ from mcp.server.fastmcp.exceptions import ToolError
 from mcp.types import Resource
 
 from store import blueprint as blueprints
-from store import clock, query
+from store import clock, query, words
 from store.brain import Brain, open_simulation
 from store.coverage import gaps as rank_gaps
 from store.coverage_facts import CoverageKeeper
@@ -98,6 +98,7 @@ class BrainServer(FastMCP):
 
     def __init__(self, service: BrainService, **options):
         super().__init__("substrate", instructions=INSTRUCTIONS, **options)
+        self._mcp_server.version = words.app_version()  # else FastMCP names the mcp package's version
         self.service = service
 
     async def list_resources(self) -> list[Resource]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from store import activity
 from store import clock
-from store.coverage import CoverageReport, Gap, gaps, score_hex
+from store import words
+from store.coverage import CoverageReport, Gap, gaps
 
 
 @dataclass(frozen=True)
@@ -115,11 +116,11 @@ def summary_html(summary: Summary) -> str:
     def cell(value: float, notes: int) -> str:
         if not notes:
             return '<td class="score">—</td>'  # no notes of this kind: nothing to score, as on the map
-        return f'<td class="score" style="background:{score_hex(value)}">{pct(value)}</td>'
+        return f'<td class="score" style="background:{words.score_hex(value)}">{pct(value)}</td>'
 
     def change(area: AreaChange) -> str:
         points = round((area.after - area.before) * 100)
-        return f"{'+' if points > 0 else '−'}{abs(points)} pts" if points else ""
+        return words.counted(points, "point", signed=True) if points else ""
 
     def notes_table(notes: tuple[NoteLine, ...], empty: str) -> str:
         if not notes:
@@ -154,10 +155,10 @@ td.score {{ text-align: center; color: #111; font-weight: 600; width: 6em; }} tr
 .kind {{ color: #5c6b7a; font-size: .9em; }}
 </style></head><body>
 <h1>Workshop summary: {e(summary.vault)}</h1>
-<p>{local:%A %d %B %Y, %H:%M} to {summary.ended.astimezone():%H:%M} · {summary.minutes} minutes</p>
+<p>{local:%A %d %B %Y, %H:%M} to {summary.ended.astimezone():%H:%M} · {words.counted(summary.minutes, 'minute')}</p>
 <p class="lead">The brain knew <b>{pct(summary.overall_before)}</b> of what an orchestrator needs; it now knows
-<b>{pct(summary.overall_after)}</b> ({'+' if delta >= 0 else '−'}{abs(delta):.0f} points).
-{len(summary.captured)} note{'s' if len(summary.captured) != 1 else ''} captured, {len(summary.changed)} changed{f', {len(summary.removed)} removed' if summary.removed else ''}.</p>
+<b>{pct(summary.overall_after)}</b> ({words.counted(round(delta), "point", signed=True)}).
+{words.counted(len(summary.captured), "note")} captured, {len(summary.changed)} changed{f', {len(summary.removed)} removed' if summary.removed else ''}.</p>
 <h2>Coverage by area, before → after</h2>
 <table><tr><th>Area</th><th>Before</th><th>After</th><th>Change</th><th>Notes</th></tr>{area_rows}</table>
 <h2>Notes captured</h2>

@@ -153,7 +153,8 @@ class MapAndRun(QSplitter):
         drawn = self.graph.graph
 
         def work(db):
-            graph = read_graph(db, keeper.report(db, blueprints.load(vault), day))
+            blueprint = blueprints.load(vault)
+            graph = read_graph(db, keeper.report(db, blueprint, day), blueprint)
             if drawn is not None and (drawn.keys, drawn.edges) == (graph.keys, graph.edges):
                 return graph, None  # the same picture: a note's text changed, not its links
             start = {i: known[key] for i, key in enumerate(graph.keys) if key in known}

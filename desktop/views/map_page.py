@@ -10,11 +10,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.coverage import (
-    CELL_ROLE, HIGHLIGHT_ROLE, MAP_COLUMNS, SCORE_ROLE, STATE_WORDS, Column, CoverageMapModel, RowsModel, note_columns,
+    CELL_ROLE, HIGHLIGHT_ROLE, MAP_COLUMNS, SCORE_ROLE, Column, CoverageMapModel, RowsModel, note_columns,
 )
 from desktop.models.notes import PATH_ROLE
 from desktop.views.tables import headline, over_under, row_list
 from store.coverage import CoverageReport
+from store.words import STATES, counted
 
 CHART_TABS = ("Where it lives", "Trend")  # made when first shown: charts bring pyqtgraph
 
@@ -77,14 +78,14 @@ class MapPage(QWidget):
         self.cell_notes = RowsModel(note_columns(), lambda n: n.path, self)
         self.unknowns = RowsModel([
             Column("Not written yet", lambda n: n.title),
-            Column("Referred to by", lambda n: f"{n.referenced_by} notes"),
+            Column("Referred to by", lambda n: counted(n.referenced_by, "note")),
             Column("Motion", lambda n: n.motion),
         ], lambda n: f"unwritten:{n.title}", self)
         self.trapped = RowsModel(note_columns(), lambda n: n.path, self)
         self.stale = RowsModel(note_columns(), lambda n: n.path, self)
         self.bus = RowsModel([
             Column("Person", lambda p: p.title),
-            Column("If away, orphans", lambda p: f"{p.orphaned} notes"),
+            Column("If away, orphans", lambda p: counted(p.orphaned, "note")),
             Column("Sole owner of", lambda p: len(p.sole_owner_of), lambda p: "\n".join(p.sole_owner_of)),
             Column("Knowledge in their head", lambda p: len(p.held_in_head), lambda p: "\n".join(p.held_in_head)),
         ], lambda p: p.path, self)
@@ -118,9 +119,9 @@ class MapPage(QWidget):
         notes = sum(n for state, n in counts.items() if state != "known_unknown")
         self.headline.setText(f"The brain knows {report.overall:.0%} of what an orchestrator needs")
         self.subline.setText(
-            f"{notes} notes judged against the blueprint on {report.today} · "
-            + " · ".join(f"{n} {STATE_WORDS.get(state, state)}" for state, n in counts.items() if n)
-            + f" · {len(report.trapped)} trapped in heads or chat · {len(report.orphans)} orphans"
+            f"{counted(notes, 'note')} judged against the blueprint on {report.today} · "
+            + " · ".join(STATES[state].count(n) for state, n in counts.items() if n)
+            + f" · {len(report.trapped)} trapped in heads or chat · {counted(len(report.orphans), 'orphan')}"
         )
         self.unknowns.set_rows(report.known_unknowns)
         self.trapped.set_rows(report.trapped)
@@ -158,7 +159,7 @@ class MapPage(QWidget):
         """A known unknown, double-clicked: write it (Substrate never writes over a note)."""
         note = next((n for n in self.unknowns.rows if f"unwritten:{n.title}" == key), None)
         if note is not None:
-            self.writeRequested.emit(note.title, f"Linked to by {note.referenced_by} notes before anyone wrote it.")
+            self.writeRequested.emit(note.title, f"Linked to by {counted(note.referenced_by, 'note')} before anyone wrote it.")
 
     def set_history(self, points) -> None:
         self.history = list(points)
