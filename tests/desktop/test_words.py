@@ -47,13 +47,20 @@ def test_the_status_bar_and_the_map_count_in_agreeing_words(qtbot, window, vault
     assert ghost.missing == ("not written yet; 1 note refers to it",)
 
 
-def test_about_names_the_installed_version(qtbot, window):
+def test_about_names_the_installed_version(qtbot, window, tmp_path, monkeypatch):
+    """An install whose metadata says another version than the source tree: About says the installed one."""
+    site = tmp_path / "site" / "substrate-9.9.1.dist-info"
+    site.mkdir(parents=True)
+    (site / "METADATA").write_text("Metadata-Version: 2.1\nName: substrate\nVersion: 9.9.1\n")
+    monkeypatch.syspath_prepend(str(site.parent))
+    assert version("substrate") == "9.9.1"
+    seen: list[str] = []
+
     def read_and_close():
         box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
         seen.append(box.text())
         box.accept()
 
-    seen: list[str] = []
     QTimer.singleShot(200, read_and_close)
     window.about()
-    assert seen and f"Substrate {version('substrate')}" in seen[0]
+    assert seen and "<h3>Substrate 9.9.1</h3>" in seen[0]

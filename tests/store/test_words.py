@@ -16,8 +16,6 @@ from mcp.client.stdio import stdio_client
 
 from store import blueprint as blueprints
 from store import words
-from store.brain import Brain
-from store.bundle import Scope
 from store.coverage import RISK_ORDER, STATES
 from store.note import LIVES_IN
 from store.simulate import DECISIONS
@@ -94,23 +92,36 @@ def test_a_blueprint_label_that_is_not_text_is_reported(vault):
     assert problem.line == 2 and "label" in problem.reason.lower()
 
 
-def test_the_version_is_the_installed_package_everywhere(tmp_path, vault):
-    installed = version("substrate")
-    assert words.app_version() == installed
-    out = run("--version", env_dir=tmp_path)
-    assert out.returncode == 0 and out.stdout.strip() == f"substrate, version {installed}"
+UPGRADED = "9.9.1"
+
+
+@pytest.fixture
+def upgraded(tmp_path) -> dict[str, str]:
+    """The environment of an install whose package metadata says another version than the source tree's
+    pyproject: a dist-info ahead on the path, found by importlib.metadata as any install is."""
+    site = tmp_path / "site"
+    (site / f"substrate-{UPGRADED}.dist-info").mkdir(parents=True)
+    (site / f"substrate-{UPGRADED}.dist-info" / "METADATA").write_text(f"Metadata-Version: 2.1\nName: substrate\nVersion: {UPGRADED}\n")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])),
+            "SUBSTRATE_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+
+
+def test_the_version_is_the_installed_package_everywhere(tmp_path, vault, upgraded):
+    assert words.app_version() == version("substrate") and words.app_name() == f"Substrate {version('substrate')}"
+    said = subprocess.run([str(SCRIPT), "--version"], capture_output=True, text=True, env=upgraded, timeout=120)
+    assert said.returncode == 0 and said.stdout.strip() == f"substrate, version {UPGRADED}"
     write(vault, "a.md", "---\ntype: system\n---\nA.\n")
-    with Brain(vault, tmp_path / "index.sqlite") as brain:
-        brain.refresh()
-        brain.export_bundle(Scope.parse("vault"), tmp_path / "b.zip")
+    export = subprocess.run([str(SCRIPT), "export", str(vault), "--out", str(tmp_path / "b.zip")], capture_output=True, text=True,
+                            env=upgraded, timeout=120)
+    assert export.returncode == 0, export.stderr
     with zipfile.ZipFile(tmp_path / "b.zip") as bundle:
         manifest = json.loads(bundle.read("manifest.json"))
-    assert manifest["generator"] == f"Substrate {installed}"
+    assert manifest["generator"] == f"Substrate {UPGRADED}"
 
 
-def test_the_mcp_server_names_substrate_and_its_version(tmp_path, vault):
+def test_the_mcp_server_names_substrate_and_its_version(vault, upgraded):
     write(vault, "a.md", "---\ntype: system\n---\nA.\n")
-    params = StdioServerParameters(command=str(SCRIPT), args=["mcp", str(vault)], env={**os.environ, "SUBSTRATE_DATA_DIR": str(tmp_path / "data")})
+    params = StdioServerParameters(command=str(SCRIPT), args=["mcp", str(vault)], env=upgraded)
 
     async def hello():
         async with stdio_client(params) as (read, send):
@@ -118,7 +129,7 @@ def test_the_mcp_server_names_substrate_and_its_version(tmp_path, vault):
                 return await session.initialize()
 
     info = asyncio.run(asyncio.wait_for(hello(), timeout=60)).serverInfo
-    assert (info.name, info.version) == ("substrate", version("substrate"))
+    assert (info.name, info.version) == ("substrate", UPGRADED)  # not the mcp package's own version
 
 
 @pytest.fixture
