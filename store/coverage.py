@@ -346,8 +346,8 @@ class Judge:
 
 def _checks(spec: TypeSpec) -> Iterable[_SlotCheck]:
     for slot in spec.slots:
-        words = slot.name.replace("_", " ")
-        yield _SlotCheck(slot.name, slot.kind != "text", slot.types, f"no {words}", words)
+        said = words.label_of(slot.name).lower()
+        yield _SlotCheck(slot.name, slot.kind != "text", slot.types, f"no {said}", said)
 
 
 def _unfilled(check: _SlotCheck, fields, links: list[LinkFact] | None) -> str | None:

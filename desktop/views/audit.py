@@ -64,7 +64,7 @@ def prompts_for(blueprint: Blueprint, report: CoverageReport) -> list[Area]:
     for type_, spec in blueprint.types.items():
         notes = sorted((n for n in report.notes if n.type == type_), key=lambda n: -n.referenced_by)
         prompts = [Prompt("new", type_, spec.question or f"What else should the brain know about {spec.label.lower()}?",
-                          f"Capture one {spec.label.lower().rstrip('s')} per answer.")]
+                          f"Capture one {words.label_of(type_).lower()} per answer.")]
         for unknown in sorted((u for u in report.known_unknowns if u.type == type_), key=lambda u: -u.referenced_by)[:PER_KIND]:
             prompts.append(Prompt("write", type_, f"What is {unknown.title}?",
                                   f"{words.referred_to(unknown.referenced_by)}; nobody has written it.",

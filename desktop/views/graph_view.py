@@ -104,7 +104,7 @@ class GraphView(QWidget):
         self.depth_box.setValue(int(saved.get("depth", 1) or 1))
         for box, key in ((self.type_box, "type"), (self.state_box, "state"), (self.motion_box, "motion"), (self.relation_box, "relation")):
             if box.findData(saved.get(key, "")) < 0 and saved.get(key):
-                box.addItem(saved[key].replace("_", " "), saved[key])
+                box.addItem(label_of(saved[key]).lower(), saved[key])
             box.setCurrentIndex(max(0, box.findData(saved.get(key, ""))))
 
     def set_highlight(self, paths) -> None:

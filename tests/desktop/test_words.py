@@ -8,6 +8,8 @@ from importlib.metadata import version
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from desktop.views.audit import prompts_for
+from store.brain import Brain
 from tests.conftest import write
 from tests.desktop.conftest import open_and_wait, wait_for_note
 
@@ -64,3 +66,13 @@ def test_about_names_the_installed_version(qtbot, window, tmp_path, monkeypatch)
     QTimer.singleShot(200, read_and_close)
     window.about()
     assert seen and "<h3>Substrate 9.9.1</h3>" in seen[0]
+
+
+def test_the_audit_asks_for_one_of_a_kind_in_the_singular(tmp_path, vault):
+    write(vault, "people/Dana.md", "---\ntype: person\n---\nRuns marketing ops.\n")
+    with Brain(vault, tmp_path / "index.sqlite") as brain:
+        brain.refresh()
+        areas = {area.type: area for area in prompts_for(brain.blueprint(), brain.coverage())}
+    asks = {kind: areas[kind].prompts[0].detail for kind in ("person", "process", "policy", "data_object")}
+    assert asks == {"person": "Capture one person per answer.", "process": "Capture one process per answer.",
+                    "policy": "Capture one policy per answer.", "data_object": "Capture one data object per answer."}
