@@ -12,8 +12,9 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QToolBar
 
+from store import words
+
 RECENT_MAX = 8
-VERSION = "0.1.0"
 
 
 def build_actions(window) -> None:
@@ -164,7 +165,7 @@ def reveal(window) -> None:
 def about(window) -> None:
     QMessageBox.about(
         window, "About Substrate",
-        f"<h3>Substrate {VERSION}</h3><p>The brain your marketing orchestration needs: a live, structured map of how "
+        f"<h3>{words.app_name()}</h3><p>The brain your marketing orchestration needs: a live, structured map of how "
         "the business works, kept as markdown notes in a folder you own.</p><p>It works offline; your notes stay on this "
         "computer and are never changed by reading them.</p>",
     )

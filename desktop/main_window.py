@@ -34,7 +34,7 @@ from desktop.views.session_log import SessionLog
 from desktop.views.workshop import WorkshopMode
 from desktop.workers import VaultSession
 from desktop.writing import Writing
-from store import clock
+from store import clock, words
 from store.display import printable
 from store.locations import documents_dir
 
@@ -215,8 +215,8 @@ class MainWindow(QMainWindow):
         if self.history.position < 0 and rows:
             self._open_first()
         totals = report.totals()  # the counts the map, the command line and agents show too
-        plural = lambda n, word: f"{n:,} {word}{'' if n == 1 else 's'}"  # noqa: E731
-        self.count_label.setText(f"{plural(totals.notes, 'note')} · {plural(totals.problems, 'problem')} · {plural(totals.known_unknowns, 'known unknown')}")
+        counts = [words.counted(totals.notes, "note"), words.counted(totals.problems, "problem"), words.counted(totals.known_unknowns, "known unknown")]
+        self.count_label.setText(" · ".join(counts))
 
     def _open_first(self) -> None:
         """The note the person last read here, else the vault's front page if it has one."""

@@ -42,22 +42,23 @@ def _engine(tmp: Path, out: Path, checks: list) -> None:
     from store.brain import Brain
     from store.bundle import Scope
     from store.locations import resources_dir
+    from store.words import counted
 
     vault = tmp / "Sample"
     shutil.copytree(resources_dir() / "sample-brain", vault)
     with Brain(vault, tmp / "index.sqlite") as brain:
         brain.refresh()
         notes = brain.read.summary().notes
-        checks.append(("index the sample brain", notes >= 80, f"{notes} notes"))
+        checks.append(("index the sample brain", notes >= 80, counted(notes, "note")))
         report = brain.read.coverage()
         checks.append(("judge its coverage", 0 < report.overall < 1 and len(report.areas) > 10, f"{report.overall:.0%} as of {report.today}"))
         as_of = clock.vault_day(vault)  # shipped with the sample brain, so its tour's figures hold on any date
         checks.append(("keep the sample brain's day", as_of is not None, f"as of {as_of}" if as_of else "its .substrate/as-of is missing"))
         programs = brain.read.programs()
         run = brain.read.simulation(programs[0][0]).run() if programs else None
-        checks.append(("run a program", bool(run and run.steps), f"{programs[0][1]}: {len(run.steps)} steps" if run else "no program"))
+        checks.append(("run a program", bool(run and run.steps), f"{programs[0][1]}: {counted(len(run.steps), 'step')}" if run else "no program"))
         bundle = brain.read.export_bundle(Scope.parse("type:seam"), out / "seams.zip")
-        checks.append(("write a context bundle", bundle.notes > 0 and bundle.path.exists(), f"{bundle.notes} notes"))
+        checks.append(("write a context bundle", bundle.notes > 0 and bundle.path.exists(), counted(bundle.notes, "note")))
 
 
 def _window(tmp: Path, out: Path, checks: list) -> None:

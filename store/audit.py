@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from store import words
 from store.blueprint import Blueprint
 from store.coverage import CoverageReport
 
@@ -46,16 +47,16 @@ def prompts_for(blueprint: Blueprint, report: CoverageReport) -> list[Area]:
     untyped = sorted((u for u in report.known_unknowns if u.type not in blueprint.types), key=lambda u: -u.referenced_by)
     if untyped:  # linked to in prose or by a relation that says nothing of its type: the room says what it is
         areas.append(Area("", "Linked, never written", [
-            Prompt("write", "", f"What is {u.title}?", f"{u.referenced_by} note{'s' if u.referenced_by != 1 else ''} refer to it; "
+            Prompt("write", "", f"What is {u.title}?", f"{words.referred_to(u.referenced_by)}; "
                    "nobody has written it. Say what kind of note it is.", u.title, None, u.motion if u.motion in ("b2b", "b2c", "shared") else "")
             for u in untyped[:PER_KIND * 3]]))
     for type_, spec in blueprint.types.items():
         notes = sorted((n for n in report.notes if n.type == type_), key=lambda n: -n.referenced_by)
         prompts = [Prompt("new", type_, spec.question or f"What else should the brain know about {spec.label.lower()}?",
-                          f"Capture one {spec.label.lower().rstrip('s')} per answer.")]
+                          f"Capture one {words.label_of(type_).lower()} per answer.")]
         for unknown in sorted((u for u in report.known_unknowns if u.type == type_), key=lambda u: -u.referenced_by)[:PER_KIND]:
             prompts.append(Prompt("write", type_, f"What is {unknown.title}?",
-                                  f"{unknown.referenced_by} note{'s' if unknown.referenced_by != 1 else ''} refer to it; nobody has written it.",
+                                  f"{words.referred_to(unknown.referenced_by)}; nobody has written it.",
                                   unknown.title, None, unknown.motion if unknown.motion in ("b2b", "b2c", "shared") else ""))
         for note in [n for n in notes if "no owner" in n.missing][:PER_KIND]:
             prompts.append(Prompt("owner", type_, f"Who owns {note.title}?", "Nobody is named as its owner.", note.title, note.path))

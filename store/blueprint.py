@@ -15,11 +15,11 @@ import yaml
 
 from store.locations import resources_dir
 from store.note import normalise_relation
+from store.words import RISKS, label_of
 from store.vault import ConfigUnreadable, read_config_file
 
 OVERRIDE_PATH = ".substrate/blueprint.yaml"
-RISKS = ("structured", "unstructured", "narrow", "trapped")
-_TOP_KEYS = {"version", "fresh_days", "where_it_lives", "inverses", "types"}
+_TOP_KEYS = {"version", "fresh_days", "where_it_lives", "inverses", "relation_labels", "types"}
 _TYPE_KEYS = {"label", "fresh_days", "slots", "question"}
 MAX_BLUEPRINT_BYTES = 1_000_000
 
@@ -59,6 +59,7 @@ class Blueprint:
     fresh_days: int
     sources: tuple[str, ...] = ()
     problems: tuple[BlueprintProblem, ...] = field(default=())
+    relation_labels: dict[str, str] = field(default_factory=dict)  # rel -> how it is shown ("owner_of" -> "Owns")
 
     def inverse(self, rel: str) -> str | None:
         return self.inverses.get(rel)
@@ -187,6 +188,8 @@ def _top(node) -> dict:
             raw[key] = {_scalar(k, "A place"): _risk(v) for k, v in _mapping(value, "where_it_lives")}
         elif key == "inverses":
             raw[key] = _inverses(value)
+        elif key == "relation_labels":
+            raw[key] = {normalise_relation(_scalar(k, "A relation")): _scalar(v, "A label") for k, v in _mapping(value, "relation_labels")}
         elif key == "types":
             raw[key] = {normalise_relation(_scalar(k, "A type")): _type(normalise_relation(k.value), v) for k, v in _mapping(value, "types")}
     return raw
@@ -195,7 +198,7 @@ def _top(node) -> dict:
 def _risk(node) -> str:
     risk = _scalar(node, "A risk")
     if risk not in RISKS:
-        raise _Invalid(node, f"{risk!r} is not a risk; use {', '.join(RISKS)}")
+        raise _Invalid(node, f"{risk!r} is not a risk; use {', '.join(reversed(RISKS))}")
     return risk
 
 
@@ -250,7 +253,7 @@ def _check_references(raw: dict, path: Path) -> tuple[BlueprintProblem, ...]:
 
 def _merge(base: dict, extra: dict) -> dict:
     merged = dict(base)
-    for key in ("where_it_lives", "inverses", "types"):
+    for key in ("where_it_lives", "inverses", "relation_labels", "types"):
         merged[key] = {**base.get(key, {}), **extra.get(key, {})}
     if "fresh_days" in extra:
         merged["fresh_days"] = extra["fresh_days"]
@@ -262,7 +265,7 @@ def _build(raw: dict, sources: tuple[str, ...], problems) -> Blueprint:
     types = {
         name: TypeSpec(
             name=name,
-            label=spec.get("label", name.replace("_", " ").capitalize()),
+            label=spec.get("label", label_of(name)),
             slots=tuple(Slot(slot, kind, types) for slot, (kind, types, _line) in spec["slots"].items()),
             fresh_days=spec.get("fresh_days", fresh),
             question=spec.get("question", ""),
@@ -270,4 +273,5 @@ def _build(raw: dict, sources: tuple[str, ...], problems) -> Blueprint:
         for name, spec in raw.get("types", {}).items()
     }
     inverses = {rel: other for rel, (other, _line) in raw.get("inverses", {}).items()}
-    return Blueprint(types, inverses, dict(raw.get("where_it_lives", {})), fresh, sources, tuple(problems))
+    return Blueprint(types, inverses, dict(raw.get("where_it_lives", {})), fresh, sources, tuple(problems),
+                     dict(raw.get("relation_labels", {})))

@@ -23,12 +23,11 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import sqlite_utils
 
-from store import clock, secret_fields, secret_rules
+from store import clock, secret_fields, secret_rules, words
 from store.blueprint import Blueprint
 from store.coverage import CoverageReport
 from store.display import printable, shortened
@@ -71,7 +70,7 @@ class Scope:
     def words(self) -> str:
         if self.kind == "vault":
             return "the whole vault"
-        depth = f", {self.depth} link{'s' if self.depth != 1 else ''} out" if self.kind in ("program", "note") else ""
+        depth = f", {words.counted(self.depth, 'link')} out" if self.kind in ("program", "note") else ""
         return f"{self.kind} {self.value}{depth}"
 
 
@@ -226,13 +225,6 @@ class ExportResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def generator() -> str:
-    try:
-        return f"Substrate {version('substrate')}"
-    except PackageNotFoundError:
-        return "Substrate"
-
-
 @lru_cache(maxsize=1)
 def manifest_schema() -> dict:
     return json.loads((resources_dir() / "bundle-manifest.schema.json").read_text(encoding="utf-8"))
@@ -358,7 +350,7 @@ def _manifest(db, vault_root: Path, report: CoverageReport, scope: Scope, conten
     links = sorted({(s, r or "links_to", t) for s, r, t in db.execute("SELECT source, rel, target_path FROM links WHERE target_path IS NOT NULL")
                     if s in inside and t in inside and s != t})
     manifest = {
-        "format": FORMAT, "version": VERSION, "generator": generator(),
+        "format": FORMAT, "version": VERSION, "generator": words.app_name(),
         "created": clock.now_utc().isoformat(timespec="seconds"),
         "vault": Path(vault_root).name, "scope": {"kind": scope.kind, "value": scope.value, "depth": scope.depth},
         "notes": [{"path": p, "title": titles.get(p, (Path(p).stem, None))[0], "type": titles.get(p, (None, None))[1],

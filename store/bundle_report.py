@@ -13,12 +13,12 @@ from urllib.parse import unquote
 import sqlite_utils
 
 from store import worker_pool
-from store.coverage import STATES, CoverageReport, score_hex
+from store import words
+from store.coverage import CoverageReport
 from store.render import make_resolver, render_body
 
 READING_ORDER = ("goal", "program", "process", "audience", "metric", "system", "seam", "data_object", "source", "policy",
                  "decision", "agent", "team", "person")
-STATE_COLORS = {"covered": "#4caf6e", "stale": "#c9b458", "partial": "#e8a33d", "stub": "#d64f4f", "known_unknown": "#9aa0a6"}
 
 
 def _meta(db: sqlite_utils.Database, paths: list[str]) -> dict[str, dict]:
@@ -43,7 +43,7 @@ def _facts(note: dict, judged_notes: dict, path: str) -> str:
              f"reviewed {note['reviewed']}" if note["reviewed"] else "never reviewed",
              f"lives in {', '.join(note['lives_in'])}" if note["lives_in"] else "where it lives: not said"]
     if judged:
-        parts.append(f"coverage {judged.state.replace('_', ' ')} {judged.score:.0%}")
+        parts.append(f"coverage {words.word_for(words.STATES, judged.state)} {judged.score:.0%}")
     return " · ".join(parts)
 
 
@@ -57,7 +57,7 @@ def context_markdown(db: sqlite_utils.Database, report: CoverageReport, manifest
     judged = {n.path: n for n in report.notes}
     scope = manifest["scope"]
     lines = [f"# Context from {manifest['vault']} ({scope['kind']}{': ' + scope['value'] if scope['value'] else ''})", "",
-             f"{len(meta)} notes, exported {manifest['created']} by {manifest['generator']}. "
+             f"{words.counted(len(meta), 'note')}, exported {manifest['created']} by {manifest['generator']}. "
              f"The whole brain's coverage: {report.overall:.0%}.", ""]
     for path in _ordered(meta):
         note = meta[path]
@@ -97,7 +97,7 @@ def report_html(db: sqlite_utils.Database, report: CoverageReport, manifest: dic
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">",
         f"<title>{esc(manifest['vault'])} — context bundle</title><style>{CSS}</style></head><body><main>",
         f"<h1>{esc(manifest['vault'])}: context bundle</h1>",
-        f"<p class=\"facts\">{esc(scope['kind'])}{': ' + esc(scope['value']) if scope['value'] else ''} · {len(order)} notes · "
+        f"<p class=\"facts\">{esc(scope['kind'])}{': ' + esc(scope['value']) if scope['value'] else ''} · {words.counted(len(order), 'note')} · "
         f"exported {esc(manifest['created'])} by {esc(manifest['generator'])}</p>",
         f"<h2>What the brain knows: {report.overall:.0%}</h2>", _totals(report), _coverage_svg(report), _heat_map(report), _risks(report, anchors),
     ]
@@ -154,13 +154,13 @@ def _coverage_svg(report: CoverageReport) -> str:
     """One stacked bar of the notes by coverage state, drawn inline."""
     total = sum(report.counts.values()) or 1
     x, rects, legend = 0.0, [], []
-    for state in STATES:
-        n = report.counts.get(state, 0)
+    for state in words.STATES.values():
+        n = report.counts.get(state.key, 0)
         if not n:
             continue
         width = 900 * n / total
-        rects.append(f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="22" fill="{STATE_COLORS[state]}"><title>{n} {state.replace("_", " ")}</title></rect>')
-        legend.append(f"{n} {state.replace('_', ' ')}")
+        rects.append(f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="22" fill="{state.colour}"><title>{state.count(n)}</title></rect>')
+        legend.append(state.count(n))
         x += width
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="900" height="22" role="img" aria-label="coverage">{"".join(rects)}</svg>'
             f'<p class="facts">{html.escape(" · ".join(legend))}</p>')
@@ -176,12 +176,12 @@ def _heat_map(report: CoverageReport) -> str:
         for motion, _word in motions:
             area = cells.get((kind, motion))
             if area is not None and not area.total and motion == "all":  # an area with no note at all: a gap
-                tds.append(f'<td style="background:{score_hex(0.0)}">0%<br><small>none written</small></td>')
+                tds.append(f'<td style="background:{words.score_hex(0.0)}">0%<br><small>none written</small></td>')
                 continue
             if area is None or not area.total:
                 tds.append('<td class="empty">—</td>')
                 continue
-            tds.append(f'<td style="background:{score_hex(area.score)}">{area.score:.0%}<br><small>{area.total} note{"s" if area.total != 1 else ""}</small></td>')
+            tds.append(f'<td style="background:{words.score_hex(area.score)}">{area.score:.0%}<br><small>{words.counted(area.total, "note")}</small></td>')
         rows.append(f"<tr><th>{html.escape(label)}</th>{''.join(tds)}</tr>")
     head = "".join(f"<th>{word}</th>" for _m, word in motions)
     return f'<table class="map"><tr><th></th>{head}</tr>{"".join(rows)}</table>'
@@ -191,7 +191,7 @@ def _risks(report: CoverageReport, anchors: dict[str, str]) -> str:
     def item(note) -> str:
         title = html.escape(note.title)
         name = f'<a class="note" href="#{anchors[note.path]}">{title}</a>' if note.path in anchors else title
-        return f"<li>{name}: {html.escape('; '.join(note.missing) or note.state.replace('_', ' '))}</li>"
+        return f"<li>{name}: {html.escape('; '.join(note.missing) or words.word_for(words.STATES, note.state))}</li>"
 
     trapped = [n for n in report.trapped if n.path in anchors][:15]
     unknown = list(report.known_unknowns)[:15]
@@ -205,8 +205,8 @@ def _risks(report: CoverageReport, anchors: dict[str, str]) -> str:
 
 def _run_section(run: dict) -> str:
     esc = html.escape
-    rows = "".join(f"<tr><td>{esc(str(s.get('lane', '')))}</td><td>{esc(str(s.get('name', '')))}</td><td>{esc(str(s.get('decision', '')))}</td>"
+    rows = "".join(f"<tr><td>{esc(str(s.get('lane', '')))}</td><td>{esc(str(s.get('name', '')))}</td><td>{esc(words.word_for(words.DECISIONS, str(s.get('decision', ''))))}</td>"
                    f"<td>{esc('; '.join(map(str, s.get('reasons', []))))}</td></tr>" for s in run.get("steps", []))
     title = esc(str(run.get("program", {}).get("title", "")))
-    words = esc(str(run.get("outcome", "")))
-    return f"<h2>The simulated run: {title}</h2><p>{words}</p><table><tr><th>Lane</th><th>Step</th><th>Decision</th><th>Why</th></tr>{rows}</table>"
+    outcome = esc(str(run.get("outcome", "")))
+    return f"<h2>The simulated run: {title}</h2><p>{outcome}</p><table><tr><th>Lane</th><th>Step</th><th>Decision</th><th>Why</th></tr>{rows}</table>"

@@ -12,10 +12,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple
 
+from store import words
 from store.blueprint import Blueprint, TypeSpec
 
-STATES = ("known_unknown", "stub", "partial", "stale", "covered")
-RISK_ORDER = ("trapped", "narrow", "unstructured", "structured")
+STATES = tuple(words.STATES)  # least complete first
+RISK_ORDER = tuple(words.RISKS)  # worst first
 MOTIONS = ("b2b", "b2c", "shared", "unset")
 STUB_CHARS = 120  # a body shorter than this, with most slots empty, is a stub
 UNTYPED = "unknown"  # the type of a known unknown whose links say nothing of what it would be
@@ -50,18 +51,6 @@ class UnknownLink(NamedTuple):
     key: str  # links with the same key name the same unwritten note
     target: str  # as written
     rel: str
-
-
-def score_hex(score: float) -> str:
-    """The one color scale for coverage, in the app and in reports: red below half, through
-    amber at 60%, to green when complete."""
-    stops = ((0.0, (214, 79, 79)), (0.6, (232, 163, 61)), (1.0, (76, 175, 110)))
-    score = max(0.0, min(1.0, score))
-    for (low, a), (high, b) in zip(stops, stops[1:]):
-        if score <= high:
-            t = (score - low) / (high - low)
-            return "#%02x%02x%02x" % tuple(round(x + (y - x) * t) for x, y in zip(a, b))
-    return "#4caf6e"
 
 
 class NoteCoverage(NamedTuple):
@@ -395,7 +384,7 @@ class Judge:
             path=None, title=_shown(min(link.target for links in group.values() for link in links)),
             type=self._expected_type(group, facts),
             motion=max(motions.items(), key=lambda m: (m[1], m[0]))[0] if motions else "unset",
-            state="known_unknown", score=0.0, missing=(f"not written yet; {len(group)} notes refer to it",),
+            state="known_unknown", score=0.0, missing=(f"not written yet; {words.referred_to(len(group))}",),
             risk="unknown", lives_in=(), reviewed=None, stale=False, owners=(), referenced_by=len(group),
         )
 
@@ -412,8 +401,8 @@ class Judge:
 
 def _checks(spec: TypeSpec) -> Iterable[_SlotCheck]:
     for slot in spec.slots:
-        words = slot.name.replace("_", " ")
-        yield _SlotCheck(slot.name, slot.kind != "text", slot.types, f"no {words}", words)
+        said = words.label_of(slot.name).lower()
+        yield _SlotCheck(slot.name, slot.kind != "text", slot.types, f"no {said}", said)
 
 
 def _unfilled(check: _SlotCheck, fields, links: list[LinkFact] | None) -> str | None:
@@ -474,7 +463,7 @@ def gaps(report: CoverageReport) -> tuple[Gap, ...]:
     found, partly = [], {n.path for n in report.partly_trapped}
     for unknown in report.known_unknowns:
         found.append(Gap("write", unknown.title, None, unknown.type,
-                         f"Write it: {unknown.referenced_by} note{'s' if unknown.referenced_by != 1 else ''} refer to it",
+                         f"Write it: {words.referred_to(unknown.referenced_by)}",
                          GAP_WEIGHTS["write"] * (1 + unknown.referenced_by)))
     for note in report.notes:
         weight = 1 + note.referenced_by
@@ -483,7 +472,7 @@ def gaps(report: CoverageReport) -> tuple[Gap, ...]:
         if slots:
             fixes.append(("fill", "Fill in: " + ", ".join(slots), GAP_WEIGHTS["fill"] * weight * (0.5 + 0.5 * min(len(slots), 4) / 4)))
         if note.risk == "trapped":
-            places = ", ".join(kind for kind in note.lives_in if kind in ("head", "slack", "email"))
+            places = ", ".join(kind for kind in note.lives_in if kind in words.TRAPPED_PLACES)
             where = "part of it lives in" if note.path in partly else "it lives only in"
             fixes.append(("free", f"Write it down: today {where} {places}", GAP_WEIGHTS["free"] * weight))
         if note.stale:

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from store import words
 from store.display import printable
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class IndexDamaged(SubstrateError):
 
 
 def still_indexing(done: int, total: int, starts_sentence: bool = False) -> str:
-    return f"{'A' if starts_sentence else 'a'}nother Substrate is still indexing this vault ({done:,} of {total:,} notes)"
+    return f"{'A' if starts_sentence else 'a'}nother Substrate is still indexing this vault ({done:,} of {words.counted(total, 'note')})"
 
 
 class IndexStillBuilding(SubstrateError):

@@ -4,10 +4,11 @@ written yet drawn to ghost nodes. Read from the index; laid out with igraph (C, 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from store import words
 from store.coverage import CoverageReport
 
 GHOST = "known_unknown"
@@ -21,6 +22,13 @@ class BrainGraph:
     states: tuple[str, ...]  # coverage state; "known_unknown" for ghosts
     motions: tuple[str, ...]
     edges: tuple[tuple[int, int, str], ...]  # (source, target, relation), one per pair and relation
+    labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # relation -> how it reads (from its source, from its target)
+
+    def relation_label(self, rel: str) -> str:
+        return self.labels[rel][0] if rel in self.labels else words.relation_label(rel)
+
+    def reverse_label(self, rel: str) -> str:
+        return self.labels[rel][1] if rel in self.labels else words.reverse_label(rel)
 
     def index_of(self) -> dict[str, int]:
         return {key: i for i, key in enumerate(self.keys)}
@@ -41,7 +49,8 @@ class BrainGraph:
         return seen
 
 
-def read_graph(db: sqlite_utils.Database, report: CoverageReport) -> BrainGraph:
+def read_graph(db: sqlite_utils.Database, report: CoverageReport, blueprint=None) -> BrainGraph:
+    """The graph of the index, its relations named by `blueprint` (`store.words` without one)."""
     judged = {n.path: n for n in report.notes}
     keys, titles, types, states, motions = [], [], [], [], []
     for path, title, type_ in db.execute("SELECT path, title, type FROM notes ORDER BY path"):
@@ -71,7 +80,8 @@ def read_graph(db: sqlite_utils.Database, report: CoverageReport) -> BrainGraph:
         start = index.get(source)
         if start is not None and end is not None and start != end:
             edges.add((start, end, rel or "links_to"))
-    return BrainGraph(tuple(keys), tuple(titles), tuple(types), tuple(states), tuple(motions), tuple(sorted(edges)))
+    labels = {rel: (words.relation_label(rel, blueprint), words.reverse_label(rel, blueprint)) for rel in {rel for _a, _b, rel in edges}}
+    return BrainGraph(tuple(keys), tuple(titles), tuple(types), tuple(states), tuple(motions), tuple(sorted(edges)), labels)
 
 
 def layout(count: int, edges: Iterable[tuple[int, int]], known: dict[int, tuple[float, float]] | None = None, seed: int = 7):

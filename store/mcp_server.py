@@ -18,6 +18,7 @@ from mcp.server.fastmcp import FastMCP
 from mcp.server.fastmcp.exceptions import ToolError
 from mcp.types import Resource
 
+from store import words
 from store.brain import Brain
 from store.errors import IndexBusy, NoteExists, NoteUnreadable, SubstrateError, still_indexing
 from store.new_note import Draft
@@ -81,6 +82,7 @@ class BrainServer(FastMCP):
 
     def __init__(self, service: BrainService, **options):
         super().__init__("substrate", instructions=INSTRUCTIONS, **options)
+        self._mcp_server.version = words.app_version()  # else FastMCP names the mcp package's version
         self.service = service
 
     async def list_resources(self) -> list[Resource]:

@@ -18,10 +18,10 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 
-from store import clock
+from store import clock, words
 from store.frontmatter import Entry, split_front_matter
 
-LIVES_IN = ("note", "doc", "dashboard", "slack", "email", "system", "head")
+LIVES_IN = tuple(words.PLACES)
 MOTIONS = ("b2b", "b2c", "shared")
 META_KEYS = ("title", "type", "aliases", "tags", "owner", "status", "reviewed", "lives_in", "motion", "confidence")
 PARSE_BUDGET_SECONDS = 2.0  # of this thread's processor time: a busy machine must not change what is indexed

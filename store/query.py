@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
+from store import words
 from store.errors import NoteNotFound
 from store.resolve import choose, lookup_key
 
@@ -174,7 +175,7 @@ def _check_full_text(db: sqlite_utils.Database) -> None:
     indexed = _varint(row[0]) if row and row[0] else 0
     notes = db.execute("SELECT count(*) FROM notes").fetchone()[0]
     if indexed != notes:
-        damage = sqlite3.DatabaseError(f"the full-text index holds {indexed:,} notes of {notes:,}")
+        damage = sqlite3.DatabaseError(f"the full-text index holds {indexed:,} of {words.counted(notes, 'note')}")
         damage.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
         raise damage
 

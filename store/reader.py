@@ -44,7 +44,7 @@ class NotePage:
     detail: query.NoteDetail
     body_html: str
     coverage: NoteCoverage | None
-    inverse_names: dict[str, str]  # rel -> how it reads from the other side ("owner" -> "owner of")
+    blueprint: blueprints.Blueprint  # names the relations: "owner_of" reads "Owns", and so does a seam's "owner" seen from its owner
 
 
 class BrainReader:
@@ -161,8 +161,7 @@ class BrainReader:
         detail = query.note_detail(db, path)
         resolver = make_resolver(path, [(link.target, link.target_path) for link in detail.links_out])
         body = render_body(query.note_body(db, path), resolver, detail.title)
-        inverse = {link.rel: blueprint.inverse(link.rel) for link in detail.links_in if blueprint.inverse(link.rel)}
-        return NotePage(detail, body, self.note_coverage(path), inverse)
+        return NotePage(detail, body, self.note_coverage(path), blueprint)
 
     def note_facts(self, paths: Iterable[str]) -> dict[str, query.NoteFacts]:
         """What an agent is told about each note: who owns it, when it was reviewed, where it lives, its motion."""
@@ -302,7 +301,7 @@ class BrainReader:
 
     def graph(self) -> graph.BrainGraph:
         """The notes and their typed links, coloured by coverage."""
-        return graph.read_graph(self.db(), self.coverage())
+        return graph.read_graph(self.db(), self.coverage(), self.blueprint())
 
 
 def run_candidates(simulation: Simulation, kind: str) -> list[str]:

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from store import words
+
 KIND_ORDER = ("path", "name", "alias")
 
 
@@ -123,6 +125,6 @@ def choose(matches, source_path: str, kinds=KIND_ORDER) -> Resolution:
 def ambiguity_message(target: str, resolution: Resolution) -> str:
     others = ", ".join(resolution.candidates[1:])
     return (
-        f"The link to \u201c{target}\u201d matches {len(resolution.candidates)} notes and goes to "
+        f"The link to \u201c{target}\u201d matches {words.counted(len(resolution.candidates), 'note')} and goes to "
         f"{resolution.target_path} (also matches {others}). Write the folder too, e.g. [[{resolution.target_path[:-3]}]], to choose."
     )

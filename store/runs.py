@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from store import words
 from store.simulate import Impact, MonteCarlo, Run, Scenario, Simulation
 
 
@@ -39,4 +40,4 @@ def chances(result: RunResult, impact: Impact, runs: int = 1000) -> tuple[MonteC
     if found.finished or not impact.fix_first:
         return found, "As shown"
     fixed = result.scenario.fixing(*impact.fix_first)
-    return result.simulation.monte_carlo(runs, seed=0, scenario=fixed), f"Once the first {len(impact.fix_first)} fixes are made"
+    return result.simulation.monte_carlo(runs, seed=0, scenario=fixed), f"Once the first {words.counted(len(impact.fix_first), 'fix is made', 'fixes are made')}"

@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from store import words
 from store.display import printable
 from store.errors import ChangedOnDisk, OutsideVault, SaveFailed
 
@@ -136,8 +137,8 @@ def _relink(real: Path, names: list[Path]) -> None:
             continue
         _sync_folder(name.parent)
     if failed:
-        raise SaveFailed(f"{printable(real.name)} was saved, but its other name{'s' if len(failed) > 1 else ''} "
-                         f"{', '.join(failed)} still show{'' if len(failed) > 1 else 's'} the old text: save it again to link them.")
+        raise SaveFailed(f"{printable(real.name)} was saved, but its other {words.agreeing(len(failed), 'name')} {', '.join(failed)} "
+                         f"still {words.agreeing(len(failed), 'shows', 'show')} the old text: save it again to link them.")
 
 
 def _keep_identity(temporary: str, real: Path, info: os.stat_result) -> None:

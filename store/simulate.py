@@ -19,12 +19,13 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
+from store import words
 from store.coverage import NoteCoverage
 from store.program import Context, Program, Ref, Step
 
-DECISIONS = ("proceed", "assumed", "escalated", "blocked")
+DECISIONS = tuple(words.DECISIONS)
 LANES = {"b2b": "B2B", "b2c": "B2C", "shared": "Shared"}
-TRAPPED_PLACES = ("head", "slack", "email")
+TRAPPED_PLACES = words.TRAPPED_PLACES
 # Confidence an assumption costs: a stale note may be out of date, a partial one misses slots.
 STALE_COST = 0.05
 PARTIAL_COST_PER_SLOT = 0.025
@@ -474,7 +475,7 @@ def _action(finding: Finding, context: Context) -> str:
     return {
         "unwritten": f"Write {title}",
         "stub": f"Fill in {title}",
-        "trapped": f"Write down what {_holders(finding, context)} know{'s' if ' and ' not in _holders(finding, context) else ''} about {title}",
+        "trapped": f"Write down what {_holders(finding, context)} {'know' if ' and ' in _holders(finding, context) else 'knows'} about {title}",
         "no owner": f"Name an owner for {title}",
         "owner away": f"Name a backup for the owner of {title}",
         "partial": f"Fill in {title}: " + ", ".join(m.removeprefix("no ") for m in finding.reason.split(": ", 1)[-1].split(", ")),
@@ -504,14 +505,14 @@ def outcome_words(run: Run) -> str:
         return f"finishes in {format_hours(run.hours)}, confidence {run.confidence * 100:.0f}%"
     if not run.steps:
         return "nothing to run"
-    return f"never finishes: {run.blocked} of {len(run.steps)} steps blocked, confidence {run.confidence * 100:.0f}%"
+    return f"never finishes: {run.blocked} of {words.counted(len(run.steps), 'step')} blocked, confidence {run.confidence * 100:.0f}%"
 
 
 def gap_effect_words(gap: GapImpact) -> str:
     """What fixing a gap does to the run: "unblocks 2 steps; saves 3d: Route launch leads to sales"."""
     parts = []
     if gap.unblocks:
-        parts.append(f"unblocks {gap.unblocks} step{'s' if gap.unblocks != 1 else ''}")
+        parts.append(f"unblocks {words.counted(gap.unblocks, 'step')}")
     if gap.hours_saved:
         parts.append(f"saves {format_hours(gap.hours_saved)}")
     if gap.confidence_gain > 0:

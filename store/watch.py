@@ -22,6 +22,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
+from store import words
 from store.brain import Brain
 from store.display import is_decodable
 from store.errors import SubstrateError
@@ -331,7 +332,7 @@ def _limit_message(exc: OSError) -> str:
 
 def _partial_message(unwatched_count: int, total: int) -> str:
     return (
-        f"The system's limit on watched folders is reached: {unwatched_count} of the vault's {total} folders are not watched. "
+        f"The system's limit on watched folders is reached: {unwatched_count} of the vault's {words.counted(total, 'folder')} are not watched. "
         f"Substrate checks those every {POLL_SECONDS:g} s instead, which is slower. {_raise_the_limit('max_user_watches')}"
     )
 

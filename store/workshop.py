@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from store import activity
 from store import clock
-from store.coverage import CoverageReport, Gap, Totals, gaps, score_hex
+from store import words
+from store.coverage import CoverageReport, Gap, Totals, gaps
 
 
 @dataclass(frozen=True)
@@ -115,12 +116,12 @@ def summary_html(summary: Summary) -> str:
 
     def cell(value: float, notes: int) -> str:
         if not notes:  # an area with no note at all is a whole missing area: a gap, as on the map
-            return f'<td class="score" style="background:{score_hex(0.0)}">0%<br><small>none written</small></td>'
-        return f'<td class="score" style="background:{score_hex(value)}">{pct(value)}</td>'
+            return f'<td class="score" style="background:{words.score_hex(0.0)}">0%<br><small>none written</small></td>'
+        return f'<td class="score" style="background:{words.score_hex(value)}">{pct(value)}</td>'
 
     def change(area: AreaChange) -> str:
         points = round((area.after - area.before) * 100)
-        return f"{'+' if points > 0 else '−'}{abs(points)} pts" if points else ""
+        return words.counted(points, "point", signed=True) if points else ""
 
     def notes_table(notes: tuple[NoteLine, ...], empty: str) -> str:
         if not notes:
@@ -140,8 +141,9 @@ def summary_html(summary: Summary) -> str:
 
     area_rows = "".join(row(a) for a in summary.areas)
     t = summary.totals
-    counts = (f"<p class='totals'>Now: {t.notes} notes · {t.known_unknowns} known unknowns · {t.stale} stale · {t.trapped} trapped · "
-              f"{t.partly_trapped} partly trapped · {t.orphans} orphans · {t.problems} problems.</p>") if t else ""
+    counts = (f"<p class='totals'>Now: {words.counted(t.notes, 'note')} · {words.counted(t.known_unknowns, 'known unknown')} · {t.stale} stale · "
+              f"{t.trapped} trapped · {t.partly_trapped} partly trapped · {words.counted(t.orphans, 'orphan')} · "
+              f"{words.counted(t.problems, 'problem')}.</p>") if t else ""
     gap_rows = "".join(f"<li><b>{e(g.title)}</b> <span class='kind'>{e(g.type)}</span> — {e(g.what)}</li>" for g in summary.gaps)
     owner_rows = "".join(f"<li><b>{e(owner)}</b>: {e(', '.join(titles))}</li>" for owner, titles in summary.owners.items())
     delta = (summary.overall_after - summary.overall_before) * 100
@@ -158,10 +160,10 @@ td.score {{ text-align: center; color: #111; font-weight: 600; width: 6em; }} tr
 .kind {{ color: #5c6b7a; font-size: .9em; }}
 </style></head><body>
 <h1>Workshop summary: {e(summary.vault)}</h1>
-<p>{local:%A %d %B %Y, %H:%M} to {summary.ended.astimezone():%H:%M} · {summary.minutes} minutes</p>
+<p>{local:%A %d %B %Y, %H:%M} to {summary.ended.astimezone():%H:%M} · {words.counted(summary.minutes, 'minute')}</p>
 <p class="lead">The brain knew <b>{pct(summary.overall_before)}</b> of what an orchestrator needs; it now knows
-<b>{pct(summary.overall_after)}</b> ({'+' if delta >= 0 else '−'}{abs(delta):.0f} points).
-{len(summary.captured)} note{'s' if len(summary.captured) != 1 else ''} captured, {len(summary.changed)} changed{f', {len(summary.removed)} removed' if summary.removed else ''}.</p>
+<b>{pct(summary.overall_after)}</b> ({words.counted(round(delta), "point", signed=True)}).
+{words.counted(len(summary.captured), "note")} captured, {len(summary.changed)} changed{f', {len(summary.removed)} removed' if summary.removed else ''}.</p>
 {counts}
 <h2>Coverage by area, before → after</h2>
 <table><tr><th>Area</th><th>Before</th><th>After</th><th>Change</th><th>Notes</th></tr>{area_rows}</table>

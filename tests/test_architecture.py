@@ -84,3 +84,36 @@ def test_the_desktop_reads_the_brain_only_through_its_reader():
     found = [f"{path.relative_to(root.parent)}:{number}: {line.strip()}" for path in sorted(root.rglob("*.py"))
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if own.search(line)]
     assert found == [], "ask the session's BrainReader (store/reader.py) instead:\n" + "\n".join(found)
+
+
+# A word made plural by hand: `note{'s' if n != 1 else ''}`, `{word}s`, `'' if n == 1 else 's'`, or a count
+# written straight before a plural noun (`{n} notes`): each says "1 notes" one day.
+HAND_MADE_PLURAL = re.compile(
+    r"""(['"])s\1\s+if\b|\belse\s+(['"])s\2|\{[^{}]*\}s\b|\bdef\s+plural|\bplural\s*=\s*lambda"""
+    r"""|\{(len\([^()]*\)|[\w.]+)(:,)?\}\s+(notes|problems|links|steps|refs|points(?! at)|pts|snapshots|orphans|runs|fixes|events|people|known unknowns)\b"""
+)
+# A table of words or colours for the states, places, risks or decisions, the score's colour scale or the
+# app's version written out, anywhere but store/words.py.
+VOCABULARY_TABLE = re.compile(
+    r"""^\s*_?[A-Z_]*(STATE|PLACE|RISK|DECISION)S?_(WORDS|COLOU?RS|ORDER|STYLE|LABELS)\s*=\s*[{(\[]|^\s*(STATES|PLACES|RISKS|DECISIONS|RISK_ORDER|LIVES_IN)\s*=\s*[{(]"""
+    r"""|["'](covered|known_unknown|trapped|proceed|head)["']\s*:\s*["']#[0-9a-fA-F]{6}"""
+    r"""|^\s*def\s+score_hex\b|^\s*VERSION\s*=\s*["']\d"""
+)
+
+
+def _lines_outside_words(pattern: re.Pattern) -> list[str]:
+    words = ROOT / "store" / "words.py"
+    return [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+            for folder in ("store", "desktop") for path in sorted((ROOT / folder).rglob("*.py")) if path != words
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if pattern.search(line) and not line.lstrip().startswith("#")]
+
+
+def test_counted_phrases_are_made_in_one_place():
+    found = _lines_outside_words(HAND_MADE_PLURAL)
+    assert found == [], "say a count with store.words.counted(n, word) (or agreeing):\n" + "\n".join(found)
+
+
+def test_state_place_risk_and_decision_words_and_colours_are_defined_once():
+    found = _lines_outside_words(VOCABULARY_TABLE)
+    assert found == [], "read them from store.words (STATES, PLACES, RISKS, DECISIONS, score_hex, app_version):\n" + "\n".join(found)

@@ -8,19 +8,19 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from desktop.models.notes import PATH_ROLE
-from store.coverage import CoverageReport, NoteCoverage, score_hex
+from store.coverage import CoverageReport, NoteCoverage
 from store.display import printable
+from store.words import STATES, counted, score_hex, word_for
 
 CELL_ROLE = Qt.ItemDataRole.UserRole + 10  # (type, motion) of a heat-map cell
 HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 11  # True where the run is reading context right now
 SCORE_ROLE = Qt.ItemDataRole.UserRole + 12
 
 MAP_COLUMNS = (("all", "All"), ("b2b", "B2B"), ("b2c", "B2C"), ("shared", "Shared"))
-STATE_WORDS = {"known_unknown": "known unknown", "stub": "stub", "partial": "partial", "stale": "stale", "covered": "covered"}
 
 
 def score_color(score: float | None) -> QColor:
-    """The map's one scale (`store.coverage.score_hex`); transparent where there is nothing to judge."""
+    """The map's one scale (`store.words.score_hex`); transparent where there is nothing to judge."""
     return QColor(0, 0, 0, 0) if score is None else QColor(score_hex(score))
 
 
@@ -105,13 +105,13 @@ class CoverageMapModel(QAbstractTableModel):
         if area is None or not area.total:
             return "—" if role == Qt.ItemDataRole.DisplayRole else None
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{area.score:.0%}\n{area.total} note{'s' if area.total != 1 else ''}"
+            return f"{area.score:.0%}\n{counted(area.total, 'note')}"
         if role == SCORE_ROLE:
             return area.score
         if role == Qt.ItemDataRole.BackgroundRole:
             return score_color(area.score)
         if role == Qt.ItemDataRole.ToolTipRole:
-            parts = [f"{n} {STATE_WORDS[state]}" for state, n in area.counts.items() if n]
+            parts = [STATES[state].count(n) for state, n in area.counts.items() if n]
             return f"{self._rows[index.row()][1]} · {MAP_COLUMNS[index.column()][1]}: {area.score:.0%}\n" + ", ".join(parts)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
@@ -213,7 +213,7 @@ def note_columns() -> list[Column]:
     """Columns for a list of judged notes: what it is, how complete, what is missing, where it lives."""
     return [
         Column("Note", lambda n: n.title, lambda n: n.path or "not written yet"),
-        Column("State", lambda n: STATE_WORDS.get(n.state, n.state)),
+        Column("State", lambda n: word_for(STATES, n.state)),
         Column("Score", lambda n: f"{n.score:.0%}"),
         Column("Missing", lambda n: "; ".join(n.missing), lambda n: "\n".join(n.missing)),
         Column("Lives in", lambda n: ", ".join(n.lives_in)),

@@ -6,6 +6,7 @@ import bisect
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRegularExpression, QSortFilterProxyModel, Qt
 
+from store import words
 from store.display import printable
 from store.query import NoteRow
 
@@ -42,7 +43,7 @@ class NotesModel(QAbstractTableModel):
         if role == PATH_ROLE:
             return row.path
         if role == Qt.ItemDataRole.ToolTipRole:
-            problems = f"\n{row.problems} problem{'s' if row.problems != 1 else ''}" if row.problems else ""
+            problems = f"\n{words.counted(row.problems, 'problem')}" if row.problems else ""
             return f"{printable(row.path)}{problems}"
         return None
 

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.coverage import Column, RowsModel
-from desktop.views.capture import PLACES
 from desktop.views.tables import headline
 from store.audit import Area, Prompt
 from store.blueprint import Blueprint
+from store import words
 from store.display import printable
 from store.new_note import Draft
 
@@ -120,8 +120,8 @@ class AuditDialog(QDialog):
         holder, boxes = QWidget(), {}
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
-        for kind, words in PLACES:
-            boxes[kind] = QCheckBox(words, objectName=f"{name}-{kind}")
+        for kind, place in words.PLACES.items():
+            boxes[kind] = QCheckBox(place.one, objectName=f"{name}-{kind}")
             row.addWidget(boxes[kind])
         row.addStretch(1)
         return holder, boxes

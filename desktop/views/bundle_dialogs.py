@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from desktop import operations
 from desktop.errors import describe
-from store import clock
+from store import clock, words
 from store.bundle import Scope
 from store.bundle_import import read_plan
 from store.display import printable
@@ -50,7 +50,7 @@ class ExportDialog(QDialog):
         self.depth_box = QSpinBox(objectName="bundle-depth", minimum=0, maximum=3, value=1, suffix=" links out")
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
         self.value_box.currentIndexChanged.connect(lambda _i: self.preview())
-        self.depth_box.valueChanged.connect(lambda v: self.depth_box.setSuffix(" link out" if v == 1 else " links out"))
+        self.depth_box.valueChanged.connect(lambda v: self.depth_box.setSuffix(" " + words.agreeing(v, "link out", "links out")))
         self.depth_box.valueChanged.connect(lambda _v: self.preview())
         self.depth_box.setSuffix(" link out")
         form = QFormLayout()
@@ -123,13 +123,13 @@ class ExportDialog(QDialog):
                 return
             self.paths, self.findings = result
             self.notes_model.setStringList(self.paths)
-            self.count_label.setText(f"{len(self.paths):,} notes: {scope.words()}")
+            self.count_label.setText(f"{words.counted(len(self.paths), 'note')}: {scope.words()}")
             self.findings_model.setStringList([str(f) for f in self.findings])
             noted = len({f.path for f in self.findings})
             self.scan_label.setText(
                 "No secrets or personal data found." if not self.findings else
-                f"Found {len(self.findings)} possible secret{'s' if len(self.findings) != 1 else ''} or personal data in "
-                f"{noted} note{'s' if noted != 1 else ''} (shown redacted). "
+                f"Found {words.counted(len(self.findings), 'possible secret')} or personal data in "
+                f"{words.counted(noted, 'note')} (shown redacted). "
                 "Leave those notes out, or export them anyway.")
             for widget in (self.findings_view, self.leave_out, self.anyway):
                 widget.setVisible(bool(self.findings))
@@ -172,7 +172,7 @@ class ExportDialog(QDialog):
         if result.findings and not result.notes:
             self.status.setText("Not exported: secrets or personal data remain. Leave those notes out or export them anyway.")
             return
-        self.status.setText(f"Saved {result.path.name} in {result.path.parent}: {result.notes:,} notes, {result.size / 1024:,.0f} KB. "
+        self.status.setText(f"Saved {result.path.name} in {result.path.parent}: {words.counted(result.notes, 'note')}, {result.size / 1024:,.0f} KB. "
                             "Open report.html inside it in any browser.")
 
 
@@ -213,7 +213,7 @@ class ImportDialog(QDialog):
                                               for path, note in plan.taken])
         source = printable(plan.manifest["vault"])
         taken = f" {len(plan.taken)} not imported, because a note of that name is already in the vault or the bundle." if plan.taken else ""
-        self.summary.setText(f"From {source}: {len(plan.new)} new notes, {len(plan.identical)} already here and identical, "
+        self.summary.setText(f"From {source}: {words.counted(len(plan.new), 'new note')}, {len(plan.identical)} already here and identical, "
                              f"{len(plan.conflicts)} that differ from the vault's (listed below; yours are never overwritten).{taken}")
         self.import_button.setEnabled(bool(plan.new or plan.conflicts))
 
@@ -231,6 +231,6 @@ class ImportDialog(QDialog):
 
     def _applied(self, done) -> None:
         self.done = done
-        self.summary.setText(f"Imported: {len(done.written)} new notes, {len(done.beside)} beside a different note, "
+        self.summary.setText(f"Imported: {words.counted(len(done.written), 'new note')}, {len(done.beside)} beside a different note, "
                              f"{len(done.skipped) + len(done.taken)} skipped. A record is kept in {printable(str(done.summary_path.parent))}.")
         self.import_button.setText("Done")

@@ -21,10 +21,7 @@ from PySide6.QtWidgets import (
 from store.blueprint import Blueprint
 from store.display import printable
 from store.new_note import MOTIONS, Draft
-
-PLACES = (("note", "this note"), ("system", "a system"), ("doc", "a doc"), ("dashboard", "a dashboard"),
-          ("slack", "Slack"), ("email", "email"), ("head", "someone's head"))
-
+from store.words import PLACES
 
 class CaptureDialog(QDialog):
     """Emits `captured(draft, keep_open)`; the window writes it and says where it went."""
@@ -49,9 +46,9 @@ class CaptureDialog(QDialog):
         places = QWidget()
         row = QHBoxLayout(places)
         row.setContentsMargins(0, 0, 0, 0)
-        for kind, words in PLACES:
+        for kind, place in PLACES.items():
             if kind in blueprint.risks:
-                box = self.places[kind] = QCheckBox(words, objectName=f"capture-lives-{kind}")
+                box = self.places[kind] = QCheckBox(place.one, objectName=f"capture-lives-{kind}")
                 row.addWidget(box)
         row.addStretch(1)
         self.owner = QLineEdit(objectName="capture-owner", placeholderText="A person or team")

@@ -10,10 +10,8 @@ from store import clock
 from store.coverage import CoverageReport
 from store.history import HistoryPoint
 from store.simulate import MonteCarlo, format_hours
+from store.words import PLACES, counted
 
-# Structured places green, unstructured blue and amber, trapped red: the eye finds the risk.
-PLACE_COLORS = {"note": "#2e8b57", "system": "#66bb6a", "doc": "#5b8def", "dashboard": "#e8a33d", "email": "#e57373",
-                "slack": "#d64f4f", "head": "#8e1b1b"}
 
 
 def _plot(parent: QWidget, name: str) -> pyqtgraph.PlotWidget:
@@ -50,11 +48,11 @@ class PlacesChart(_Chart):
         left = [0.0] * len(areas)
         self.bars = {}
         self.plot.addLegend(offset=(-10, 10), labelTextColor=self.palette().text().color())  # bars with a name join it
-        for place, color in PLACE_COLORS.items():
+        for place, term in PLACES.items():
             widths = [float(places.get(place, 0)) for _kind, places in areas]
             if not any(widths):
                 continue
-            bar = pyqtgraph.BarGraphItem(x0=left, y=list(range(len(areas))), height=0.7, width=widths, brush=color, pen=None, name=place)
+            bar = pyqtgraph.BarGraphItem(x0=left, y=list(range(len(areas))), height=0.7, width=widths, brush=term.colour, pen=None, name=place)
             self.plot.addItem(bar)
             self.bars[place] = widths
             left = [a + b for a, b in zip(left, widths)]
@@ -64,7 +62,7 @@ class PlacesChart(_Chart):
         self.plot.setYRange(-0.6, len(areas) - 0.4, padding=0)
         self.plot.setXRange(0, max(left or [1]) * 1.3, padding=0)
         totals = report.totals()  # counted once in store/, as the map's header and the command line count them
-        self.caption.setText(f"Where each area's knowledge lives today. {totals.trapped} notes are trapped (they live only in a head, "
+        self.caption.setText(f"Where each area's knowledge lives today. {counted(totals.trapped, 'note is', 'notes are')} trapped (they live only in a head, "
                              f"Slack or email) and {totals.partly_trapped} partly trapped: an orchestrator cannot read those parts.")
 
 
@@ -90,9 +88,8 @@ class TrendChart(_Chart):
         self.plot.setXRange(min(xs) - 43200, max(xs) + 43200, padding=0.02)  # at least a day wide
         first, last = points[0], points[-1]
         change = (last.overall - first.overall) * 100
-        count = f"{len(points)} snapshot{'s' if len(points) != 1 else ''}"
         self.caption.setText(f"The substrate compounds: {first.overall:.0%} on {clock.local_day(first.taken_at)}, {last.overall:.0%} now "
-                             f"({change:+.0f} points over {count}).")
+                             f"({counted(round(change), 'point', signed=True)} over {counted(len(points), 'snapshot')}).")
 
 
 class ChancesChart(_Chart):
@@ -118,7 +115,7 @@ class ChancesChart(_Chart):
         if not chances.finished:
             text = f"{label}: in {chances.runs:,} simulated runs it never finishes."
         else:
-            text = (f"{label}: finishes in {chances.finished * 100 // chances.runs}% of {chances.runs:,} runs; half by "
+            text = (f"{label}: finishes in {chances.finished * 100 // chances.runs}% of {counted(chances.runs, 'run')}; half by "
                     f"{format_hours(chances.percentile(0.5))}, nine in ten by {format_hours(chances.percentile(0.9))}")
             if chances.on_time is not None:
                 text += f"; on time in {chances.on_time * 100 // chances.runs}%"

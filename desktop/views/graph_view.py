@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLay
 from desktop.views.tables import fill_choices
 from store.display import printable
 from store.graph import GHOST, BrainGraph
+from store.words import STATES, counted, label_of, word_for
 
-STATE_COLORS = {"covered": "#4caf6e", "stale": "#c9b458", "partial": "#e8a33d", "stub": "#d64f4f", GHOST: "#9aa0a6"}
-STATE_WORDS = {"covered": "covered", "stale": "stale", "partial": "partial", "stub": "stub", GHOST: "not written yet"}
+LEGEND = list(reversed(STATES.values()))  # covered first; a ghost is a known unknown
 SYMBOLS = {"system": "s", "seam": "d", "person": "t", "team": "t1", "program": "star", "process": "p", "metric": "h",
            "goal": "star", "audience": "o", "agent": "t2", "unwritten": "o"}
 EDGE_BUDGET = 12000  # links drawn at once; zoomed out, typed links go first and plain mentions are thinned
@@ -85,13 +85,13 @@ class GraphView(QWidget):
         first = self.graph is None
         self.graph, self.positions = graph, numpy.asarray(positions, dtype=float)
         self._fill(self.type_box, "All types", sorted(set(graph.types) - {""}))
-        self._fill(self.state_box, "All states", [s for s in STATE_COLORS if s in set(graph.states)], STATE_WORDS)
+        self._fill(self.state_box, "All states", [s.key for s in LEGEND if s.key in set(graph.states)], lambda key: STATES[key].one)
         self._fill(self.motion_box, "All motions", sorted(set(graph.motions) - {"unset"}))
-        self._fill(self.relation_box, "All links", sorted({rel for _a, _b, rel in graph.edges}))
+        self._fill(self.relation_box, "All links", sorted({rel for _a, _b, rel in graph.edges}), graph.relation_label)
         self.redraw(fit=first)
 
-    def _fill(self, box: QComboBox, everything: str, values: list[str], words: dict | None = None) -> None:
-        fill_choices(box, [("", everything)] + [(v, (words or {}).get(v, v.replace("_", " "))) for v in values])
+    def _fill(self, box: QComboBox, everything: str, values: list[str], word=lambda value: label_of(value).lower()) -> None:
+        fill_choices(box, [("", everything)] + [(v, word(v)) for v in values])
 
     def filters(self) -> dict[str, str]:
         return {"scope": self.scope_box.currentText(), "depth": str(self.depth_box.value()), "type": self.type_box.currentData() or "",
@@ -104,7 +104,7 @@ class GraphView(QWidget):
         self.depth_box.setValue(int(saved.get("depth", 1) or 1))
         for box, key in ((self.type_box, "type"), (self.state_box, "state"), (self.motion_box, "motion"), (self.relation_box, "relation")):
             if box.findData(saved.get(key, "")) < 0 and saved.get(key):
-                box.addItem(saved[key].replace("_", " "), saved[key])
+                box.addItem(label_of(saved[key]).lower(), saved[key])
             box.setCurrentIndex(max(0, box.findData(saved.get(key, ""))))
 
     def set_highlight(self, paths) -> None:
@@ -157,7 +157,7 @@ class GraphView(QWidget):
             brush=[BRUSHES.get(graph.states[i]) for i in index], pen=[PENS.get(graph.states[i]) for i in index],
         )
         self._draw_rings()
-        self.status.setText(f"{len(index):,} of {len(graph.keys):,} notes · {len(edges):,} links · "
+        self.status.setText(f"{len(index):,} of {counted(len(graph.keys), 'note')} · {counted(len(edges), 'link')} · "
                             "scroll to zoom, drag to pan, click a note to select it, double-click to read it")
         if fit and len(index):
             self.plot.getViewBox().autoRange(padding=0.05)
@@ -214,9 +214,9 @@ class GraphView(QWidget):
         i = int(data)
         links = [(rel, graph.titles[b]) for a, b, rel in graph.edges if a == i][:8]
         back = [(rel, graph.titles[a]) for a, b, rel in graph.edges if b == i][:8]
-        lines = [graph.titles[i], f"{graph.types[i] or 'no type'} · {STATE_WORDS.get(graph.states[i], graph.states[i])}"]
-        lines += [f"→ {rel.replace('_', ' ')}: {title}" for rel, title in links]
-        lines += [f"← {title} ({rel.replace('_', ' ')})" for rel, title in back]
+        lines = [graph.titles[i], f"{graph.types[i] or 'no type'} · {word_for(STATES, graph.states[i])}"]
+        lines += [f"→ {graph.relation_label(rel)}: {title}" for rel, title in links]
+        lines += [f"← {graph.reverse_label(rel)}: {title}" for rel, title in back]
         return "\n".join(map(printable, lines))
 
     def _clicked(self, _item, points, event=None) -> None:
@@ -245,10 +245,10 @@ def graph_rel_rank(relation: str) -> int:
 def _pens_and_brushes() -> tuple[dict, dict]:
     """One pen and one brush per state, shared by every dot (pyqtgraph draws each kind once)."""
     pens, brushes = {}, {}
-    for state, color in STATE_COLORS.items():
-        ghost = state == GHOST
-        pens[state] = pyqtgraph.mkPen(color, width=1.5) if ghost else pyqtgraph.mkPen(pyqtgraph.mkColor(color).darker(140), width=1)
-        brushes[state] = None if ghost else pyqtgraph.mkBrush(color)
+    for state in LEGEND:
+        ghost, color = state.key == GHOST, state.colour
+        pens[state.key] = pyqtgraph.mkPen(color, width=1.5) if ghost else pyqtgraph.mkPen(pyqtgraph.mkColor(color).darker(140), width=1)
+        brushes[state.key] = None if ghost else pyqtgraph.mkBrush(color)
     return pens, brushes
 
 

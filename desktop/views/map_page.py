@@ -10,11 +10,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.coverage import (
-    CELL_ROLE, HIGHLIGHT_ROLE, MAP_COLUMNS, SCORE_ROLE, STATE_WORDS, Column, CoverageMapModel, RowsModel, note_columns,
+    CELL_ROLE, HIGHLIGHT_ROLE, MAP_COLUMNS, SCORE_ROLE, Column, CoverageMapModel, RowsModel, note_columns,
 )
 from desktop.models.notes import PATH_ROLE
 from desktop.views.tables import headline, over_under, row_list
 from store.coverage import UNTYPED, CoverageReport
+from store.words import STATES, counted
 
 CHART_TABS = ("Where it lives", "Trend")  # made when first shown: charts bring pyqtgraph
 
@@ -78,7 +79,7 @@ class MapPage(QWidget):
         self.unknowns = RowsModel([
             Column("Not written yet", lambda n: n.title),
             Column("Would be", lambda n: "type not known" if n.type == UNTYPED else n.type),
-            Column("Referred to by", lambda n: f"{n.referenced_by} notes"),
+            Column("Referred to by", lambda n: counted(n.referenced_by, "note")),
             Column("Motion", lambda n: n.motion),
         ], lambda n: f"unwritten:{n.title}", self)
         self.trapped = RowsModel(note_columns(), lambda n: n.path, self)
@@ -86,7 +87,7 @@ class MapPage(QWidget):
         self.stale = RowsModel(note_columns(), lambda n: n.path, self)
         self.bus = RowsModel([
             Column("Person", lambda p: p.title),
-            Column("If away, orphans", lambda p: f"{p.orphaned} notes"),
+            Column("If away, orphans", lambda p: counted(p.orphaned, "note")),
             Column("Sole owner of", lambda p: len(p.sole_owner_of), lambda p: "\n".join(p.sole_owner_of)),
             Column("Knowledge in their head", lambda p: len(p.held_in_head), lambda p: "\n".join(p.held_in_head)),
         ], lambda p: p.path, self)
@@ -119,11 +120,11 @@ class MapPage(QWidget):
         t = report.totals()  # the counts the status bar, the command line and agents show too
         self.headline.setText(f"The brain knows {t.overall:.0%} of what an orchestrator needs")
         judged = f" ({t.judged} judged against the blueprint)" if t.unclassified else " judged against the blueprint"
-        parts = [f"{t.notes} notes{judged} on {report.today}"]
-        parts += [f"{n} {STATE_WORDS.get(state, state)}" for state, n in report.counts.items() if n]
-        parts += [f"{t.trapped} trapped", f"{t.partly_trapped} partly trapped", f"{t.orphans} orphans", f"{t.problems} problems"]
+        parts = [f"{counted(t.notes, 'note')}{judged} on {report.today}"]
+        parts += [STATES[state].count(n) for state, n in report.counts.items() if n]
+        parts += [f"{t.trapped} trapped", f"{t.partly_trapped} partly trapped", counted(t.orphans, "orphan"), counted(t.problems, "problem")]
         if t.empty_areas:
-            parts.append(f"{t.empty_areas} areas with none written ({', '.join(a.label for a in report.empty_areas)})")
+            parts.append(f"{counted(t.empty_areas, 'area')} with none written ({', '.join(a.label for a in report.empty_areas)})")
         self.subline.setText(" · ".join(parts))
         self.unknowns.set_rows(report.known_unknowns)
         self.trapped.set_rows(report.trapped)
@@ -162,7 +163,7 @@ class MapPage(QWidget):
         """A known unknown, double-clicked: write it (Substrate never writes over a note)."""
         note = next((n for n in self.unknowns.rows if f"unwritten:{n.title}" == key), None)
         if note is not None:
-            self.writeRequested.emit(note.title, f"Linked to by {note.referenced_by} notes before anyone wrote it.")
+            self.writeRequested.emit(note.title, f"Linked to by {counted(note.referenced_by, 'note')} before anyone wrote it.")
 
     def set_history(self, points) -> None:
         self.history = list(points)

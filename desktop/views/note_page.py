@@ -16,9 +16,7 @@ from store.display import printable
 from store.query import LinkRow, NoteDetail
 from store.reader import NotePage  # what `BrainReader.note_page` gives: all the note view needs
 from store.render import note_href
-
-STATE_WORDS = {"covered": "covered", "stale": "stale", "partial": "partial", "stub": "a stub", "known_unknown": "not written"}
-
+from store.words import STATES, relation_label, reverse_label, word_for
 
 @dataclass(frozen=True)
 class Colors:
@@ -36,8 +34,8 @@ def page_html(page: NotePage, colors: Colors) -> str:
     parts = [_style(colors), f"<h1>{_e(d.title)}</h1>", _meta_line(d, page.coverage), _coverage_line(page.coverage)]
     parts.append(f'<div class="body">{page.body_html}</div>' if page.body_html.strip() else '<p class="muted">This note has no text yet.</p>')
     parts.append(_fields(d))
-    parts.append(_links_section("Links out", d.links_out, lambda l: l.rel, lambda l: _target(l)))
-    parts.append(_links_section("Links in", d.links_in, lambda l: page.inverse_names.get(l.rel, f"{l.rel} (from)"),
+    parts.append(_links_section("Links out", d.links_out, lambda l: relation_label(l.rel, page.blueprint), lambda l: _target(l)))
+    parts.append(_links_section("Links in", d.links_in, lambda l: reverse_label(l.rel, page.blueprint),
                                 lambda l: f'<a class="note" href="{note_href(l.source)}">{_e(l.source_title)}</a>'))
     if d.problems:
         items = "".join(f"<li>{'line ' + str(p.line) + ': ' if p.line else ''}{_e(p.message)}</li>" for p in d.problems)
@@ -95,7 +93,7 @@ def _coverage_line(coverage: NoteCoverage | None) -> str:
         return ""
     css = "good" if coverage.state == "covered" else "warn"
     missing = f" — {_e(', '.join(coverage.missing))}" if coverage.missing else ""
-    return f'<p><span class="{css}">Coverage: {STATE_WORDS.get(coverage.state, coverage.state)} ({round(coverage.score * 100)}%)</span>{missing}</p>'
+    return f'<p><span class="{css}">Coverage: {word_for(STATES, coverage.state)} ({round(coverage.score * 100)}%)</span>{missing}</p>'
 
 
 def _fields(d: NoteDetail) -> str:
@@ -122,5 +120,5 @@ def _links_section(heading: str, links: list[LinkRow], name_of, show) -> str:
         shown = show(link)
         if shown not in grouped[name_of(link)]:
             grouped[name_of(link)].append(shown)
-    rows = "".join(f"<tr><td><b>{_e(name.replace('_', ' '))}</b></td><td>{', '.join(items)}</td></tr>" for name, items in sorted(grouped.items()))
+    rows = "".join(f"<tr><td><b>{_e(name)}</b></td><td>{', '.join(items)}</td></tr>" for name, items in sorted(grouped.items()))
     return f"<h2>{heading}</h2><table>{rows}</table>"

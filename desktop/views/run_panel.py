@@ -14,6 +14,7 @@ from store.runs import RunResult
 from store.simulate import (
     Event, GapImpact, Impact, MonteCarlo, Scenario, format_hours, gap_effect_words, outcome_words,
 )
+from store.words import DECISIONS, counted
 
 SPEEDS = (("½×", 900), ("1×", 450), ("2×", 220), ("4×", 110))  # milliseconds between events
 EVENT_WORDS = {"start": "starts", "escalate": "asks a person", "assume": "assumes", "resume": "resumes", "finish": "finishes", "block": "blocked"}
@@ -321,15 +322,15 @@ def _summary(result: RunResult, impact: Impact | None) -> str:
     run = result.run
     program = result.simulation.program
     lanes = sorted({s.lane for s in run.steps})
-    counts = ", ".join(f"{n} {word}" for word, n in run.counts.items() if n)
+    counts = ", ".join(DECISIONS[decision].count(n) for decision, n in run.counts.items() if n)
     deadline = f" · deadline {format_hours(program.deadline_hours)}" if program.deadline_hours else ""
-    text = f"{printable(program.title)}: {len(run.steps)} steps in {' and '.join(lanes) or 'no lane'}{deadline}\n"
+    text = f"{printable(program.title)}: {counted(len(run.steps), 'step')} in {' and '.join(lanes) or 'no lane'}{deadline}\n"
     outcome = outcome_words(run)
     text += f"{outcome[0].upper()}{outcome[1:]} ({counts})."
     if impact is None:
         text += "\nWorking out what to fix first…"
     elif impact.fix_first and impact.fixed_run is not run:
-        text += f"\nWith the first {len(impact.fix_first)} fixes: {outcome_words(impact.fixed_run)}."
+        text += f"\nWith the first {counted(len(impact.fix_first), 'fix')}: {outcome_words(impact.fixed_run)}."
     if program.problems:
         text += "\nProblems: " + "; ".join(program.problems)
     return text
@@ -345,5 +346,5 @@ def _what_if(result: RunResult) -> str:
 
 def _clock_words(event: Event | None, position: int, total: int) -> str:
     if event is None:
-        return f"Ready: {total} events. Press Play or Step."
+        return f"Ready: {counted(total, 'event')}. Press Play or Step."
     return f"{format_hours(event.hours)} · {event.step}: {event.text}  ({position}/{total})"

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 from desktop.models.coverage import Column, RowsModel
 from desktop.models.notes import PATH_ROLE
 from store import activity
-from store import clock
+from store import clock, words
 
 WHO = activity.WHO
 
@@ -82,5 +82,5 @@ class SessionLog(QWidget):
         entries = self.model.rows + fresh
         self.model.show_first(entries, len(entries))
         notes = len({e.path for e in entries if e.is_note})
-        self.summary.setText(f"Since {self.since.astimezone():%H:%M}: {notes} note{'s' if notes != 1 else ''} written")
+        self.summary.setText(f"Since {self.since.astimezone():%H:%M}: {words.counted(notes, 'note')} written")
         self.table.scrollToBottom()

@@ -8,9 +8,8 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView
 
 from store.simulate import LANES, Run, StepRun, format_hours
+from store.words import DECISIONS, colour_for, word_for
 
-DECISION_COLORS = {"proceed": "#4caf6e", "assumed": "#e8a33d", "escalated": "#5b8def", "blocked": "#d64f4f"}
-DECISION_WORDS = {"proceed": "proceeds", "assumed": "proceeds on assumptions", "escalated": "escalates to a person", "blocked": "blocked"}
 ROW, LABEL_WIDTH, GAP = 26, 120, 10
 
 
@@ -95,7 +94,7 @@ class TimelineView(QGraphicsView):
         end = step.end if step.end is not None else self._horizon
         rect = QRectF(x, y + 3, max(6.0, (end - step.start) * scale), row - 6)
         bar = _Bar(rect, step.name, self.stepClicked)
-        color = QColor(DECISION_COLORS.get(step.decision, "#888888"))
+        color = QColor(colour_for(DECISIONS, step.decision))
         bar.setBrush(QBrush(color, Qt.BrushStyle.BDiagPattern) if step.end is None else QBrush(color))
         bar.setPen(QPen(color.darker(130), 1))
         bar.setToolTip(_tooltip(step))
@@ -121,7 +120,7 @@ class TimelineView(QGraphicsView):
                 continue
             started = clock is not None and step.start <= clock
             bar.setOpacity(1.0 if clock is None or started else 0.25)
-            color = QColor(DECISION_COLORS.get(step.decision, "#888888"))
+            color = QColor(colour_for(DECISIONS, step.decision))
             bar.setPen(QPen(self.palette().text().color(), 3) if step.name == self._current else QPen(color.darker(130), 1))
 
 
@@ -138,7 +137,7 @@ class _Bar(QGraphicsRectItem):
 
 def _tooltip(step: StepRun) -> str:
     end = format_hours(step.end) if step.end is not None else "never"
-    lines = [f"{step.name} — {DECISION_WORDS.get(step.decision, step.decision)}",
+    lines = [f"{step.name} — {word_for(DECISIONS, step.decision)}",
              f"{format_hours(step.start)} → {end}" + (f", waits {format_hours(step.wait)}" if step.wait else "")]
     if step.agent:
         lines.append(f"by {step.agent}")

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import describe
-from store import clock
+from store import clock, words
 from store.errors import OutputRefused
 from store.locations import cannot_write, check_output
 from store.workshop import Summary, summary_html
@@ -190,7 +190,7 @@ class WorkshopMode(QObject):
         written = len({e.path for e in self.window.session_log.model.rows if since is None or e.when >= since})
         before = f"{self.snapshot.overall:.0%} → " if self.snapshot else ""
         now = f"{report.overall:.0%}" if report else "…"
-        self.bar.progress.setText(f"Brain {before}{now}  ·  {written} note{'s' if written != 1 else ''} written  ·  Ctrl+N capture  ·  Ctrl+Shift+A audit")
+        self.bar.progress.setText(f"Brain {before}{now}  ·  {words.counted(written, 'note')} written  ·  Ctrl+N capture  ·  Ctrl+Shift+A audit")
 
 
 class SummaryDialog(QDialog):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from store import words
 from store.bundle import Scope
 from store.bundle_import import apply, check_space, read_plan
 from store.cli.group import db_option, json_option, open_brain, print_json, shown, stderr_console, stdout_console, vault_argument
@@ -32,14 +33,14 @@ def export(vault, scope_text, out, force, exclude, allow_secrets, db_path):
         result = brain.read.export_bundle(scope, out, allow_secrets=allow_secrets, exclude={brain.read.note_path(name) for name in exclude})
     if result.findings and not allow_secrets:
         err = stderr_console()
-        err.print(f"[bold red]Not exported:[/] {len(result.findings)} possible secrets or personal data found (shown redacted):")
+        err.print(f"[bold red]Not exported:[/] {words.counted(len(result.findings), 'possible secret')} or personal data found (shown redacted):")
         for finding in result.findings[:50]:
             err.print(f"  {shown(str(finding))}")
         if len(result.findings) > 50:
             err.print(f"  … and {len(result.findings) - 50} more")
         err.print("Leave those notes out with --exclude NOTE, or export anyway with --allow-secrets.")
         click.get_current_context().exit(2)
-    stdout_console().print(f"Wrote {shown(str(result.path))}: {result.notes} notes ({scope.words()}), {result.size / 1024:.0f} KB.")
+    stdout_console().print(f"Wrote {shown(str(result.path))}: {words.counted(result.notes, 'note')} ({scope.words()}), {result.size / 1024:.0f} KB.")
 
 
 @click.command(name="import")
@@ -73,7 +74,7 @@ def import_(bundle, vault, dry_run, conflicts, as_json):
                      "identical": done.identical, "summary": str(done.summary_path)})
         return
     out = stdout_console()
-    out.print(f"Imported {shown(bundle.name)}: {len(done.written)} new notes, {len(done.beside)} beside a different note, "
+    out.print(f"Imported {shown(bundle.name)}: {words.counted(len(done.written), 'new note')}, {len(done.beside)} beside a different note, "
               f"{len(done.skipped)} skipped, {len(done.identical)} already identical.")
     for mine, incoming in done.beside:
         out.print(f"  {shown(incoming)} (your {shown(mine)} is untouched)")

@@ -6,6 +6,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from store import words
 from store.cli.group import (
     db_option, json_option, open_brain, print_json, report_blueprint_problems, shown, stdout_console, today_option, vault_argument,
 )
@@ -83,12 +84,13 @@ def _percent(score: float) -> str:
 def _print_coverage(out: Console, report, area: str | None, motion: str | None) -> None:
     t = report.totals()  # the counts the app's status bar and map, agents and bundle reports show too
     out.print(f"[bold]Coverage {_percent(t.overall)}[/] as of {report.today}: "
-              + ", ".join(f"{count} {state.replace('_', ' ')}" for state, count in sorted(report.counts.items())))
-    out.print(f"{t.notes} notes ({t.judged} judged against the blueprint) · {t.known_unknowns} known unknowns · "
-              f"{t.trapped} trapped · {t.partly_trapped} partly trapped · {t.orphans} orphans · {t.problems} problems"
-              + (f" · {t.empty_areas} areas with none written ({', '.join(shown(a.label) for a in report.empty_areas)})" if t.empty_areas else ""))
+              + ", ".join(state.count(report.counts[key]) for key, state in words.STATES.items() if key in report.counts))
+    out.print(f"{words.counted(t.notes, 'note')} ({t.judged} judged against the blueprint) · {words.counted(t.known_unknowns, 'known unknown')} · "
+              f"{t.trapped} trapped · {t.partly_trapped} partly trapped · {words.counted(t.orphans, 'orphan')} · {words.counted(t.problems, 'problem')}"
+              + (f" · {words.counted(t.empty_areas, 'area')} with none written ({', '.join(shown(a.label) for a in report.empty_areas)})" if t.empty_areas else ""))
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("Area", "B2B", "B2C", "Shared", "All", "covered", "stale", "partial", "stub", "unwritten"):
+    states = list(reversed(words.STATES.values()))  # covered first
+    for column in ("Area", "B2B", "B2C", "Shared", "All", *(state.many for state in states)):
         table.add_column(column, justify="left" if column == "Area" else "right")
     cells = {(a.type, a.motion): a for a in report.areas}
     for a in report.areas:
@@ -97,12 +99,11 @@ def _print_coverage(out: Console, report, area: str | None, motion: str | None) 
         by_motion = [(_percent(c.score) if (c := cells.get((a.type, m))) else "-") for m in ("b2b", "b2c", "shared")]
         c = a.counts
         whole = _percent(a.score) if a.total else "[red]0%[/]"  # a whole area missing is a gap, not nothing
-        table.add_row(shown(a.label), *by_motion, whole, str(c["covered"]), str(c["stale"]),
-                      str(c["partial"]), str(c["stub"]), str(c["known_unknown"]))
+        table.add_row(shown(a.label), *by_motion, whole, *(str(c[state.key]) for state in states))
     out.print(table)
     keep = lambda n: (area is None or n.type == area) and (motion is None or n.motion == motion)  # noqa: E731
     _print_list(out, "Known unknowns (linked, never written)", [
-        f"{shown(u.title)} [dim]({'type not known' if u.type == UNTYPED else shown(u.type)}, {u.referenced_by} refs)[/]"
+        f"{shown(u.title)} [dim]({'type not known' if u.type == UNTYPED else shown(u.type)}, {words.referred_to(u.referenced_by)})[/]"
         for u in report.known_unknowns if keep(u)])
     _print_list(out, "Trapped (only in a head, Slack or email)", [f"{shown(n.title)} [dim]({shown(', '.join(n.lives_in))})[/]" for n in report.trapped if keep(n)])
     _print_list(out, "Partly trapped (partly in a head, Slack or email)", [f"{shown(n.title)} [dim]({shown(', '.join(n.lives_in))})[/]" for n in report.partly_trapped if keep(n)])
@@ -110,7 +111,7 @@ def _print_coverage(out: Console, report, area: str | None, motion: str | None) 
     _print_list(out, "Incomplete", [shown(n.summary) for n in report.notes if keep(n) and n.state in ("partial", "stub")])
     _print_list(out, "Seams missing a side", [shown(n.title) for n in report.seams_missing_a_side if keep(n)])
     _print_list(out, "Orphans (no links in or out)", [shown(title) for title in report.orphans])
-    _print_list(out, "Bus factor (what their absence would orphan)", [f"{shown(p.title)}: {p.orphaned} notes" for p in report.bus_factor[:5]])
+    _print_list(out, "Bus factor (what their absence would orphan)", [f"{shown(p.title)}: {words.counted(p.orphaned, 'note')}" for p in report.bus_factor[:5]])
 
 
 def _print_list(out: Console, heading: str, items: list[str], most: int = 8) -> None:
@@ -129,6 +130,6 @@ def _print_history(points, as_json: bool) -> None:
         return
     out = stdout_console()
     for p in points:
-        out.print(f"{p.taken_at}  {_percent(p.overall)}  {p.notes} notes")
+        out.print(f"{p.taken_at}  {_percent(p.overall)}  {words.counted(p.notes, 'note')}")
     if not points:
         out.print("No coverage history in that period yet: it is recorded as the vault changes.")

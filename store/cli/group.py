@@ -18,12 +18,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from store import words
 from store.brain import Brain
 from store.display import printable
 from store.errors import IndexBusy, SubstrateError, still_indexing
 from store.locations import check_index
 
-VERSION = "0.1.0"
 USER_ERROR = 2
 
 
@@ -42,7 +42,7 @@ class SubstrateGroup(click.Group):
 
 
 @click.group(cls=SubstrateGroup)
-@click.version_option(VERSION, prog_name="substrate")
+@click.version_option(words.app_version(), prog_name="substrate")
 def cli():
     """Substrate: the brain your orchestration needs, kept as markdown notes."""
 

@@ -8,6 +8,7 @@ import time
 
 import click
 
+from store import words
 from store.brain import Brain
 from store.cli.group import db_option, json_option, json_text, open_brain, shown, stderr_console, vault_argument
 from store.display import printable
@@ -25,11 +26,10 @@ def index(vault, db_path):
 
 def _summary_line(brain: Brain, seconds: float) -> str:
     s = brain.read.summary()
-    skipped = f", {s.skipped} files skipped" if s.skipped else ""
-    return (
-        f"Indexed {printable(brain.vault.name)}: {s.notes} notes, {s.links} links, {s.unresolved} unresolved links, "
-        f"{s.problems + len(brain.read.blueprint_problems())} problems{skipped}, {seconds:.2f} s"
-    )
+    skipped = f", {words.counted(s.skipped, 'file')} skipped" if s.skipped else ""
+    counts = [words.counted(s.notes, "note"), words.counted(s.links, "link"), words.counted(s.unresolved, "unresolved link"),
+              words.counted(s.problems + len(brain.read.blueprint_problems()), "problem")]
+    return f"Indexed {printable(brain.vault.name)}: {', '.join(counts)}{skipped}, {seconds:.2f} s"
 
 
 @click.command()

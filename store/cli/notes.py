@@ -8,6 +8,7 @@ from collections import defaultdict
 import click
 from rich.console import Console
 
+from store import words
 from store import query
 from store.cli.group import db_option, json_option, open_brain, print_json, shown, stdout_console, vault_argument
 
@@ -51,17 +52,16 @@ def show(vault, note, db_path, as_json):
     with brain:
         detail = brain.read.note(note)
         blueprint = brain.read.blueprint()
-    inverse = lambda rel: blueprint.inverse(rel) or f"{rel} (from)"  # noqa: E731 - owner -> "owner of"
     if as_json:
         data = dataclasses.asdict(detail)
         for link in data["links_in"]:
-            link["inverse"] = inverse(link["rel"])
+            link["inverse"] = blueprint.inverse(link["rel"]) or f"{link['rel']} (from)"
         print_json(data)
         return
-    _print_detail(stdout_console(), detail, inverse)
+    _print_detail(stdout_console(), detail, blueprint)
 
 
-def _print_detail(out: Console, d: query.NoteDetail, inverse) -> None:
+def _print_detail(out: Console, d: query.NoteDetail, blueprint) -> None:
     out.print(f"[bold]{shown(d.title)}[/]  [dim]{shown(d.path)}[/]")
     facts = [("type", d.type), ("owner", d.owner), ("status", d.status), ("reviewed", d.reviewed),
              ("lives in", ", ".join(d.lives_in)), ("motion", d.motion), ("confidence", d.confidence),
@@ -74,23 +74,24 @@ def _print_detail(out: Console, d: query.NoteDetail, inverse) -> None:
         for f in d.fields:
             where = f" [dim]({shown(f.section)})[/]" if f.section else ""
             out.print(f"  {shown(f.key)}: {shown(f.value)}{where}")
-    _print_links(out, "Links out", d.links_out, lambda l: l.target_path or f"{l.target} (not written yet)")
-    _print_links(out, "Links in", d.links_in, lambda l: l.source, name=inverse)
+    _print_links(out, "Links out", d.links_out, lambda l: l.target_path or f"{l.target} (not written yet)",
+                 lambda rel: words.relation_label(rel, blueprint))
+    _print_links(out, "Links in", d.links_in, lambda l: l.source, lambda rel: words.reverse_label(rel, blueprint))
     if d.problems:
         out.print("\n[bold]Problems[/]")
         for p in d.problems:
             out.print(f"  line {p.line or '-'}: {shown(p.message)}")
 
 
-def _print_links(out: Console, heading: str, links: list[query.LinkRow], describe, name=lambda rel: rel) -> None:
+def _print_links(out: Console, heading: str, links: list[query.LinkRow], describe, name) -> None:
     if not links:
         return
     out.print(f"\n[bold]{heading}[/]")
     grouped = defaultdict(list)
     for link in links:
         grouped[name(link.rel)].append(link)
-    for rel, rows in grouped.items():
-        out.print(f"  {shown(rel.replace('_', ' '))}")
+    for label, rows in grouped.items():
+        out.print(f"  {shown(label)}")
         for link in rows:
             out.print(f"    {shown(describe(link))}  [dim]line {link.line}[/]")
 
@@ -111,4 +112,4 @@ def problems(vault, db_path, as_json):
     for p in rows:
         where = f"{p.path}:{p.line}" if p.line else p.path
         out.print(f"{shown(where)}: {shown(p.message)}")
-    out.print(f"{len(rows)} problem{'s' if len(rows) != 1 else ''}.")
+    out.print(f"{words.counted(len(rows), 'problem')}.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from rich.console import Console
 
+from store import words
 from store.cli.group import (
     db_option, json_option, open_brain, print_json, report_blueprint_problems, shown, stdout_console, today_option, vault_argument,
 )
@@ -60,21 +61,20 @@ def simulate(vault, db_path, as_json, today, programs, seed, runs, absent, assum
         _print_run(out, run, impact, chance, fixed_chance, what_if)
 
 
-_DECISION_STYLE = {"proceed": "green", "assumed": "yellow", "escalated": "dark_orange", "blocked": "red"}
 
 
 def _print_run(out: Console, run: Run, impact, chance, fixed_chance, what_if: tuple[str, Run] | None) -> None:
     program = run.program
     deadline = f" · deadline {format_hours(program.deadline_hours)}" if program.deadline_hours is not None else ""
-    out.print(f"\n[bold]{shown(program.title)}[/] [dim]({program.motion} · {len(program.steps)} steps{deadline})[/]")
+    out.print(f"\n[bold]{shown(program.title)}[/] [dim]({program.motion} · {words.counted(len(program.steps), 'step')}{deadline})[/]")
     if what_if is not None:
-        words, baseline = what_if
-        out.print(f"[bold]What if[/] {shown(words)}: {_run_outcome(run, short=True)}.")
+        change, baseline = what_if
+        out.print(f"[bold]What if[/] {shown(change)}: {_run_outcome(run, short=True)}.")
         out.print(f"[dim]As things stand: {_run_outcome(baseline, short=True)}.[/]")
     else:
         out.print(_run_outcome(run))
     for step in sorted(run.steps, key=lambda s: (s.start, s.lane)):
-        style = _DECISION_STYLE[step.decision]
+        style = words.colour_for(words.DECISIONS, step.decision)
         wait = f" [dim](waits {format_hours(step.wait)})[/]" if step.wait else ""
         start = "—" if step.blocked_by else format_hours(step.start)  # it never gets to start
         out.print(f"  {start:>5} → {format_hours(step.end):<5}  {step.lane:<6}  [{style}]{step.decision:<9}[/]  "
@@ -88,7 +88,7 @@ def _print_run(out: Console, run: Run, impact, chance, fixed_chance, what_if: tu
         fixed = impact.fixed_run
         out.print(f"  With these fixed: {_run_outcome(fixed, short=True)}.")
     if chance is not None:
-        out.print(f"\n[bold]Monte Carlo[/] ({chance.runs} runs, seed {chance.seed}): {_chance_words(chance)}")
+        out.print(f"\n[bold]Monte Carlo[/] ({words.counted(chance.runs, 'run')}, seed {chance.seed}): {_chance_words(chance)}")
         if fixed_chance is not None and fixed_chance.finished:
             out.print(f"  Once the first {len(impact.fix_first)} are fixed: {_chance_words(fixed_chance)}")
     for problem in program.problems:
@@ -100,7 +100,7 @@ def _run_outcome(run: Run, short: bool = False) -> str:
     if short:
         return text
     kinds = [(d, n) for d, n in run.counts.items() if n]
-    counts = f" [dim]({', '.join(f'{n} {d}' for d, n in kinds)})[/]" if len(kinds) > 1 else ""
+    counts = f" [dim]({', '.join(words.DECISIONS[d].count(n) for d, n in kinds)})[/]" if len(kinds) > 1 else ""
     return f"{text[0].upper()}{text[1:]}{counts}"
 
 

@@ -60,7 +60,7 @@ def test_a_typed_link_navigates_and_back_and_forward_return(qtbot, window, sampl
     window.note_view.anchorClicked.emit(QUrl("note:people/Priya%20Shah.md"))  # what a click on it does
     wait_for_note(qtbot, window, PRIYA)
     links_in = window.note_view.page_source.split("<h2>Links in</h2>", 1)[1]
-    assert "owner of" in links_in and "Marketo to Salesforce Lead Sync" in links_in  # the inverse relation, named
+    assert "Owns" in links_in and "Marketo to Salesforce Lead Sync" in links_in  # the inverse relation, named
     assert window.back_action.isEnabled() and not window.forward_action.isEnabled()
     window.back_action.trigger()
     wait_for_note(qtbot, window, SEAM)

@@ -17,10 +17,9 @@ import pytest
 from PySide6.QtGui import QImage
 
 from desktop.models.coverage import MAP_COLUMNS
-from desktop.views.timeline import DECISION_COLORS
 from store import clock
 from store.brain import Brain
-from store.coverage import score_hex
+from store.words import DECISIONS, PLACES, score_hex
 from tests.desktop.drawn import describe, painted
 from tests.desktop.test_map_and_run import LAUNCH, open_map
 
@@ -50,7 +49,7 @@ def check_drawn(drawn: dict, image: QImage, engine, offset=(0, 0)) -> None:
     steps = {step.name: step for step in run.steps}
     assert sorted(bar["name"] for bar in drawn["bars"]) == sorted(steps), "one bar per step of the run"
     for bar in drawn["bars"]:
-        assert bar["color"] == DECISION_COLORS[steps[bar["name"]].decision] and bar["labels"] == [bar["name"]]
+        assert bar["color"] == DECISIONS[steps[bar["name"]].decision].colour and bar["labels"] == [bar["name"]]
     shown = [bar for bar in drawn["bars"] if bar["at"] is not None]
     assert len(shown) == len(steps), "every bar in view"
     assert all(painted(image, seen(bar["at"]), bar["color"], share=0.3) for bar in shown if bar["solid"])
@@ -130,7 +129,6 @@ def test_workshop_mode_screenshots_as_a_projector_shows_them(x_display, sample_v
 def test_the_charts_draw_where_knowledge_lives_and_the_trend(qtbot, window, sample_vault, engine):
     import pyqtgraph
 
-    from desktop.views.charts import PLACE_COLORS
 
     report, _run = engine
     open_map(qtbot, window, sample_vault)
@@ -140,9 +138,9 @@ def test_the_charts_draw_where_knowledge_lives_and_the_trend(qtbot, window, samp
     chart = page.charts["Where it lives"]
     bars = [item for item in chart.plot.getPlotItem().items if isinstance(item, pyqtgraph.BarGraphItem)]
     areas = [places for places in report.where_it_lives.values() if places]
-    expected = {place: [float(places.get(place, 0)) for places in areas] for place in PLACE_COLORS}
+    expected = {place: [float(places.get(place, 0)) for places in areas] for place in PLACES}
     assert {bar.name(): list(bar.opts["width"]) for bar in bars} == {place: w for place, w in expected.items() if any(w)}
-    assert all(bar.opts["brush"] == PLACE_COLORS[bar.name()] and not bar.boundingRect().isEmpty() for bar in bars)
+    assert all(bar.opts["brush"] == PLACES[bar.name()].colour and not bar.boundingRect().isEmpty() for bar in bars)
     legend = {label.text for _sample, label in chart.plot.getPlotItem().legend.items}
     assert legend == {bar.name() for bar in bars} and "head" in legend
     ticks = [text for _value, text in chart.plot.getAxis("left")._tickLevels[0]]

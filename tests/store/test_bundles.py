@@ -145,6 +145,9 @@ def test_the_report_is_self_contained_escaped_and_cross_linked(sample, tmp_path)
     assert all(attrs["href"][1:] in anchors for _tag, attrs in tags if attrs.get("href", "").startswith("#"))
     assert any(tag == "svg" for tag, _ in tags) and "default-src 'none'" in page
     assert page.count('<table class="map">') == 1 and "<th>Seams</th>" in page  # the coverage map, as a table
+    legend = page.split('<p class="facts">', 2)[2].split("</p>", 1)[0]  # under the coverage bar: counts that agree
+    assert "18 known unknowns" in legend and "known unknown " not in legend.replace("known unknowns", "")
+    assert '<small>1 note</small>' in page and '<small>1 notes</small>' not in page
 
 
 def _bundle(tmp_path: Path, notes: dict[str, bytes], manifest_edit=None, extra: list[tuple[zipfile.ZipInfo | str, bytes]] = ()) -> Path:

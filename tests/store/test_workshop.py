@@ -12,7 +12,7 @@ from store.brain import Brain
 from store.locations import resources_dir
 from store.new_note import Draft, capture
 from store.note_edit import set_owner
-from store.workshop import snapshot, summarise, summary_html
+from store.workshop import AreaChange, NoteLine, Summary, snapshot, summarise, summary_html
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -61,3 +61,14 @@ def test_the_summary_counts_every_note_and_its_figures_are_the_engines(tmp_path)
     assert (f"Now: {t.notes} notes · {t.known_unknowns} known unknowns · {t.stale} stale · {t.trapped} trapped · "
             f"{t.partly_trapped} partly trapped · {t.orphans} orphans · {t.problems} problems.") in page
     assert len([g.path for g in summary.gaps if g.path]) == len({g.path for g in summary.gaps if g.path})  # one gap per note
+
+
+def test_a_summary_of_one_note_and_one_point_says_so_in_the_singular():
+    start = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.timezone.utc)
+    one = NoteLine("processes/Territory Rules.md", "Territory Rules", "process", "Marcus Lee", "You")
+    summary = Summary("Harbor", start, start + dt.timedelta(minutes=1), 0.50, 0.51, (one,), (), (),
+                      (AreaChange("process", "Processes", 0.40, 0.41, 3, 4),), ())
+    page = summary_html(summary)
+    assert "(+1 point)." in page and "1 note captured" in page and "· 1 minute</p>" in page
+    assert "<td>+1 point</td>" in page  # the area's change, not "+1 pts"
+    assert "points" not in page and "pts" not in page and "1 notes" not in page
