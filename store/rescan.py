@@ -101,6 +101,7 @@ def apply_files(index: Index, vault: Vault, to_read, removed, readers: Readers, 
     unsettled: list[str] = []
     changes = Changes()
     batch = Batch(removed=list(removed))
+    pending = False  # a full batch was written with its link counts left to settle at the end
     if total > BATCH_SIZE:  # written in several transactions: readers in other processes may see part of it
         index.start_building(total)
     with collector.paused():  # parsed notes hold no cycles; collecting them froze the app's window
@@ -113,12 +114,12 @@ def apply_files(index: Index, vault: Vault, to_read, removed, readers: Readers, 
             batch.loaded.append(item)
             if len(batch.loaded) >= BATCH_SIZE:
                 changes = changes.merged(index.apply(batch, last=False, building=(done, total)))
-                batch = Batch()
+                batch, pending = Batch(), True
                 if progress:
                     progress(done, total)
         if batch.loaded or batch.removed:
             changes = changes.merged(index.apply(batch))
-        elif changes or total > BATCH_SIZE:  # the last full batch left its link counts pending
+        elif pending:  # the last full batch left its link counts pending, and "building" said
             index.settle_counts()
     if progress:
         progress(total, total)

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from desktop.models.coverage import CELL_ROLE, HIGHLIGHT_ROLE, MAP_COLUMNS, SCORE_ROLE
 from store.brain import Brain
-from store.coverage import score_hex
+from store.words import score_hex
 from tests.conftest import write
 from tests.desktop.conftest import open_and_wait, wait_for_note
 

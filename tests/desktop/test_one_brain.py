@@ -111,7 +111,7 @@ def app_counts(qtbot, window, vault: Path, notes: int) -> dict:
             "overall": number(r"knows (\d+)%", page.headline.text()),
             "empty_areas": number(r"(\d+) areas? with none written", header) if "none written" in header else 0}
     for state in ("covered", "stale", "partial", "stub"):
-        head[state] = number(rf"(\d+) {state}\b", header) if re.search(rf"\d+ {state}\b", header) else 0
+        head[state] = number(rf"(\d+) {state}s?\b", header) if re.search(rf"\d+ {state}s?\b", header) else 0
     tabs = {"known_unknowns": page.unknowns.rowCount(), "trapped": page.trapped.rowCount(),
             "partly_trapped": page.partly_trapped.rowCount(), "stale": page.stale.rowCount()}
     page.lists.setCurrentIndex([page.lists.tabText(i) for i in range(page.lists.count())].index("Where it lives"))

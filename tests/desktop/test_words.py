@@ -8,7 +8,8 @@ from importlib.metadata import version
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop.views.audit import prompts_for
+from desktop.actions import about
+from store.audit import prompts_for
 from store.brain import Brain
 from tests.conftest import write
 from tests.desktop.conftest import open_and_wait, wait_for_note
@@ -39,12 +40,12 @@ def test_a_persons_page_says_owns_both_ways(qtbot, window, vault):
 
 def test_the_status_bar_and_the_map_count_in_agreeing_words(qtbot, window, vault):
     open_and_wait(qtbot, window, small_brain(vault), notes=3)
-    qtbot.waitUntil(lambda: window.count_label.text() == "3 notes · 1 problem · 2 unwritten links", timeout=10000)
+    qtbot.waitUntil(lambda: window.count_label.text() == "3 notes · 1 problem · 2 known unknowns", timeout=10000)
     window.map_page_action.trigger()
     page = window.map_and_run.map
     qtbot.waitUntil(lambda: page.map_model.rowCount() > 0 and page.unknowns.rowCount() == 2, timeout=10000)
     assert "2 known unknowns" in page.subline.text() and "known unknown ·" not in page.subline.text()
-    assert {page.unknowns.index(r, 1).data() for r in range(2)} == {"1 note"}  # referred to by
+    assert {page.unknowns.index(r, 2).data() for r in range(2)} == {"1 note"}  # referred to by
     ghost = next(r for r in page.unknowns.rows if r.title == "Churn Model")
     assert ghost.missing == ("not written yet; 1 note refers to it",)
 
@@ -64,7 +65,7 @@ def test_about_names_the_installed_version(qtbot, window, tmp_path, monkeypatch)
         box.accept()
 
     QTimer.singleShot(200, read_and_close)
-    window.about()
+    about(window)
     assert seen and "<h3>Substrate 9.9.1</h3>" in seen[0]
 
 
@@ -72,7 +73,7 @@ def test_the_audit_asks_for_one_of_a_kind_in_the_singular(tmp_path, vault):
     write(vault, "people/Dana.md", "---\ntype: person\n---\nRuns marketing ops.\n")
     with Brain(vault, tmp_path / "index.sqlite") as brain:
         brain.refresh()
-        areas = {area.type: area for area in prompts_for(brain.blueprint(), brain.coverage())}
+        areas = {area.type: area for area in prompts_for(brain.read.blueprint(), brain.read.coverage())}
     asks = {kind: areas[kind].prompts[0].detail for kind in ("person", "process", "policy", "data_object")}
     assert asks == {"person": "Capture one person per answer.", "process": "Capture one process per answer.",
                     "policy": "Capture one policy per answer.", "data_object": "Capture one data object per answer."}

@@ -81,7 +81,7 @@ def test_every_command_works_on_a_vault_with_an_undecodable_name(vault, tmp_path
     data = tmp_path / "data"
     indexed = run("index", vault, env_dir=data)
     assert_clean(indexed)
-    assert "1 notes" in indexed.stdout and "2 problems" in indexed.stdout
+    assert "1 note," in indexed.stdout and "2 problems" in indexed.stdout
     found = run("search", vault, "lead routing", env_dir=data)
     assert_clean(found)
     assert "Good note" in found.stdout
@@ -93,7 +93,7 @@ def test_every_command_works_on_a_vault_with_an_undecodable_name(vault, tmp_path
     assert_clean(run("coverage", vault, env_dir=data))
     exported = run("export", vault, "--out", tmp_path / "out.zip", env_dir=data)
     assert_clean(exported)
-    assert "1 notes" in exported.stdout
+    assert "1 note (" in exported.stdout
 
 
 def test_the_mcp_server_serves_a_vault_with_an_undecodable_name(vault, tmp_path):

@@ -327,3 +327,23 @@ def test_link_counts_are_settled_after_a_run_of_batches_and_after_an_interrupted
         brain.index.db.execute("INSERT INTO pending_counts (path) SELECT path FROM notes")
     with Brain(vault, db_path) as brain:
         assert set(rows(brain, "SELECT links_in, links_out FROM notes")) == {(2, 2)}
+
+
+@pytest.mark.parametrize("notes", [2, 4])
+def test_a_vault_of_whole_batches_read_again_is_not_left_building(vault, tmp_path, monkeypatch, notes):
+    """A rescan that reads exactly whole batches (a vault of 1,000 notes re-read after a touch) once
+    left the index saying it was still being built: every export was refused until the next open."""
+    import os
+
+    import store.rescan
+
+    monkeypatch.setattr(store.rescan, "BATCH_SIZE", 2)
+    for i in range(notes):
+        write(vault, f"n{i}.md", f"[[n{(i + 1) % notes}]]\n")
+    with Brain(vault, tmp_path / "whole.sqlite") as brain:
+        brain.refresh()
+        for i in range(notes):  # new times, the same words: each is read again, nothing changes
+            os.utime(vault / f"n{i}.md", ns=(1_700_000_000_000_000_000 + i, 1_700_000_000_000_000_000 + i))
+        brain.refresh()
+        assert brain.read.building() is None and brain.index.building() is None
+        assert set(rows(brain, "SELECT links_in, links_out FROM notes")) == {(1, 1)}

@@ -228,7 +228,7 @@ def test_a_full_text_index_that_answers_nothing_without_an_error_is_found_damage
     and every search said "No notes match" for good."""
     db, broken = _index_damage_and_search(vault, tmp_path, 50, "UPDATE notes_fts_data SET block = x'00ff00ff'")
     assert broken.returncode == 2 and "No notes match" not in broken.stdout, broken.stdout
-    assert "the full-text index holds 0 notes of 50" in broken.stderr and "Run the command again" in broken.stderr
+    assert "the full-text index holds 0 of 50 notes" in broken.stderr and "Run the command again" in broken.stderr
     mended = _cli("search", vault, "Note", "--db", db, data=tmp_path / "data")
     assert mended.returncode == 0 and "set aside" in mended.stderr and "1. Note" in mended.stdout
     assert "No notes match" in _cli("search", vault, "zzzunheardof", "--db", db, data=tmp_path / "data").stdout  # a real miss stays one

@@ -146,6 +146,6 @@ def test_a_note_swapped_since_it_was_indexed_is_named_not_read_into_a_bundle(sma
         else:
             note.write_bytes(b"x" * (MAX_NOTE_BYTES + 1))
         with pytest.raises(NoteUnreadable) as refused:  # and no hang on the pipe
-            brain.export_bundle(Scope("vault"), tmp_path / "b.zip")
+            brain.read.export_bundle(Scope("vault"), tmp_path / "b.zip")
     assert str(refused.value).startswith("systems/Salesforce.md cannot be read now: ") and "\n" not in str(refused.value)
     assert not (tmp_path / "b.zip").exists()

@@ -193,7 +193,7 @@ def test_reading_an_index_another_process_is_still_building_says_so_and_export_w
     assert index.proc.wait(300) == 0
     assert _building(db) is None
     export = _cli("export", workers_vault, "--out", bundle, "--db", db, data=tmp_path / "data")
-    assert export.returncode == 0 and "3000 notes" in export.stdout, export.stderr
+    assert export.returncode == 0 and "3,000 notes" in export.stdout, export.stderr
 
 
 def _under_a_watch_limit(limit: int) -> list[str]:

@@ -25,7 +25,7 @@ def sample(tmp_path_factory):
 
 def test_a_run_as_things_stand_has_no_baseline_and_names_whom_it_asks_and_what_it_uses(sample):
     result = sample.read.run(LAUNCH, Scenario())
-    simulation = sample.simulation(LAUNCH)
+    simulation = sample.read.simulation(LAUNCH)
     assert result.program == LAUNCH and result.baseline is None
     assert result.run.events == simulation.run().events  # the engine's own run, nothing added
     titles = simulation.context.titles
@@ -42,7 +42,7 @@ def test_a_what_if_is_run_beside_the_run_as_things_stand(sample):
     result = sample.read.run(LAUNCH, Scenario(absent=frozenset({away})))
     assert result.scenario.absent == {away}
     assert result.baseline is not None and result.baseline.events == plain.run.events
-    assert result.run.events == sample.simulation(LAUNCH).run(Scenario(absent=frozenset({away}))).events
+    assert result.run.events == sample.read.simulation(LAUNCH).run(Scenario(absent=frozenset({away}))).events
 
 
 def test_chances_of_a_run_that_never_finishes_are_those_of_the_first_fixes_made(sample):

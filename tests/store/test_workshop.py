@@ -12,6 +12,7 @@ from store.brain import Brain
 from store.locations import resources_dir
 from store.new_note import Draft, capture
 from store.note_edit import set_owner
+from store.words import counted
 from store.workshop import AreaChange, NoteLine, Summary, snapshot, summarise, summary_html
 
 TODAY = dt.date(2026, 11, 25)
@@ -59,7 +60,7 @@ def test_the_summary_counts_every_note_and_its_figures_are_the_engines(tmp_path)
     assert f"{before.overall:.0%}" in page and f"{after.overall:.0%}" in page and "Territory Rules" in page and "Marcus Lee" in page
     t = after.totals()  # the counts every other surface shows, with the same words
     assert (f"Now: {t.notes} notes · {t.known_unknowns} known unknowns · {t.stale} stale · {t.trapped} trapped · "
-            f"{t.partly_trapped} partly trapped · {t.orphans} orphans · {t.problems} problems.") in page
+            f"{t.partly_trapped} partly trapped · {t.orphans} orphans · {counted(t.problems, 'problem')}.") in page
     assert len([g.path for g in summary.gaps if g.path]) == len({g.path for g in summary.gaps if g.path})  # one gap per note
 
 
