@@ -472,7 +472,7 @@ def gaps(report: CoverageReport) -> tuple[Gap, ...]:
         if slots:
             fixes.append(("fill", "Fill in: " + ", ".join(slots), GAP_WEIGHTS["fill"] * weight * (0.5 + 0.5 * min(len(slots), 4) / 4)))
         if note.risk == "trapped":
-            places = ", ".join(kind for kind in note.lives_in if kind in words.TRAPPED_PLACES)
+            places = words.in_places(kind for kind in note.lives_in if kind in words.TRAPPED_PLACES)
             where = "part of it lives in" if note.path in partly else "it lives only in"
             fixes.append(("free", f"Write it down: today {where} {places}", GAP_WEIGHTS["free"] * weight))
         if note.stale:

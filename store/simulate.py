@@ -459,7 +459,7 @@ def _in_order(steps: tuple[Step, ...]) -> list[Step]:
 
 
 def _places(note: NoteCoverage) -> str:
-    return ", ".join(p for p in note.lives_in if p in TRAPPED_PLACES) or "someone's head"
+    return words.in_places([p for p in note.lives_in if p in TRAPPED_PLACES] or ["head"])
 
 
 def _notes(finding: Finding) -> tuple[str, ...]:

@@ -67,9 +67,9 @@ def relation_label(rel: str, blueprint=None) -> str:
 
 def reverse_label(rel: str, blueprint=None) -> str:
     """How a link reads from the note it points at: its inverse's label (a seam's `owner` reads "Owns"
-    on the person), or the relation's own label marked "(from)" where the blueprint gives no inverse."""
+    on the person), or the relation's own label quoted ("Links here as “Decided by”") where the blueprint gives no inverse."""
     inverse = blueprint.inverse(rel) if blueprint is not None else None
-    return relation_label(inverse, blueprint) if inverse else f"{relation_label(rel, blueprint)} (from)"
+    return relation_label(inverse, blueprint) if inverse else f"Links here as “{relation_label(rel, blueprint)}”"
 
 
 # --- terms: a key, its words and its colour ----------------------------------------------------
@@ -119,6 +119,12 @@ PLACES = _by_key(
     Term("head", "someone's head", "heads", "#8e1b1b"),
 )
 TRAPPED_PLACES = ("head", "slack", "email")
+
+
+def in_places(keys) -> str:
+    """Places as a sentence says them: "someone's head", "Slack and email", "a doc, Slack and email"."""
+    said = [PLACES[key].one if key in PLACES else key for key in keys]
+    return " and ".join(said) if len(said) < 3 else f"{', '.join(said[:-1])} and {said[-1]}"
 
 # What the simulated conductor decides at a step.
 DECISIONS = _by_key(

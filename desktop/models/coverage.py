@@ -105,7 +105,7 @@ class CoverageMapModel(QAbstractTableModel):
         if area is None or not area.total:
             return "—" if role == Qt.ItemDataRole.DisplayRole else None
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{area.score:.0%}\n{counted(area.total, 'note')}"
+            return f"{area.score:.0%}\n{self._written(area)}"
         if role == SCORE_ROLE:
             return area.score
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -117,6 +117,13 @@ class CoverageMapModel(QAbstractTableModel):
             return Qt.AlignmentFlag.AlignCenter
         return None
 
+
+    @staticmethod
+    def _written(area) -> str:
+        """The notes a cell holds, as the note list counts them: a known unknown is no note yet (it scores 0
+        in the cell's share and is named in its tooltip and its list)."""
+        written = area.total - area.counts.get("known_unknown", 0)
+        return counted(written, "note") if written else "none written"
 
     def _empty_area(self, area, index, role):
         if role == Qt.ItemDataRole.DisplayRole:

@@ -157,7 +157,9 @@ class GraphView(QWidget):
             brush=[BRUSHES.get(graph.states[i]) for i in index], pen=[PENS.get(graph.states[i]) for i in index],
         )
         self._draw_rings()
-        self.status.setText(f"{len(index):,} of {counted(len(graph.keys), 'note')} · {counted(len(edges), 'link')} · "
+        ghosts = sum(1 for state in graph.states if state == GHOST)
+        known = f", {counted(ghosts, 'known unknown')}" if ghosts else ""
+        self.status.setText(f"{len(index):,} shown of {counted(len(graph.keys) - ghosts, 'note')}{known} · {counted(len(edges), 'link')} · "
                             "scroll to zoom, drag to pan, click a note to select it, double-click to read it")
         if fit and len(index):
             self.plot.getViewBox().autoRange(padding=0.05)

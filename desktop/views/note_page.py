@@ -16,7 +16,7 @@ from store.display import printable
 from store.query import LinkRow, NoteDetail
 from store.reader import NotePage  # what `BrainReader.note_page` gives: all the note view needs
 from store.render import note_href
-from store.words import STATES, relation_label, reverse_label, word_for
+from store.words import STATES, in_places, relation_label, reverse_label, word_for
 
 @dataclass(frozen=True)
 class Colors:
@@ -75,10 +75,10 @@ def _meta_line(d: NoteDetail, coverage: NoteCoverage | None) -> str:
         bits.append("owner " + ", ".join(_target(l) for l in owners))
     elif d.owner:
         bits.append(f"owner {_e(d.owner)}")
-    else:
-        bits.append(fact("no owner", "no owner" in judged))
+    elif "no owner" in judged:  # a type that needs no owner (a person) says nothing of one
+        bits.append(fact("no owner", True))
     if d.lives_in:
-        bits.append(f'lives in {fact(_e(", ".join(d.lives_in)), coverage is not None and coverage.risk == "trapped")}')
+        bits.append(f'lives in {fact(_e(in_places(d.lives_in)), coverage is not None and coverage.risk == "trapped")}')
     else:
         bits.append(fact("where it lives is not said", False))
     overdue = coverage is not None and coverage.stale

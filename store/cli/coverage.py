@@ -108,10 +108,11 @@ def _print_coverage(out: Console, report, area: str | None, motion: str | None) 
     _print_list(out, "Trapped (only in a head, Slack or email)", [f"{shown(n.title)} [dim]({shown(', '.join(n.lives_in))})[/]" for n in report.trapped if keep(n)])
     _print_list(out, "Partly trapped (partly in a head, Slack or email)", [f"{shown(n.title)} [dim]({shown(', '.join(n.lives_in))})[/]" for n in report.partly_trapped if keep(n)])
     _print_list(out, "Stale", [f"{shown(n.title)} [dim]({shown(n.reviewed or 'never reviewed')})[/]" for n in report.stale if keep(n)])
-    _print_list(out, "Incomplete", [shown(n.summary) for n in report.notes if keep(n) and n.state in ("partial", "stub")])
+    _print_list(out, f"{words.STATES['partial'].many.capitalize()} and {words.STATES['stub'].many}",
+                [shown(n.summary) for n in report.notes if keep(n) and n.state in ("partial", "stub")])
     _print_list(out, "Seams missing a side", [shown(n.title) for n in report.seams_missing_a_side if keep(n)])
     _print_list(out, "Orphans (no links in or out)", [shown(title) for title in report.orphans])
-    _print_list(out, "Bus factor (what their absence would orphan)", [f"{shown(p.title)}: {words.counted(p.orphaned, 'note')}" for p in report.bus_factor[:5]])
+    _print_list(out, "Bus factor (what their absence would orphan)", [f"{shown(p.title)}: {words.counted(p.orphaned, 'note')}" for p in report.bus_factor], most=5)
 
 
 def _print_list(out: Console, heading: str, items: list[str], most: int = 8) -> None:

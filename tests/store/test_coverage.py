@@ -196,7 +196,7 @@ def test_gaps_list_each_note_once_with_every_fix_it_needs(covered):
                      S=seam(owner=None, reviewed="2025-01-01", lives_in="head"))
     mine = [g for g in gaps(report) if g.path == "S.md"]
     assert len(mine) == 1
-    assert mine[0].what == "Fill in: no owner; write it down: today it lives only in head; review it: last reviewed 2025-01-01"
+    assert mine[0].what == "Fill in: no owner; write it down: today it lives only in someone's head; review it: last reviewed 2025-01-01"
     assert mine[0].kind == "free" and mine[0].value == 0.7  # the most valuable of its fixes names and ranks it
     paths = [g.path for g in gaps(report) if g.path]
     assert len(paths) == len(set(paths))

@@ -79,10 +79,10 @@ def test_each_decision_for_its_reason(simulate):
     assert (covered.start, covered.end, covered.confidence) == (0.0, 48.0, 1.0)
     assert stale.reasons == ("Old may be out of date (last reviewed 2024-01-02)",)
     assert (stale.start, stale.end, stale.confidence) == (48.0, 72.0, 0.95)  # a stale note costs 5% confidence
-    assert trapped.reasons == ("InAHead lives only in head; Dana is asked",)
+    assert trapped.reasons == ("InAHead lives only in someone's head; Dana is asked",)
     assert (trapped.wait, trapped.end) == (6.0, 48.0 + 6.0 + 24.0)  # Dana's response_time, then the work
     assert run.step("Unwritten").reasons == ("Nowhere is linked but not written",)
-    assert run.step("No owner").reasons == ("Orphaned lives only in slack, and it has no owner to ask",)
+    assert run.step("No owner").reasons == ("Orphaned lives only in Slack, and it has no owner to ask",)
     assert run.step("Downstream").blocked_by == ("Unwritten",)
     assert not run.finished and run.hours is None and run.blocked == 3
     assert [f.path for f in covered.findings] == ["Fresh.md"]
@@ -154,8 +154,8 @@ def test_what_if_fixed_absent_and_down_change_exactly_what_they_should(simulate,
     away = sim.run(brain.read.scenario(sim, absent=["Sam", "Dana"]))
     ask_sam, ask_dana = away.step("Ask Sam"), away.step("Ask Dana")
     assert ask_sam.decision == "escalated" and ask_sam.wait == 48.0  # Priya stands in, at her pace
-    assert ask_sam.reasons == ("SamsHead lives only in head; Priya (standing in for Sam) is asked",)
-    assert ask_dana.decision == "blocked" and ask_dana.reasons == ("DanasHead lives only in head, and its owner (Dana) is away",)
+    assert ask_sam.reasons == ("SamsHead lives only in someone's head; Priya (standing in for Sam) is asked",)
+    assert ask_dana.decision == "blocked" and ask_dana.reasons == ("DanasHead lives only in someone's head, and its owner (Dana) is away",)
     assert away.step("In the CRM").decision == "proceed" and away.step("Write").decision == "blocked"
 
     down = sim.run(brain.read.scenario(sim, down=["CRM"]))
@@ -322,11 +322,11 @@ def test_a_stub_is_asked_of_its_owner_and_waited_for_and_blocks_without_one(simu
 
 @pytest.mark.parametrize("lives_in, decision, reason, cost, wait", [
     # only in heads, Slack or email: ask the owner and wait
-    ("head", "escalated", "Doc lives only in head; Dana is asked", 0.0, 6.0),
-    ("slack, email", "escalated", "Doc lives only in slack, email; Dana is asked", 0.0, 6.0),
+    ("head", "escalated", "Doc lives only in someone's head; Dana is asked", 0.0, 6.0),
+    ("slack, email", "escalated", "Doc lives only in Slack and email; Dana is asked", 0.0, 6.0),
     # partly written down: go on, on an assumption that costs 5% confidence, and ask nobody
-    ("note, slack", "assumed", "part of Doc lives in slack", 0.05, 0.0),
-    ("note, head, email", "assumed", "part of Doc lives in head, email", 0.05, 0.0),
+    ("note, slack", "assumed", "part of Doc lives in Slack", 0.05, 0.0),
+    ("note, head, email", "assumed", "part of Doc lives in someone's head and email", 0.05, 0.0),
     # written down only, or not said where: nothing trapped
     ("note", "proceed", "Doc is covered and fresh", 0.0, 0.0),
     ("", "proceed", "Doc is covered and fresh", 0.0, 0.0),

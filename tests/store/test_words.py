@@ -74,7 +74,7 @@ def test_a_relation_is_named_by_the_blueprint_or_by_one_rule():
     assert words.reverse_label("owner", shipped) == "Owns"  # a seam's owner, seen from the person
     assert words.reverse_label("owner_of", shipped) == "Owner"
     assert words.reverse_label("depends_on", shipped) == "Depended on by"
-    assert words.reverse_label("rings", shipped) == "Rings (from)"  # no inverse: said which way it points
+    assert words.reverse_label("rings", shipped) == "Links here as “Rings”"  # no inverse: said which way it points
 
 
 def test_a_vault_names_its_own_relations(vault):
