@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.browser = browser = NoteLists(self.read, self.show_error, self)
         browser.noteChosen.connect(self.navigate)
         browser.shown.connect(self._lists_shown)
+        browser.counted.connect(self._counts_shown)
         self.notes, self.notes_filter, self.groups, self.search_results, self.problems = (
             browser.notes, browser.notes_filter, browser.groups, browser.search_results, browser.problems)
         self.group_view, self.note_list, self.search_list, self.lists, self.problem_list = (
@@ -210,10 +211,12 @@ class MainWindow(QMainWindow):
             self.updated_label.setText(f"Up to date {clock.now_local():%H:%M:%S}")
         self.live_label.setToolTip("Changes to the notes appear here as they are saved." if live else "Changes are picked up when the vault is opened again.")
 
-    def _lists_shown(self, rows, problems, report) -> None:
+    def _lists_shown(self, rows, problems) -> None:
         self.problem_dock.setWindowTitle(f"Problems ({len(problems)})")
         if self.history.position < 0 and rows:
             self._open_first()
+
+    def _counts_shown(self, report) -> None:
         totals = report.totals()  # the counts the map, the command line and agents show too
         counts = [words.counted(totals.notes, "note"), words.counted(totals.problems, "problem"), words.counted(totals.known_unknowns, "known unknown")]
         self.count_label.setText(" · ".join(counts))

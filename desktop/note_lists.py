@@ -24,7 +24,8 @@ class NoteLists(QObject):
     """`read(work, on_done, on_failed)` runs `work(reader)` off the UI thread; `report(exc, doing)` says a failure."""
 
     noteChosen = Signal(str)  # the person chose a note in a list
-    shown = Signal(object, object, object)  # rows, problems, the coverage report: the lists as just read
+    shown = Signal(object, object)  # rows, problems: the lists as just read
+    counted = Signal(object)  # the coverage report the counts come from, read after the lists (a full pass takes longer)
 
     def __init__(self, read, report, parent=None):
         super().__init__(parent)
@@ -113,7 +114,7 @@ class NoteLists(QObject):
 
     def _reload(self) -> None:
         self._pending = False
-        self.read(lambda reader: (reader.note_list(), reader.groups(), reader.problems(), reader.coverage()), self._show, self._failed)
+        self.read(lambda reader: (reader.note_list(), reader.groups(), reader.problems()), self._show, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         """Said, and tried again shortly (a few times): a list left empty after a failed read would stay so until the next change."""
@@ -124,7 +125,7 @@ class NoteLists(QObject):
 
     def _show(self, result) -> None:
         self._retries = 0
-        rows, groups, problems, report = result
+        rows, groups, problems = result
         self._quiet_selection = True  # a row that goes away moves the selection: that is no choice of the person's
         try:
             self.notes.set_rows(rows)
@@ -132,7 +133,8 @@ class NoteLists(QObject):
             self._quiet_selection = False
         self.groups.set_groups(groups)
         self.problems.set_problems(problems)
-        self.shown.emit(rows, problems, report)
+        self.shown.emit(rows, problems)
+        self.read(lambda reader: reader.coverage(), self.counted.emit, lambda exc: self.report(exc, "counting the notes"))
 
     # --- choosing ------------------------------------------------------------------------------
 

@@ -95,6 +95,10 @@ class VaultSession(QObject):
         self._live_timer = QTimer(self, interval=2000, timeout=self._check_live)
         self._writes = QThreadPool(self)
         self._writes.setMaxThreadCount(1)  # one write at a time, in the order asked
+        # Reads of this vault on threads of its own: a window opened after another never waits behind
+        # the reads the last one left queued (the pool everyone shares held them up for a minute).
+        self._reads = QThreadPool(self)
+        self._reads.setMaxThreadCount(max(2, QThreadPool.globalInstance().maxThreadCount()))
 
     def open(self) -> None:
         """Open the index and start watching, off the UI thread."""
@@ -156,7 +160,7 @@ class VaultSession(QObject):
         brain = self.brain
         if brain is None or self.closed:
             return
-        run_in_background(lambda: work(brain.read), on_done, on_failed)
+        run_in_background(lambda: work(brain.read), on_done, on_failed, self._reads)
 
     def write(self, work: Callable[[Brain], object], on_done: Callable, on_failed: Callable) -> None:
         """Run `work(brain)`, a write through one of the `Brain`'s writer methods, on the session's write
@@ -177,6 +181,7 @@ class VaultSession(QObject):
         if self.watcher is not None:
             self.watcher.stop()
         self._writes.waitForDone(5000)
-        QThreadPool.globalInstance().waitForDone(5000)
+        self._reads.clear()  # reads not started yet answer a window that is going
+        self._reads.waitForDone(5000)
         if self.brain is not None:
             self.brain.close()

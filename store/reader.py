@@ -111,8 +111,11 @@ class BrainReader:
 
     # --- coverage ----------------------------------------------------------------------------
 
-    def coverage(self, today: dt.date | None = None) -> CoverageReport:
-        """The coverage report, kept until the index changes."""
+    def coverage(self, today: dt.date | None = None, cached: bool = True) -> CoverageReport:
+        """The coverage report, kept until the index changes (`cached=False`: judged afresh from the
+        index, keeping nothing: what a benchmark of the full pass measures)."""
+        if not cached:
+            return CoverageKeeper().report(self.db(), self.blueprint(), today or clock.today(), None, int(bool(self.vault.ignore_problem)))
         return self._coverage.report(self.db(), self.blueprint(), today or clock.today(), self._version(), int(bool(self.vault.ignore_problem)))
 
     def gaps(self, today: dt.date | None = None) -> tuple[Gap, ...]:

@@ -72,7 +72,7 @@ class GraphView(QWidget):
         self.nodes.sigClicked.connect(self._clicked)
         self.plot.getViewBox().sigRangeChanged.connect(lambda *_: self._detail_timer.start())
         self._detail_timer = QTimer(self, singleShot=True, interval=60, timeout=self._fit_detail)
-        self.status = QLabel(objectName="graph-status")
+        self.status = QLabel(objectName="graph-status", wordWrap=True)  # wraps rather than widen the pane (and squeeze the run beside it)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(filters)
