@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store import words
-from store.display import printable
+from store.display import printable, shortened
 
 if TYPE_CHECKING:
     from store.activity import Entry
@@ -116,10 +116,10 @@ class NotInRun(NoteNotFound):
     """A what-if names something that is not in the vault, so it could change nothing."""
 
     def __init__(self, name: str, kind: str, candidates: list[str]):
-        close = difflib.get_close_matches(name.casefold(), [c.casefold() for c in candidates], n=3, cutoff=0.6)
+        close = difflib.get_close_matches(name[:200].casefold(), [c.casefold() for c in candidates], n=3, cutoff=0.6)
         candidates = sorted(candidates, key=lambda c: (c.casefold() not in close, close.index(c.casefold()) if c.casefold() in close else 0))
         shown = ", ".join(printable(c) for c in candidates[:12]) + (", …" if len(candidates) > 12 else "")
-        SubstrateError.__init__(self, f"No note named '{printable(name)}' in this vault, so the what-if cannot use it. "
+        SubstrateError.__init__(self, f"No note named '{shortened(printable(name))}' in this vault, so the what-if cannot use it. "
                                 f"{WHAT_IF_NAMES[kind]} (closest first): {shown or 'none'}.")
         self.name, self.kind, self.candidates = name, kind, candidates
 

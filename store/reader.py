@@ -245,8 +245,11 @@ class BrainReader:
     def _run_key(self, simulation: Simulation, name: str, kind: str) -> str:
         if name in simulation.keys:  # an index key, as the JSON gives it
             return name
-        if name.endswith(SCOPE):  # an agent's scope, as a fix's key names it
-            return self._run_key(simulation, name.removesuffix(SCOPE), kind) + SCOPE
+        if kind == "assume_fixed" and name.endswith(SCOPE) and name != SCOPE:  # an agent's scope, as a fix's key names it
+            try:
+                return self._run_key(simulation, name.removesuffix(SCOPE), kind) + SCOPE
+            except NotInRun:
+                raise NotInRun(name, kind, run_candidates(simulation, kind)) from None
         if not name.startswith(UNWRITTEN):
             try:
                 return self.note_path(name)

@@ -50,3 +50,23 @@ def test_the_reader_resolves_titles_aliases_paths_and_keys_to_the_same_scenario(
         with pytest.raises(NotInRun) as refused:
             brain.read.scenario(simulation, absent=["Nobody At All"])
         assert refused.value.candidates and "Chris Park" in refused.value.candidates
+
+
+@pytest.mark.parametrize(("option", "typed"), [
+    ("--absent", "people/Chris Park.md#scope"),  # a scope is an agent's, and only a fix assumes it
+    ("--assume-fixed", "#scope"), ("--absent", ""), ("--down", "x" * 5000), ("--absent", "\x1b[31mred"),
+])
+def test_a_what_if_name_that_means_nothing_is_refused_in_one_short_harmless_line(sample, tmp_path, option, typed):
+    out = run("simulate", sample, "--program", "Harbor Teams 2.0 Launch", option, typed, "--runs", "0", env_dir=tmp_path / "data")
+    assert out.returncode == 2 and out.stdout == ""
+    message = out.stderr.strip()
+    assert "\n" not in message and "\x1b" not in message and len(message) < 600 and "No note named" in message
+
+
+def test_an_agents_scope_can_be_assumed_fixed_by_its_name(sample, tmp_path):
+    with Brain(sample, tmp_path / "index.sqlite") as brain:
+        brain.refresh()
+        simulation = brain.read.simulation("Harbor Teams 2.0 Launch")
+        agent = next(step.agent.path for step in simulation.program.steps if step.agent and step.agent.path)
+        title = simulation.context.titles[agent]
+        assert brain.read.scenario(simulation, [f"{title}#scope"]).assume_fixed == {f"{agent}#scope"}
