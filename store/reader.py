@@ -22,11 +22,11 @@ import sqlite_utils
 
 from store import blueprint as blueprints
 from store import audit, clock, graph, history, query, runs, workshop
+from store.bundle import export_scope, scan_notes, scope_paths
 from store.coverage import CoverageReport, Gap, NoteCoverage, gaps
 from store.coverage_facts import CoverageKeeper, note_coverage
 from store.errors import IndexDamaged, IndexStillBuilding, NoteNotFound, NotInRun
 from store.index import building, connect, primary_code
-from store.bundle import scope_paths
 from store.program_facts import list_programs, open_simulation
 from store.render import make_resolver, render_body
 from store.resolve import lookup_key
@@ -275,8 +275,6 @@ class BrainReader:
 
     def bundle_preview(self, scope, today: dt.date | None = None) -> tuple[list[str], list]:
         """The notes a bundle of `scope` takes in, and what the secret scan finds in them."""
-        from store.bundle import scan_notes
-
         paths = self.bundle_paths(scope, today)
         return paths, scan_notes(self.vault.root, paths)
 
@@ -284,8 +282,6 @@ class BrainReader:
         """Write a context bundle of `scope` to `out` (outside the vault); stops (returns the findings) on
         secrets unless allowed. Refused while the index is still being built: part of the vault is not
         "the whole vault"."""
-        from store.bundle import export_scope
-
         if (part := self.building()) is not None:
             raise IndexStillBuilding(*part)
         day = clock.today()
