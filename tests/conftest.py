@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -66,15 +67,15 @@ def rows(brain: Brain, sql: str, params=()) -> list[tuple]:
     return [tuple(r) for r in brain.index.db.execute(sql, list(params)).fetchall()]
 
 
-@pytest.fixture
-def x_display(tmp_path):
-    """A virtual X screen (Xvfb) for the real xcb platform; its DISPLAY name."""
+@contextlib.contextmanager
+def virtual_screen(size: str = "1920x1080"):
+    """A virtual X screen (Xvfb) of `size` (WIDTHxHEIGHT) for the real xcb platform; its DISPLAY name."""
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed (.ci/run installs it)")
-    for number in range(90, 110):
+    for number in range(90, 130):
         if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
             break
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 15
     while not Path(f"/tmp/.X11-unix/X{number}").exists():
@@ -82,6 +83,15 @@ def x_display(tmp_path):
             server.kill()
             pytest.fail("Xvfb did not start")
         time.sleep(0.1)
-    yield f":{number}"
-    server.terminate()
-    server.wait(10)
+    try:
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.fixture
+def x_display(tmp_path):
+    """A virtual X screen (Xvfb) of 1920x1080 for the real xcb platform; its DISPLAY name."""
+    with virtual_screen() as display:
+        yield display

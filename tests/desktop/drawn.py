@@ -13,6 +13,8 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
 from desktop.models.coverage import CELL_ROLE
+from desktop.models.notes import PATH_ROLE
+from desktop.models.search import SNIPPET_ROLE
 from desktop.views.timeline import _Bar
 from store.graph import GHOST
 
@@ -74,9 +76,13 @@ def graph_dots(window) -> dict:
 
 
 def describe(window, page: str) -> dict:
-    """What `page` (main-window, map-and-run, brain-graph) shows, in JSON-able form."""
+    """What `page` (main-window, search, map-and-run, brain-graph) shows, in JSON-able form."""
     if page == "main-window":
         return {"title": window.note_view.path, "notes_listed": window.notes.rowCount()}
+    if page == "search":
+        results = window.search_results
+        return {"query": window.search_box.text(), "results": [results.index(row, 0).data(PATH_ROLE) for row in range(results.rowCount())],
+                "snippets": [results.index(row, 0).data(SNIPPET_ROLE) for row in range(results.rowCount())]}
     drawn = {"headline": window.map_and_run.map.headline.text(), "bars": run_bars(window), "lanes": lane_labels(window)}
     if page == "map-and-run":
         drawn["cells"] = map_cells(window)

@@ -20,13 +20,14 @@ from desktop.models.coverage import MAP_COLUMNS
 from store import clock
 from store.brain import Brain
 from store.words import DECISIONS, PLACES, score_hex
+from tests.conftest import virtual_screen
 from tests.desktop.drawn import describe, painted
+from tests.desktop.screenshot_app import MOMENTS, NOTE, SEARCH
 from tests.desktop.test_map_and_run import LAUNCH, open_map
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "screenshots"
 SIZES = ("1280x800", "1920x1080")
-NOTE = "seams/Marketo to Salesforce Lead Sync.md"
 
 
 @pytest.fixture
@@ -86,45 +87,42 @@ def test_what_the_map_the_run_and_the_graph_draw(qtbot, window, sample_vault, en
     check_drawn(describe(window, "brain-graph"), window.grab().toImage(), engine)
 
 
-def test_window_and_map_screenshots_at_laptop_and_desktop_sizes(x_display, sample_vault, tmp_path, engine):
+@pytest.mark.parametrize("size", SIZES)
+def test_the_tour_in_pictures_at_laptop_and_desktop_sizes(size, sample_vault, tmp_path, engine):
+    """Every moment of the README's tour, on a screen of each size, as the screen shows it (dialogs too);
+    each picture is checked against what the app says it drew and what the engine says."""
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DISPLAY": x_display, "QT_QPA_PLATFORM": "xcb", "SUBSTRATE_DATA_DIR": str(tmp_path / "data")}
     work = tmp_path / "shots"
     work.mkdir()
-    done = subprocess.run([sys.executable, str(Path(__file__).with_name("screenshot_app.py")), str(sample_vault), str(work), *SIZES],
-                          capture_output=True, text=True, env=env, timeout=120)
+    with virtual_screen(size) as display:
+        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "SUBSTRATE_DATA_DIR": str(tmp_path / "data")}
+        done = subprocess.run([sys.executable, str(Path(__file__).with_name("screenshot_app.py")), str(sample_vault), str(work), size],
+                              capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    for name, size in ((page, size) for page in ("main-window", "map-and-run", "brain-graph") for size in SIZES):
-        shot = work / f"{name}-{size}.png"
-        image = QImage(str(shot))
-        width, height = map(int, size.split("x"))
+    width, height = map(int, size.split("x"))
+    facts, images = {}, {}
+    for moment in MOMENTS:
+        name = f"{moment}-{size}"
+        image = images[moment] = QImage(str(work / f"{name}.png"))
         assert (image.width(), image.height()) == (width, height)
-        colors = {image.pixel(x, y) for x in range(0, width, 37) for y in range(0, height, 29)}
-        assert len(colors) > 8  # a drawn window, not a blank screen
-        drawn = json.loads((work / f"{name}-{size}.json").read_text(encoding="utf-8"))
-        if name == "main-window":
-            assert drawn == {"title": NOTE, "notes_listed": 87, "window_at": drawn["window_at"]}
-        else:
-            check_drawn(drawn, image, engine)
-        shutil.copy(shot, OUTPUT / shot.name)
-
-
-def test_workshop_mode_screenshots_as_a_projector_shows_them(x_display, sample_vault, tmp_path, engine):
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DISPLAY": x_display, "QT_QPA_PLATFORM": "xcb", "SUBSTRATE_DATA_DIR": str(tmp_path / "data")}
-    work = tmp_path / "shots"
-    work.mkdir()
-    done = subprocess.run([sys.executable, str(Path(__file__).with_name("screenshot_app.py")), str(sample_vault), str(work), "--workshop"],
-                          capture_output=True, text=True, env=env, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    for name in ("workshop-1920x1080", "workshop-capture-1920x1080", "workshop-summary-1920x1080"):
-        image = QImage(str(work / f"{name}.png"))
-        assert (image.width(), image.height()) == (1920, 1080)
-        assert len({image.pixel(x, y) for x in range(0, 1920, 37) for y in range(0, 1080, 29)}) > 8
+        assert len({image.pixel(x, y) for x in range(0, width, 37) for y in range(0, height, 29)}) > 8  # drawn, not blank
+        facts[moment] = json.loads((work / f"{name}.json").read_text(encoding="utf-8"))
+        assert facts[moment]["window"][0] <= width and facts[moment]["window"][1] <= height, f"{moment}: the window fits the screen"
         shutil.copy(work / f"{name}.png", OUTPUT / f"{name}.png")
-    drawn = json.loads((work / "workshop-1920x1080.json").read_text(encoding="utf-8"))
-    check_drawn(drawn, QImage(str(work / "workshop-1920x1080.png")), engine, offset=drawn["window_at"])  # the whole screen
-    assert (sample_vault / "processes/Territory Rules.md").exists()  # the capture in the pictures was written
+    _report, run = engine
+    main_window, search = facts["main-window"], facts["search"]
+    assert (main_window["title"], main_window["notes_listed"]) == (NOTE, 87)
+    with Brain(sample_vault, tmp_path / "search.sqlite") as brain:
+        brain.refresh()
+        assert search["results"] == [hit.path for hit in brain.read.search(SEARCH)][:len(search["results"])]
+    assert search["results"][0] == "processes/Lead Routing.md"
+    for moment in ("run-before-play", "run-waiting", "run-end", "brain-graph"):
+        check_drawn(facts[moment], images[moment], engine)
+    assert facts["run-before-play"]["position"] == 0 and facts["run-before-play"]["event"] is None
+    assert facts["run-waiting"]["event"] == ["escalate", "Define launch audiences"]  # Chris Park is asked
+    assert facts["run-end"]["position"] == len(run.events) and facts["run-end"]["event"] == ["block", "Route launch leads to sales"]
+    assert facts["run-fixed"]["assumed"] == ["unwritten:territory rules"] and facts["run-fixed"]["event"][0] == "finish"
+    assert [path.relative_to(sample_vault).as_posix() for path in sample_vault.rglob("Territory Rules.md")] != []  # the capture was written
 
 
 def test_the_charts_draw_where_knowledge_lives_and_the_trend(qtbot, window, sample_vault, engine):
