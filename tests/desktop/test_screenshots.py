@@ -115,7 +115,7 @@ def test_the_tour_in_pictures_at_laptop_and_desktop_sizes(size, sample_vault, tm
     with Brain(sample_vault, tmp_path / "search.sqlite") as brain:
         brain.refresh()
         assert search["results"] == [hit.path for hit in brain.read.search(SEARCH)][:len(search["results"])]
-    assert search["results"][0] == "processes/Lead Routing.md"
+    assert search["results"][:2] == ["agents/Lead Routing Agent.md", "processes/Lead Routing.md"]
     for moment in ("run-before-play", "run-waiting", "run-end", "brain-graph"):
         check_drawn(facts[moment], images[moment], engine)
     assert facts["run-before-play"]["position"] == 0 and facts["run-before-play"]["event"] is None
