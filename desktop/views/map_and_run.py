@@ -8,10 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QPlainTextEdit, QPushButton, QSplitter,
-    QTabBar, QTabWidget, QTextEdit, QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView, QAbstractSlider, QApplication, QPushButton, QSplitter, QTabBar, QTabWidget, QWidget
 
 from desktop.views.map_page import MapPage
 from desktop.views.run_panel import RunPanel
@@ -78,10 +75,9 @@ class MapAndRun(QSplitter):
         return shortcut
 
     def _keys_follow_focus(self, _old, now) -> None:
-        """A space typed into a text box is a space; → still moves across a table's cells and between tabs."""
-        typing = isinstance(now, (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)) or (isinstance(now, QComboBox) and now.isEditable())
-        self._play_key.setEnabled(not typing)
-        self._step_key.setEnabled(not typing and not isinstance(now, (QAbstractItemView, QTabBar, QAbstractSlider)))
+        """→ still moves across a table's cells and between tabs. (A text box or a number box takes its
+        space and arrows itself: Qt offers it the key before any shortcut.)"""
+        self._step_key.setEnabled(not isinstance(now, (QAbstractItemView, QTabBar, QAbstractSlider)))
 
     def follow(self, session, graph_filters: dict | None = None) -> None:
         """A vault was opened: show its map. `graph_filters`: the graph's filters as this vault last had them."""

@@ -14,7 +14,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from tests.desktop.test_map_and_run import open_map
+from tests.desktop.test_map_and_run import open_graph, open_map
 
 TERRITORY = "unwritten:territory rules"
 
@@ -53,6 +53,16 @@ def test_a_space_typed_in_a_text_box_is_typed_and_does_not_play(qtbot, window, s
     QTest.keyClick(dialog.title, Qt.Key.Key_Space)
     QTest.keyClick(dialog.text, Qt.Key.Key_Space)
     assert dialog.title.text() == "x " and dialog.text.toPlainText() == " " and not panel.play_button.isChecked()
+
+
+def test_a_number_box_on_the_page_keeps_its_keys(qtbot, window, sample_vault):
+    graph = open_graph(qtbot, window, sample_vault)
+    panel, box = window.map_and_run.run, graph.depth_box
+    press(qtbot, box, Qt.Key.Key_Left)
+    at = box.lineEdit().cursorPosition()
+    QTest.keyClick(box, Qt.Key.Key_Right)
+    QTest.keyClick(box, Qt.Key.Key_Space)
+    assert (box.lineEdit().cursorPosition(), panel.position, panel.play_button.isChecked()) == (at + 1, 0, False)
 
 
 def test_the_right_arrow_steps_except_where_a_table_moves_with_it(qtbot, window, sample_vault):
