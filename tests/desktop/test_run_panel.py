@@ -209,3 +209,29 @@ def test_in_a_workshop_capture_leaves_the_map_and_the_run_in_view(sample_vault, 
     for part in ("map", "timeline", "controls"):
         assert not dialog.intersects(QRect(*shown[part])), f"capture covers {part}: {dialog} over {QRect(*shown[part])}"
     assert QRect(*shown["screen"]).contains(dialog) and dialog.right() >= QRect(*shown["page"]).right() - 20  # at the right edge
+
+
+def test_a_ticked_gap_saved_from_an_editor_leaves_the_list_too(qtbot, window, sample_vault):
+    open_map(qtbot, window, sample_vault)
+    panel = window.map_and_run.run
+    panel.gaps.setData(panel.gaps.index(0, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    qtbot.waitUntil(lambda: TERRITORY in panel.result.scenario.assume_fixed and panel.impact is not None, timeout=10000)
+    note = sample_vault / "processes" / "Territory Rules.md"  # written in another editor, saved into the vault
+    note.write_text("---\ntype: process\nowner: \"[[Marcus Lee]]\"\nmotion: b2b\nlives_in: note\nreviewed: 2026-11-30\n---\n"
+                    "# Territory Rules\nAccounts by region and size: EMEA to Marcus Lee's team, the rest by round robin.\n", encoding="utf-8")
+    qtbot.waitUntil(lambda: not panel.result.scenario.assume_fixed and panel.impact is not None
+                    and TERRITORY not in [g.key for g in panel.gaps.rows], timeout=15000)
+    assert not panel.gaps.fixed and "Territory Rules" not in [g.title for g in panel.gaps.rows]  # a complete note: no gap at all
+    assert panel.result.baseline is None and panel.result.run.finished  # what the note really does: the launch finishes
+
+
+def test_a_known_unknown_on_the_map_is_written_with_the_type_its_links_say(qtbot, window, sample_vault):
+    open_map(qtbot, window, sample_vault)
+    page = window.map_and_run.map
+    row = next(r for r, n in enumerate(page.unknowns.rows) if n.title == "Customer Success")
+    assert page.unknowns.rows[row].type == "team"  # an owner slot that takes a team or a person points at it
+    view = page.lists.widget([page.lists.tabText(i) for i in range(page.lists.count())].index("Known unknowns"))
+    with qtbot.waitSignal(page.writeRequested) as sent:
+        view.doubleClicked.emit(page.unknowns.index(row, 0))
+    assert sent.args[0] == "Customer Success" and sent.args[2] == "team"
+    assert window.writing.capture_dialog.type.currentData() == "team"
