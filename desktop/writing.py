@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QPoint, QRect
 from PySide6.QtWidgets import QInputDialog
 
 from desktop import operations
 from desktop.views.audit import AuditDialog
 from desktop.views.capture import CaptureDialog
+from store.coverage import UNTYPED
 from store.errors import SubstrateError
 from store.new_note import MOTIONS, Draft, NoteExists
 
@@ -44,18 +45,19 @@ class Writing(QObject):
 
     # --- capture -------------------------------------------------------------------------------
 
-    def write_note(self, title: str, why: str = "") -> CaptureDialog | None:
+    def write_note(self, title: str, why: str = "", kind: str = "") -> CaptureDialog | None:
         """A gap nobody has written (from the map or the run): capture it, starting from its title, the type
-        the brain expects and why it is needed. A note of that name that exists is opened instead."""
+        the brain expects (`kind`, else the map's word for it) and why it is needed. A note of that name
+        that exists is opened instead."""
         existing = next((row.path for row in self.window.notes.rows() if row.title.casefold() == title.casefold()), None)
         if existing:
             self.window.open_from_map(existing)
             return None
         report = self.window.map_and_run.map.report
         unknown = next((n for n in (report.known_unknowns if report else ()) if n.title.casefold() == title.casefold()), None)
-        kind = unknown.type if unknown and unknown.type != "unknown" else None
+        kind = kind or (unknown.type if unknown else "")
         motion = unknown.motion if unknown and unknown.motion in MOTIONS else ""
-        return self.capture_note(Draft(title=title, type=kind, motion=motion, text=why))
+        return self.capture_note(Draft(title=title, type=kind if kind != UNTYPED else None, motion=motion, text=why))
 
     def capture_note(self, draft: Draft | None = None) -> CaptureDialog | None:
         """Quick capture (Ctrl+N): the dialog stays beside the map while the room answers."""
@@ -72,8 +74,20 @@ class Writing(QObject):
         dialog.prefill(draft or Draft(""))
         self.window.read(lambda reader: reader.people(), dialog.set_people)
         dialog.show()
+        if self.window.workshop.active and self.window.pages.currentWidget() is self.window.map_and_run:
+            self._over_fix_first(dialog)
         dialog.raise_()
         return dialog
+
+    def _over_fix_first(self, dialog: CaptureDialog) -> None:
+        """In a workshop the room watches the map and the run while someone captures: the dialog sits at
+        the right edge over the Fix-first list (taller only if it must), never over the map or the timeline."""
+        tabs = self.window.map_and_run.run.tabs
+        area = QRect(tabs.mapToGlobal(QPoint(0, 0)), tabs.size())
+        frame = dialog.frameGeometry().size() - dialog.size()  # a window manager's title bar and borders, once known
+        height = max(area.height(), dialog.minimumSizeHint().height() + frame.height())
+        dialog.resize(area.width() - frame.width(), height - frame.height())
+        dialog.move(area.left(), area.bottom() + 1 - height)
 
     def save_capture(self, draft: Draft, keep_open: bool = False) -> None:
         """The capture dialog's answer: written, then the dialog cleared for the next or closed."""

@@ -7,7 +7,8 @@ import itertools
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QPushButton, QSplitter, QTabWidget, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QAbstractSlider, QApplication, QPushButton, QSplitter, QTabBar, QTabWidget, QWidget
 
 from desktop.views.map_page import MapPage
 from desktop.views.run_panel import RunPanel
@@ -23,7 +24,7 @@ class MapAndRun(QSplitter):
     It follows the session's `indexUpdated`: a change is read again once the map is on screen."""
 
     noteRequested = Signal(str)
-    writeRequested = Signal(str, str)  # title, why: a note nobody has written yet
+    writeRequested = Signal(str, str, str)  # title, why, the type its links say it would be: a note nobody has written yet
     captureRequested = Signal()
     fixRequested = Signal(str, str)  # what, the note's path (see MapPage.fixRequested)
 
@@ -58,11 +59,25 @@ class MapAndRun(QSplitter):
         self.map.writeRequested.connect(self.writeRequested)
         self.map.fixRequested.connect(self.fixRequested)
         self.run.noteRequested.connect(self.noteRequested)
-        self.run.writeRequested.connect(self.writeRequested)
+        self.run.writeRequested.connect(lambda title, why: self.writeRequested.emit(title, why, ""))  # "": the map's known unknown says
         self.run.highlightChanged.connect(self._highlight)
         self.run.runRequested.connect(self._run)
         self.map.lists.currentChanged.connect(self._read_history_if_shown)
+        self._play_key = self._page_key(Qt.Key.Key_Space, self.run.play_or_pause)
+        self._step_key = self._page_key(Qt.Key.Key_Right, self.run.step)
+        QApplication.instance().focusChanged.connect(self._keys_follow_focus)
         self._history_timer = QTimer(self, interval=3000, timeout=lambda: self._read_history_if_shown(self.map.lists.currentIndex()))
+
+    def _page_key(self, key: Qt.Key, slot) -> QShortcut:
+        """A key the whole page answers to, whichever part of it has the focus (the drop-down too)."""
+        shortcut = QShortcut(QKeySequence(key), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+        return shortcut
+
+    def _keys_follow_focus(self, _old, now) -> None:
+        """→ still moves across a table's cells and between tabs. (A text box or a number box takes its
+        space and arrows itself: Qt offers it the key before any shortcut.)"""
+        self._step_key.setEnabled(not isinstance(now, (QAbstractItemView, QTabBar, QAbstractSlider)))
 
     def follow(self, session, graph_filters: dict | None = None) -> None:
         """A vault was opened: show its map. `graph_filters`: the graph's filters as this vault last had them."""

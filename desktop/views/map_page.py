@@ -49,7 +49,7 @@ class HeatDelegate(QStyledItemDelegate):
 
 class MapPage(QWidget):
     noteRequested = Signal(str)
-    writeRequested = Signal(str, str)  # title, why: a known unknown to write
+    writeRequested = Signal(str, str, str)  # title, why, the type its links say it would be: a known unknown to write
     fixRequested = Signal(str, str)  # what ("edit", "owner", "reviewed"), the note's path: fill the gap in one action
 
     def __init__(self, parent=None):
@@ -163,7 +163,7 @@ class MapPage(QWidget):
         """A known unknown, double-clicked: write it (Substrate never writes over a note)."""
         note = next((n for n in self.unknowns.rows if f"unwritten:{n.title}" == key), None)
         if note is not None:
-            self.writeRequested.emit(note.title, f"Linked to by {counted(note.referenced_by, 'note')} before anyone wrote it.")
+            self.writeRequested.emit(note.title, f"Linked to by {counted(note.referenced_by, 'note')} before anyone wrote it.", note.type)
 
     def set_history(self, points) -> None:
         self.history = list(points)

@@ -4,7 +4,9 @@ does, see why each step proceeds, assumes, escalates or blocks, and what to writ
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QTabWidget, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QHeaderView, QLabel, QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget,
+)
 
 from desktop.models.coverage import Column, RowsModel
 from desktop.views.tables import fill_choices, over_under, row_list
@@ -78,7 +80,10 @@ class RunPanel(QWidget):
         self.program_box = QComboBox(objectName="program")
         self.program_box.setToolTip("The program the conductor runs on the brain's context")
         self.program_box.currentIndexChanged.connect(lambda _i: self.request())
-        self.play_button = self._button("▶ Play", self.toggle_play, "Play the run event by event (Space)", checkable=True)
+        self.play_button = self._button("Play", self.toggle_play, "Play or pause the run, event by event (Space)", checkable=True)
+        # Drawn by the style, not a font: the fonts that ship have no pause sign (it showed as an empty box).
+        self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        self.play_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.step_button = self._button("Step ›", self.step, "Show the next event (→)")
         self.reset_button = self._button("↺ Reset", self.reset, "Back to the start of the run")
         self.speed_box = QComboBox(objectName="speed")
@@ -115,8 +120,11 @@ class RunPanel(QWidget):
         self.gaps = GapsModel(self)
         self.gaps.fixedChanged.connect(self.request)
         self.gap_list = row_list(self.gaps, "gaps", self._gap_chosen)
-        self.gap_list.horizontalHeader().setStretchLastSection(False)
-        self.gap_list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the figures stay in view
+        header = self.gap_list.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in range(self.gaps.columnCount()):  # the figures always fit; the fix's name takes what is left, elided
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 1 else QHeaderView.ResizeMode.ResizeToContents)
+        self.gap_list.setTextElideMode(Qt.TextElideMode.ElideRight)
 
         self.absent_box = QComboBox(objectName="absent")
         self.down_box = QComboBox(objectName="down")
@@ -186,6 +194,10 @@ class RunPanel(QWidget):
     def show_result(self, result: RunResult) -> None:
         if result.program != self.program_box.currentData():
             return  # an answer for a program no longer chosen
+        written = (self.gaps.fixed & result.scenario.assume_fixed) - _still_weak(result)
+        if written:  # ticked, then written for real: no longer a what-if; show the note's own effect
+            self.gaps.fixed -= written
+            self.request()
         same_run = self.result is not None and self.result.program == result.program and self.result.run.events == result.run.events
         self.result = result
         fill_choices(self.absent_box, [(NOBODY, "— nobody —"), *result.people])
@@ -245,10 +257,17 @@ class RunPanel(QWidget):
             if self.result and self.position >= len(self.result.run.events):
                 self.position = 0
             self._timer.start(SPEEDS[self.speed_box.currentIndex()][1])
-            self.play_button.setText("⏸ Pause")
+            self.play_button.setText("Pause")
+            self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPause))
         else:
             self._timer.stop()
-            self.play_button.setText("▶ Play")
+            self.play_button.setText("Play")
+            self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+
+    def play_or_pause(self) -> None:
+        """Space, from anywhere on the page (`MapAndRun`)."""
+        if self.play_button.isEnabled():
+            self.play_button.toggle()
 
     def step(self) -> None:
         if not self.result:
@@ -300,13 +319,11 @@ class RunPanel(QWidget):
         for widget in (self.play_button, self.step_button, self.reset_button, self.speed_box, self.absent_box, self.down_box):
             widget.setEnabled(enabled)
 
-    def keyPressEvent(self, event) -> None:
-        if event.key() == Qt.Key.Key_Space:
-            self.play_button.toggle()
-        elif event.key() == Qt.Key.Key_Right:
-            self.step()
-        else:
-            super().keyPressEvent(event)
+
+def _still_weak(result: RunResult) -> set[str]:
+    """The pieces of context the run, as things stand, still reads as a gap (a note written since it
+    was ticked is not one: an unwritten name now has a note, a stale note was reviewed)."""
+    return {f.key for step in (result.baseline or result.run).steps for f in step.findings if f.verdict != "proceed"}
 
 
 def _with_assumed(gaps: tuple[GapImpact, ...], scenario: Scenario, shown: dict[str, GapImpact]) -> list[GapImpact]:

@@ -24,8 +24,11 @@ class RowList(QTableView):
 
     def _fit(self) -> None:
         self._fit_pending = not self.isVisible()
-        if not self._fit_pending:
-            self.resizeColumnsToContents()
+        if not self._fit_pending:  # a column that stretches or sizes itself keeps doing so (resizeColumnsToContents undoes that)
+            header = self.horizontalHeader()
+            for column in range(header.count()):
+                if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Interactive:
+                    self.resizeColumnToContents(column)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
