@@ -334,6 +334,7 @@ class Judge:
     def __init__(self, blueprint: Blueprint, today: dt.date):
         self.blueprint, self.today = blueprint, today
         self._checks = {name: tuple(_checks(spec)) for name, spec in blueprint.types.items()}
+        self._held_by = _held_by(blueprint)
         self._risks: dict[tuple[str, ...], str] = {}
         self._trapped: dict[tuple[str, ...], str | None] = {}
         self._stale: dict[tuple[str | None, int], bool] = {}  # a vault has few distinct review dates
@@ -395,14 +396,30 @@ class Judge:
         )
 
     def _expected_type(self, group: dict[str, list[UnknownLink]], facts: dict[str, NoteFacts]) -> str:
-        """What the unwritten note would be, from the slots that point at it (a seam's `owner` is a person)."""
+        """What the unwritten note would be, from the slots that point at it (a seam's `owner` is a person),
+        or from a relation read the other way: `subject_to:: [[Territory Rules]]` is `applies_to` from
+        Territory Rules, a slot only policies have, so Territory Rules would be a policy."""
         votes: Counter = Counter()
         for source, links in group.items():
             rels = {link.rel for link in links}
             for check in self._checks.get(facts[source].type, ()) if source in facts else ():
                 if check.name in rels and check.types:
                     votes[check.types[0]] += 1  # the first type a slot lists is the one it usually means
+            for rel in rels:
+                holder = self._held_by.get(self.blueprint.inverse(rel) or "")
+                if holder:
+                    votes[holder] += 1
         return max(votes.items(), key=lambda v: (v[1], v[0]))[0] if votes else UNTYPED
+
+
+def _held_by(blueprint: Blueprint) -> dict[str, str]:
+    """Each link slot that only one type of the blueprint has, and that type."""
+    holders: dict[str, set[str]] = {}
+    for name, spec in blueprint.types.items():
+        for slot in spec.slots:
+            if slot.kind != "text":
+                holders.setdefault(slot.name, set()).add(name)
+    return {slot: next(iter(types)) for slot, types in holders.items() if len(types) == 1}
 
 
 def _checks(spec: TypeSpec) -> Iterable[_SlotCheck]:

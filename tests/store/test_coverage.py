@@ -77,6 +77,15 @@ def test_a_known_unknown_takes_the_type_its_links_expect(covered):
     assert report.counts["known_unknown"] == 2
 
 
+def test_a_known_unknown_takes_the_type_a_relation_read_the_other_way_expects(covered):
+    """`subject_to:: [[Territory Rules]]` is `applies_to` read from Territory Rules: a slot only policies
+    have, so it would be a policy. `owner_of` is `owner` read back, which many types have: no type."""
+    process = "---\ntype: process\nowner: '[[Dana]]'\nmotion: b2b\n---\nRouting is [subject_to:: [[Territory Rules]]].\n"
+    report = covered(Dana=person("owner_of: '[[Pricing Page]]'\n"), processes__Routing=process)
+    types = {u.title: u.type for u in report.known_unknowns}
+    assert types == {"Territory Rules": "policy", "Pricing Page": "unknown", "Ops": "team"}
+
+
 @pytest.mark.parametrize(
     "lives_in, risk",
     [("head", "trapped"), ("slack", "trapped"), ("email", "trapped"), ("dashboard", "narrow"), ("doc", "unstructured"),
