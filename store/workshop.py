@@ -69,7 +69,7 @@ class Progress:
         if stubs:
             reasons.append(f"{words.counted(len(stubs), 'stub')} written, to be filled in ({_names(stubs)})")
         if partial:
-            reasons.append(f"{words.counted(len(partial), 'note')} written, partly filled in ({_names(partial)})")
+            reasons.append(f"{words.counted(len(partial), 'note')} written, to be filled in ({_names(partial)})")
         if self.linked:
             reasons.append(f"{words.counted(len(self.linked), 'name')} linked, not written yet ({_names(self.linked)})")
         reasons.extend(_lacks(title, missing) for title, missing in self.slipped)
@@ -304,11 +304,14 @@ def summary_html(summary: Summary) -> str:
     def label(area: AreaChange) -> str:  # the "unknown" area holds what is linked to but unwritten and of no known type
         return "Linked, never written (no type yet)" if area.type == "unknown" else area.label
 
+    def why(a: AreaChange) -> str:
+        return f"<br><small class='why'>Lower for now: {e(a.progress.why_lower() or 'notes judged again as the days pass')}</small>" if a.down else ""
+
     def row(a: AreaChange) -> str:
         scores = "<td></td><td></td>" if a.type == "unknown" else cell(a.before, a.notes_before) + cell(a.after, a.notes_after)
         return (f"<tr{' class=moved' if a in moved else ''}><td>{e(label(a))}</td>{scores}"
                 f"<td>{'' if a.type == 'unknown' else change(a)}</td><td>{a.notes_before} → {a.notes_after}</td>"
-                f"<td>{e(a.progress.said())}</td></tr>")
+                f"<td>{e(a.progress.said())}{why(a)}</td></tr>")
 
     area_rows = "".join(row(a) for a in summary.areas)
     t = summary.totals
@@ -318,9 +321,9 @@ def summary_html(summary: Summary) -> str:
     gap_rows = "".join(f"<li><b>{e(g.title)}</b> <span class='kind'>{e(g.type)}</span> — {e(g.what)}</li>" for g in summary.gaps)
     owner_rows = "".join(f"<li><b>{e(owner)}</b>: {e(', '.join(titles))}</li>" for owner, titles in summary.owners.items())
     lower = "".join(f"<li>{e(line)}</li>" for line in summary.explained())
-    lower = (f"<h2>Why some scores are lower</h2><p>An area's score is the mean of its notes, and a name linked to but not "
-             f"written counts as nothing in it: a new note still to be filled in lowers the mean until it is.</p><ul>{lower}</ul>"
-             if lower else "")
+    lower = (f"<h2>Why some scores are lower</h2><p>An area's score is the average of its notes' scores, and a name linked to but "
+             f"not written counts as 0 in it. A new note still to be filled in scores below the area's finished notes, so the "
+             f"average dips until it is filled in: that is progress, not loss.</p><ul>{lower}</ul>" if lower else "")
     did = summary.progress.said()
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -332,14 +335,14 @@ h1 {{ font-size: 1.7em; margin-bottom: .2em; }} h2 {{ margin-top: 1.6em; border-
 .lead {{ font-size: 1.25em; }} .none {{ color: #5c6b7a; }}
 table {{ border-collapse: collapse; width: 100%; }} th, td {{ text-align: left; padding: .3em .6em; border-bottom: 1px solid #e5e9ef; }}
 td.score {{ text-align: center; color: #111; font-weight: 600; width: 6em; }} tr.moved td:first-child {{ font-weight: 700; }}
-.kind {{ color: #5c6b7a; font-size: .9em; }}
+.kind {{ color: #5c6b7a; font-size: .9em; }} .why {{ color: #5c6b7a; }}
 </style></head><body>
 <h1>Workshop summary: {e(summary.vault)}</h1>
 <p>{local:%A %d %B %Y, %H:%M} to {summary.ended.astimezone():%H:%M} · {words.counted(summary.minutes, 'minute')}</p>
 <p class="lead">The brain knew <b>{pct(summary.overall_before)}</b> of what an orchestrator needs; it now knows
-<b>{pct(summary.overall_after)}</b> ({words.counted(summary.points, "point", signed=True)}).
-{words.counted(len(summary.captured), "note")} captured, {len(summary.changed)} changed{f', {len(summary.removed)} removed' if summary.removed else ''}.</p>
-<p class="lead">{e(did[0].upper() + did[1:]) + '.' if did else 'Nothing was written in this session.'}</p>
+<b>{pct(summary.overall_after)}</b> ({words.counted(summary.points, "point", signed=True)}).</p>
+{f'<p class="lead">What the room did: {e(did)}.</p>' if did else ''}
+<p>{words.counted(len(summary.captured), "note")} captured, {len(summary.changed)} changed{f', {len(summary.removed)} removed' if summary.removed else ''}: listed below, with who wrote them.</p>
 {counts}
 <h2>Coverage by area, before → after</h2>
 <table><tr><th>Area</th><th>Before</th><th>After</th><th>Change</th><th>Notes written</th><th>What the room did</th></tr>{area_rows}</table>

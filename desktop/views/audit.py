@@ -39,6 +39,7 @@ class AuditDialog(QDialog):
         self.position = 0
         self.outcome: dict[int, str] = {}  # prompt number -> "answered" or "skipped"
         self.given: dict[int, object] = {}  # prompt number -> the answer given: Back shows it again
+        self.owners_named: dict[str, str] = {}  # note path -> the owner the room named for it
         self.area_model = RowsModel([Column("Area", lambda a: a.shown)], lambda a: a.type, self)
         self.area_model.set_rows(areas)
         self.area_list = QTableView(objectName="audit-areas")
@@ -83,6 +84,16 @@ class AuditDialog(QDialog):
         self.setSizeGripEnabled(True)  # widen it, or drag the line between the areas and the question
         self.show_prompt()
         self._fit()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        window = self.parentWidget()
+        workshop = getattr(window, "workshop", None)
+        if workshop is not None and workshop.active and not event.spontaneous():
+            # on the projector: at the right edge, leaving the map's areas and their scores in view for the room
+            frame, bar = window.geometry(), workshop.bar
+            below_bar = window.mapToGlobal(bar.geometry().bottomLeft()).y() + 8  # the session clock and End Workshop stay in view
+            self.move(max(frame.left(), frame.right() - self.frameGeometry().width() - 8), below_bar)
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
@@ -184,7 +195,10 @@ class AuditDialog(QDialog):
         number = area.prompts.index(prompt) + 1
         self.area_title.setText(f"{area.label} · question {number} of {len(area.prompts)}")
         self.question.setText(printable(prompt.question))  # questions quote titles, and a title may hold any character
-        self.detail.setText(printable(prompt.detail))
+        detail = prompt.detail
+        if not prompt.owner and prompt.path in self.owners_named:  # named a question ago: the brain knows it now
+            detail += f" Owner: {self.owners_named[prompt.path]} (just named)."
+        self.detail.setText(printable(detail))
         self.answers.show()
         self.answer_button.setEnabled(True)
         self.skip_button.setEnabled(True)
@@ -254,6 +268,8 @@ class AuditDialog(QDialog):
     def _finish(self, answer) -> None:
         _area, prompt = self.current
         self.given[self.position] = answer
+        if prompt.kind == "owner":
+            self.owners_named[prompt.path] = answer
         self._mark("answered")
         self.answered.emit(prompt, answer)
         self.position += 1

@@ -142,10 +142,10 @@ def test_workshop_mode_and_its_summary_match_the_coverage_engine(qtbot, window, 
     assert summary.owners == {"Sam Ortiz": ("Churn Model",)}
     shown = window.workshop.summary_dialog.view.toPlainText()
     assert "Churn Model" in shown and f"{before.overall:.0%}" in shown
-    assert summary.progress.said() == "1 note written, to be filled in · 1 gap closed" and "1 note written, to be filled in · 1 gap closed." in shown
+    assert summary.progress.said() == "1 note written, to be filled in · 1 gap closed" and "What the room did: 1 note written, to be filled in · 1 gap closed." in shown
     metrics = next(a for a in summary.areas if a.type == "metric")  # Churn Model, linked from 4 notes, is a metric now, half filled in
     assert metrics.down and summary.explained() == (metrics.explained(),)
-    assert f"Metrics {metrics.before:.0%} → {metrics.after:.0%}: 1 note written, partly filled in (Churn Model)" in shown
+    assert f"Metrics {metrics.before:.0%} → {metrics.after:.0%}: 1 note written, to be filled in (Churn Model)" in shown
     assert "worse" not in shown.lower()
     html = window.workshop.summary_dialog.save_html(tmp_path / "summary.html")
     pdf = window.workshop.summary_dialog.save_pdf(tmp_path / "summary.pdf")
@@ -232,6 +232,10 @@ def test_the_audit_starts_from_what_the_brain_knows_and_back_shows_what_the_room
     audit.answer()
     audit.back()
     assert audit.current == owner and audit.owner.text() == "Priya Shah"  # the answer given, not an empty box
+    later = next(p for p in owner[0].prompts if p.kind == "lives" and p.path == owner[1].path)
+    audit.position = audit.flat.index((owner[0], later))
+    audit.show_prompt()
+    assert audit.detail.text().endswith("Owner: Priya Shah (just named).")
     expansion = next((a, p) for a in audit.areas for p in a.prompts if p.kind == "lives" and p.title == "Expansion-Ready Accounts")
     audit.position = audit.flat.index(expansion)
     audit.show_prompt()

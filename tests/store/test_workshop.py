@@ -104,14 +104,14 @@ def test_stubs_written_for_known_unknowns_are_progress_and_a_lower_mean_is_expla
     assert teams.progress.said() == "2 notes written, to be filled in · 2 gaps closed"
     assert (teams.notes_before, teams.notes_after) == (4, 6)  # notes written, as the map counts them
     assert process.down and process.progress.closed == ("Territory Rules",)
-    assert process.explained() == f"Processes {process.before:.0%} → {process.after:.0%}: 1 note written, partly filled in (Territory Rules)"
+    assert process.explained() == f"Processes {process.before:.0%} → {process.after:.0%}: 1 note written, to be filled in (Territory Rules)"
     assert summary.progress.said() == "3 notes written, to be filled in · 3 gaps closed"
     assert not summary.down and summary.overall_after > summary.overall_before
     assert summary.explained() == (process.explained(),)  # every score that moved down, and only those
 
     page = summary_html(summary)
     assert "worse" not in page.lower()
-    assert "3 notes written, to be filled in · 3 gaps closed." in page and "<td>2 notes written, to be filled in · 2 gaps closed</td>" in page
+    assert "What the room did: 3 notes written, to be filled in · 3 gaps closed." in page and "<td>2 notes written, to be filled in · 2 gaps closed</td>" in page
     assert "<h2>Why some scores are lower</h2>" in page and f"<li>{process.explained()}</li>" in page
 
 
