@@ -124,15 +124,27 @@ def test_a_real_drop_is_explained_by_what_the_note_lost_and_reviews_and_owners_a
         set_owner(vault, "metrics/Customer Lifetime Value.md", "Sam Ortiz")
         policy = vault / "policies/Data Retention Policy.md"
         policy.write_text(policy.read_text(encoding="utf-8").replace("reviewed: 2024-06-30", f"reviewed: {TODAY}"), encoding="utf-8")
+        capture(vault, db, blueprint, Draft("Brand Studio", "team", ("note",), owner="Jamie Fox", text="Makes every creative."), today=TODAY)
 
     summary = _session(tmp_path, during)
     teams = next(a for a in summary.areas if a.type == "team")
     assert teams.down and teams.progress.slipped == (("Lifecycle Team", "no owner"),)
     assert teams.explained() == f"Teams {teams.before:.0%} → {teams.after:.0%}: Lifecycle Team now has no owner"
+    people = next(a for a in summary.areas if a.type == "person")  # Brand Studio's owner is a name nobody has written
+    assert people.down and people.explained() == f"People {people.before:.0%} → {people.after:.0%}: 1 name linked, not written yet (Jamie Fox)"
     metrics = next(a for a in summary.areas if a.type == "metric")
     assert metrics.progress.owners == ("Customer Lifetime Value",) and metrics.progress.said() == "1 owner named"
     policies = next(a for a in summary.areas if a.type == "policy")
     assert policies.progress.said() == "1 review done" and policies.after > policies.before
-    assert summary.progress.said() == "1 owner named · 1 review done"
+    assert summary.progress.said() == "1 note written · 1 owner named · 1 review done"
     page = summary_html(summary)
     assert f"<li>{teams.explained()}</li>" in page and "<td>1 owner named</td>" in page and "<td>1 review done</td>" in page
+
+
+def test_a_score_is_lower_only_when_the_percentages_shown_say_so():
+    """85.1% → 84.9% both read 85%: nothing moved down, nothing to explain. 84.6% → 83.6% reads 85% → 84%: −1 point."""
+    level = AreaChange("team", "Teams", 0.851, 0.849, 4, 4)
+    assert not level.down and level.points == 0 and level.explained() == ""
+    lower = AreaChange("team", "Teams", 0.846, 0.836, 4, 4)
+    assert lower.down and lower.points == -1
+    assert lower.explained() == "Teams 85% → 84%: notes judged again as the days pass"  # nothing the session did: the calendar moved
