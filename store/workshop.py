@@ -201,12 +201,17 @@ def _progress(start: Snapshot, db, report: CoverageReport) -> tuple[dict[str, Pr
     now_unknown = {_folded(u.title): u for u in report.known_unknowns}
     means = {type_: score for type_, (_label, score, _n) in start.areas.items()}
     by_name = {_folded(n.title): n for n in report.notes}
+    start_counted: set[str] = set()  # notes written for any known unknown: the whole brain counted it (at 0)
+    counted_before: set[str] = set()  # notes written for a known unknown their area already counted (at 0): they only raise it
     for key, unknown in start.unknowns.items():
         if key in now_unknown:
             continue
         note = by_name.get(key) or report.note(_resolved(db, unknown.title) or "")
         if note is not None:  # written (or named by an alias): the gap is closed where the note now lives
             add(note.type, "closed", note.title)
+            start_counted.add(note.path)
+            if unknown.type == note.type:
+                counted_before.add(note.path)
     for note in report.notes:
         before = start.notes.get(note.path)
         if before is None:
@@ -215,9 +220,9 @@ def _progress(start: Snapshot, db, report: CoverageReport) -> tuple[dict[str, Pr
             add(note.type, "written", note.title)
             if note.state in ("stub", "partial"):
                 add(note.type, "stubs" if note.state == "stub" else "partial", note.title)
-            if note.score < means.get(note.type, 0.0):
+            if note.score < means.get(note.type, 0.0) and note.path not in counted_before:
                 add(note.type, "below", note.title)
-            if note.score < start.overall:
+            if note.score < start.overall and note.path not in start_counted:
                 below_overall.append(note.title)
             continue
         if not before.owners and note.owners:

@@ -125,18 +125,21 @@ def test_a_real_drop_is_explained_by_what_the_note_lost_and_reviews_and_owners_a
         policy = vault / "policies/Data Retention Policy.md"
         policy.write_text(policy.read_text(encoding="utf-8").replace("reviewed: 2024-06-30", f"reviewed: {TODAY}"), encoding="utf-8")
         capture(vault, db, blueprint, Draft("Brand Studio", "team", ("note",), owner="Jamie Fox", text="Makes every creative."), today=TODAY)
+        (vault / "teams/Demand Generation.md").write_text(  # written under another name, the linked one kept as an alias
+            "---\ntype: team\naliases: [Demand Gen Team]\nlives_in: note\n---\nRuns paid and events.\n", encoding="utf-8")
 
     summary = _session(tmp_path, during)
     teams = next(a for a in summary.areas if a.type == "team")
     assert teams.down and teams.progress.slipped == (("Lifecycle Team", "no owner"),)
     assert teams.explained() == f"Teams {teams.before:.0%} → {teams.after:.0%}: Lifecycle Team now has no owner"
+    assert teams.progress.closed == ("Demand Generation",) and teams.progress.said() == "2 notes written (1 to be filled in) · 1 gap closed"
     people = next(a for a in summary.areas if a.type == "person")  # Brand Studio's owner is a name nobody has written
     assert people.down and people.explained() == f"People {people.before:.0%} → {people.after:.0%}: 1 name linked, not written yet (Jamie Fox)"
     metrics = next(a for a in summary.areas if a.type == "metric")
     assert metrics.progress.owners == ("Customer Lifetime Value",) and metrics.progress.said() == "1 owner named"
     policies = next(a for a in summary.areas if a.type == "policy")
     assert policies.progress.said() == "1 review done" and policies.after > policies.before
-    assert summary.progress.said() == "1 note written · 1 owner named · 1 review done"
+    assert summary.progress.said() == "2 notes written (1 to be filled in) · 1 gap closed · 1 owner named · 1 review done"
     page = summary_html(summary)
     assert f"<li>{teams.explained()}</li>" in page and "<td>1 owner named</td>" in page and "<td>1 review done</td>" in page
 
