@@ -151,3 +151,17 @@ def test_a_score_is_lower_only_when_the_percentages_shown_say_so():
     lower = AreaChange("team", "Teams", 0.846, 0.836, 4, 4)
     assert lower.down and lower.points == -1
     assert lower.explained() == "Teams 85% → 84%: notes judged again as the days pass"  # nothing the session did: the calendar moved
+
+
+def test_new_stubs_that_lower_the_whole_brain_are_named_and_a_name_it_already_counted_is_not(tmp_path):
+    """Three teams nobody linked to, written as titles only, pull the whole brain's average down; Territory
+    Rules, linked from 4 notes, was counted (as 0) already: writing it is no reason for any drop of the whole."""
+    def during(vault, db, blueprint):
+        for title, kind in (("Brand Studio", "team"), ("Field Marketing", "team"), ("Partner Marketing", "team"), ("Territory Rules", "process")):
+            capture(vault, db, blueprint, Draft(title, kind, ("head",)), today=TODAY)
+
+    summary = _session(tmp_path, during)
+    assert summary.down and summary.explained()[0] == (
+        f"The whole brain {summary.overall_before:.0%} → {summary.overall_after:.0%}: "
+        "3 stubs written, to be filled in (Brand Studio, Field Marketing, Partner Marketing)")
+    assert f"<li>{summary.explained()[0]}</li>" in summary_html(summary)
