@@ -213,6 +213,11 @@ def test_the_audit_list_shows_whole_area_names_and_progress_at_desktop_and_proje
     window.workshop.start()  # the projector's large type reaches the dialog: the list makes room again
     qtbot.waitUntil(lambda: audit.area_list.minimumWidth() > 1.4 * desktop_width, timeout=3000)
     assert _whole_names(audit) == []
+    projector = window.writing.audit()  # opened during the workshop: below the session bar, whose clock and End stay in view
+    qtbot.waitExposed(projector)
+    bar = window.workshop.bar
+    assert projector.frameGeometry().top() >= bar.mapToGlobal(bar.rect().bottomLeft()).y()
+    assert _whole_names(projector) == []
     window.workshop.end()
 
 
