@@ -24,6 +24,8 @@ class Prompt:
     title: str = ""
     path: str | None = None
     motion: str = ""
+    places: tuple[str, ...] = ()  # where the note lives today, as it says: the answer starts from it
+    owner: str = ""  # who owns it today, as the brain knows
 
 
 @dataclass
@@ -36,8 +38,18 @@ class Area:
 
     @property
     def progress(self) -> str:
-        done = self.answered + self.skipped
-        return f"{done} of {len(self.prompts)}" + (" ✓" if done == len(self.prompts) else "")
+        """How far the room has got: "3 of 10 answered"."""
+        return f"{self.answered:,} of {len(self.prompts):,} answered"
+
+    @property
+    def shown(self) -> str:
+        """The area as the audit's list names it: "Seams · 3 of 10 answered"."""
+        return f"{self.label} · {self.progress}"
+
+    @property
+    def widest(self) -> str:
+        """The longest `shown` can become (every question answered): what the list makes room for."""
+        return f"{self.label} · {len(self.prompts):,} of {len(self.prompts):,} answered"
 
 
 def prompts_for(blueprint: Blueprint, report: CoverageReport) -> list[Area]:
@@ -50,6 +62,10 @@ def prompts_for(blueprint: Blueprint, report: CoverageReport) -> list[Area]:
             Prompt("write", "", f"What is {u.title}?", f"{words.referred_to(u.referenced_by)}; "
                    "nobody has written it. Say what kind of note it is.", u.title, None, u.motion if u.motion in ("b2b", "b2c", "shared") else "")
             for u in untyped[:PER_KIND * 3]]))
+    def owner(note) -> str:
+        found = [report.note(path) for path in note.owners]
+        return ", ".join(n.title if n else path.rsplit("/", 1)[-1].removesuffix(".md") for n, path in zip(found, note.owners))
+
     for type_, spec in blueprint.types.items():
         notes = sorted((n for n in report.notes if n.type == type_), key=lambda n: -n.referenced_by)
         prompts = [Prompt("new", type_, spec.question or f"What else should the brain know about {spec.label.lower()}?",
@@ -61,10 +77,14 @@ def prompts_for(blueprint: Blueprint, report: CoverageReport) -> list[Area]:
         for note in [n for n in notes if "no owner" in n.missing][:PER_KIND]:
             prompts.append(Prompt("owner", type_, f"Who owns {note.title}?", "Nobody is named as its owner.", note.title, note.path))
         for note in [n for n in notes if n.risk in ("trapped", "unknown")][:PER_KIND]:
-            today = ", ".join(note.lives_in) if note.lives_in else "nobody has said"
-            prompts.append(Prompt("lives", type_, f"Where does {note.title} live today?", f"Today: {today}.", note.title, note.path))
+            today = words.in_places(note.lives_in) if note.lives_in else "nobody has said"
+            owned = f" Owner: {owner(note)}." if note.owners else ""
+            prompts.append(Prompt("lives", type_, f"Where does {note.title} live today?", f"Today: {today}.{owned}", note.title, note.path,
+                                  places=note.lives_in, owner=owner(note)))
         for note in [n for n in notes if n.stale][:PER_KIND]:
             when = f"last reviewed {note.reviewed}" if note.reviewed else "never reviewed"
-            prompts.append(Prompt("review", type_, f"Is {note.title} still true?", f"It was {when}.", note.title, note.path))
+            owned = f" Owner: {owner(note)}." if note.owners else ""
+            prompts.append(Prompt("review", type_, f"Is {note.title} still true?", f"It was {when}.{owned}", note.title, note.path,
+                                  places=note.lives_in, owner=owner(note)))
         areas.append(Area(type_, spec.label, prompts))
     return areas

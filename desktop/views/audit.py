@@ -7,10 +7,10 @@ move through them; each area shows how far the room has got.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
-    QPushButton, QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+    QPlainTextEdit, QPushButton, QSplitter, QStackedWidget, QStyle, QTableView, QVBoxLayout, QWidget,
 )
 
 from desktop.models.coverage import Column, RowsModel
@@ -38,11 +38,16 @@ class AuditDialog(QDialog):
         self.flat = [(a, p) for a in areas for p in a.prompts]
         self.position = 0
         self.outcome: dict[int, str] = {}  # prompt number -> "answered" or "skipped"
-        self.area_model = RowsModel([Column("Area", lambda a: a.label), Column("Asked", lambda a: a.progress)], lambda a: a.type, self)
+        self.given: dict[int, object] = {}  # prompt number -> the answer given: Back shows it again
+        self.owners_named: dict[str, str] = {}  # note path -> the owner the room named for it
+        self.area_model = RowsModel([Column("Area", lambda a: a.shown)], lambda a: a.type, self)
         self.area_model.set_rows(areas)
         self.area_list = QTableView(objectName="audit-areas")
         self.area_list.setModel(self.area_model)
         self.area_list.verticalHeader().hide()
+        self.area_list.horizontalHeader().hide()  # one column of "Seams · 3 of 10 answered": it names itself
+        self.area_list.setShowGrid(False)
+        self.area_list.setWordWrap(False)
         self.area_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.area_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.area_list.horizontalHeader().setStretchLastSection(True)
@@ -70,14 +75,47 @@ class AuditDialog(QDialog):
             column.addWidget(widget)
         column.addWidget(self.answers, 1)
         column.addLayout(buttons)
-        splitter = QSplitter()
-        splitter.addWidget(self.area_list)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 3)
+        self.splitter = QSplitter(objectName="audit-splitter", childrenCollapsible=False)
+        self.splitter.addWidget(self.area_list)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
-        self.resize(980, 560)
+        layout.addWidget(self.splitter)
+        self.setSizeGripEnabled(True)  # widen it, or drag the line between the areas and the question
         self.show_prompt()
+        self._fit()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        window = self.parentWidget()
+        workshop = getattr(window, "workshop", None)
+        if workshop is not None and workshop.active and not event.spontaneous():
+            # on the projector: at the right edge, leaving the map's areas and their scores in view for the room
+            frame, bar = window.geometry(), workshop.bar
+            below_bar = window.mapToGlobal(bar.geometry().bottomLeft()).y() + 8  # the session clock and End Workshop stay in view
+            self.move(max(frame.left(), frame.right() - self.frameGeometry().width() - 8), below_bar)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):  # workshop mode's large type
+            self._fit()
+
+    def _fit(self) -> None:
+        """Room for every area's whole name and its progress at the type size in use (the list never elides
+        "Linked, never written · 9 of 9 answered"), and a dialog that fits the screen."""
+        view = self.area_list
+        view.ensurePolished()
+        metrics = view.fontMetrics()
+        padding = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1) + metrics.averageCharWidth()
+        text = max((metrics.horizontalAdvance(area.widest) for area in self.areas), default=0) + padding
+        view.setMinimumWidth(text + view.verticalScrollBar().sizeHint().width() + 2 * view.frameWidth())
+        view.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
+        screen = self.screen().availableGeometry()
+        least = self.minimumSizeHint()  # and room to spare: a long question, a few lines of what the room said
+        width = min(max(least.width() + 20 * metrics.averageCharWidth(), 980), screen.width() - 40)
+        height = min(max(least.height() + 8 * metrics.height(), 560), screen.height() - 80)
+        self.resize(max(width, self.width() if self.isVisible() else 0), max(height, self.height() if self.isVisible() else 0))
+        self.splitter.setSizes([view.minimumWidth(), max(1, self.width() - view.minimumWidth())])
 
     def _build_answers(self) -> None:
         self.capture_page = QWidget()
@@ -117,13 +155,14 @@ class AuditDialog(QDialog):
             self.answers.addWidget(page)
 
     def _places(self, name: str) -> tuple[QWidget, dict[str, QCheckBox]]:
+        """The places as boxes in two rows: one row of seven is wider than a projector's type allows."""
         holder, boxes = QWidget(), {}
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(0, 0, 0, 0)
-        for kind, place in words.PLACES.items():
+        grid = QGridLayout(holder)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for number, (kind, place) in enumerate(words.PLACES.items()):
             boxes[kind] = QCheckBox(place.one, objectName=f"{name}-{kind}")
-            row.addWidget(boxes[kind])
-        row.addStretch(1)
+            grid.addWidget(boxes[kind], number // 4, number % 4)
+        grid.setColumnStretch(4, 1)
         return holder, boxes
 
     def _owner_box(self, name: str) -> QLineEdit:
@@ -156,7 +195,10 @@ class AuditDialog(QDialog):
         number = area.prompts.index(prompt) + 1
         self.area_title.setText(f"{area.label} · question {number} of {len(area.prompts)}")
         self.question.setText(printable(prompt.question))  # questions quote titles, and a title may hold any character
-        self.detail.setText(printable(prompt.detail))
+        detail = prompt.detail
+        if not prompt.owner and prompt.path in self.owners_named:  # named a question ago: the brain knows it now
+            detail += f" Owner: {self.owners_named[prompt.path]} (just named)."
+        self.detail.setText(printable(detail))
         self.answers.show()
         self.answer_button.setEnabled(True)
         self.skip_button.setEnabled(True)
@@ -169,12 +211,17 @@ class AuditDialog(QDialog):
         self.title.setReadOnly(prompt.kind == "write")
         self.type.setCurrentIndex(max(0, self.type.findData(area.type)))
         self.type.setEnabled(not area.type)  # an area's own questions make notes of its type
-        for boxes in (self.capture_places[1], self.lives_places[1]):
-            for box in boxes.values():
-                box.setChecked(False)
-        self.text.clear()
-        self.capture_owner.clear()
-        self.owner.clear()
+        given = self.given.get(self.position)
+        draft = given if isinstance(given, Draft) else None
+        ticked = (given if prompt.kind == "lives" and isinstance(given, tuple) else prompt.places, draft.lives_in if draft else ())
+        for boxes, places in zip((self.lives_places[1], self.capture_places[1]), ticked):
+            for kind, box in boxes.items():
+                box.setChecked(kind in places)  # what the brain knows already, or what the room said before Back
+        if draft is not None:
+            self.title.setText(draft.title)
+        self.text.setPlainText(draft.text if draft else "")
+        self.capture_owner.setText(draft.owner if draft else "")
+        self.owner.setText(given if prompt.kind == "owner" and isinstance(given, str) else prompt.owner)
         self.area_list.selectRow(self.areas.index(area))
         (self.owner if prompt.kind == "owner" else self.title).setFocus()
 
@@ -220,6 +267,9 @@ class AuditDialog(QDialog):
 
     def _finish(self, answer) -> None:
         _area, prompt = self.current
+        self.given[self.position] = answer
+        if prompt.kind == "owner":
+            self.owners_named[prompt.path] = answer
         self._mark("answered")
         self.answered.emit(prompt, answer)
         self.position += 1

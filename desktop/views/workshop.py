@@ -42,6 +42,7 @@ def projector_style(base_points: float) -> str:
     return (f"QWidget {{ font-size: {size}pt; }}"
             f" #coverage-headline {{ font-size: {round(size * 1.45)}pt; font-weight: 700; }}"
             f" #workshop-clock {{ font-size: {round(size * 1.1)}pt; font-weight: 700; }}"
+            f" #audit-question {{ font-size: {round(size * 1.4)}pt; font-weight: 700; }}"
             " QTabBar::tab { font-weight: 600; padding: 6px 14px; } QHeaderView::section { font-weight: 700; }"
             f" QTableView::indicator, QCheckBox::indicator {{ width: {size + 6}px; height: {size + 6}px; }}")
 
@@ -215,7 +216,9 @@ class SummaryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
         layout.addWidget(buttons)
-        self.resize(900, 760)
+        screen = (parent or self).screen().availableGeometry()  # after a workshop it is often still on the projector: use it
+        self.resize(min(max(900, screen.width() * 3 // 5), screen.width()), min(max(760, screen.height() * 9 // 10), screen.height()))
+        self.view.zoomIn(max(0, (screen.height() - 800) // 140))  # larger type on a large screen: the room reads it too
 
     def default_name(self, suffix: str) -> str:
         return f"Workshop summary {self.summary.vault} {self.summary.started.astimezone():%Y-%m-%d %H%M}{suffix}"

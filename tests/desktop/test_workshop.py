@@ -54,12 +54,12 @@ def test_audit_prompts_walk_the_areas_with_skip_back_and_answers(qtbot, window, 
     qtbot.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     audit = window.writing.audit_dialog
     assert audit.isVisible()
-    labels = [audit.area_model.index(r, 0).data() for r in range(audit.area_model.rowCount())]
+    labels = [area.label for area in audit.areas]
     assert labels[:5] == ["Linked, never written", "Goals", "Programs", "Processes", "Systems"]
     area, prompt = audit.current
     assert prompt.kind == "write" and prompt.title == "Churn Model" and "4 notes refer to it" in prompt.detail  # most referred to first
     audit.skip()
-    assert audit.area_model.index(0, 1).data().startswith("1 of")
+    assert audit.area_model.index(0, 0).data() == "Linked, never written · 0 of 9 answered"  # a question skipped is no answer
     audit.back()
     assert audit.question.text() == "What is Churn Model?"
     audit.skip()
@@ -74,6 +74,7 @@ def test_audit_prompts_walk_the_areas_with_skip_back_and_answers(qtbot, window, 
     qtbot.waitUntil(written.exists, timeout=5000)
     assert 'owner: "[[Marcus Lee]]"' in written.read_text(encoding="utf-8") and "lives_in: head" in written.read_text(encoding="utf-8")
     assert area.answered == 1 and audit.outcome[0] == "skipped"
+    assert audit.area_model.index(0, 0).data() == "Linked, never written · 1 of 9 answered"
     audit.go_to_area(labels.index("Systems"))
     assert audit.current[1].kind == "new" and audit.question.text().startswith("Which systems run the revenue engine")
     assert not audit.type.isEnabled() and audit.type.currentData() == "system"
@@ -141,6 +142,11 @@ def test_workshop_mode_and_its_summary_match_the_coverage_engine(qtbot, window, 
     assert summary.owners == {"Sam Ortiz": ("Churn Model",)}
     shown = window.workshop.summary_dialog.view.toPlainText()
     assert "Churn Model" in shown and f"{before.overall:.0%}" in shown
+    assert summary.progress.said() == "1 note written, to be filled in · 1 gap closed" and "What the room did: 1 note written, to be filled in · 1 gap closed." in shown
+    metrics = next(a for a in summary.areas if a.type == "metric")  # Churn Model, linked from 4 notes, is a metric now, half filled in
+    assert metrics.down and summary.explained() == (metrics.explained(),)
+    assert f"Metrics {metrics.before:.0%} → {metrics.after:.0%}: 1 note written, to be filled in (Churn Model)" in shown
+    assert "worse" not in shown.lower()
     html = window.workshop.summary_dialog.save_html(tmp_path / "summary.html")
     pdf = window.workshop.summary_dialog.save_pdf(tmp_path / "summary.pdf")
     assert "<script" not in html.read_text(encoding="utf-8") and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
@@ -168,10 +174,75 @@ def test_capturing_a_name_the_vault_has_is_refused_with_its_note_which_opens(qtb
     assert "Edit that note instead" in dialog.message.text() and dialog.isVisible()
     qtbot.waitUntil(lambda: window.current_path() == "systems/Salesforce.md", timeout=5000)
     audit = window.writing.audit()
-    audit.go_to_area([audit.area_model.index(r, 0).data() for r in range(audit.area_model.rowCount())].index("Systems"))
+    audit.go_to_area([area.label for area in audit.areas].index("Systems"))
     audit.title.setText("RevOps")  # the alias of teams/Revenue Operations.md
     audit.answer()
     qtbot.waitUntil(lambda: "is already a note: teams/Revenue Operations.md" in window.message_bar.text(), timeout=5000)
     qtbot.waitUntil(lambda: window.current_path() == "teams/Revenue Operations.md", timeout=5000)
     assert sorted(p.relative_to(sample_vault).as_posix() for p in sample_vault.rglob("*.md")) == before
     assert window.session_log.model.rowCount() == 0
+
+
+def _whole_names(audit) -> list[str]:
+    """The rows whose text the list would cut short (elide): none, when it shows whole names."""
+    view = audit.area_list
+    metrics = view.fontMetrics()
+    cut = []
+    for row in range(audit.area_model.rowCount()):
+        text = audit.area_model.index(row, 0).data()
+        if metrics.horizontalAdvance(text) + 6 > min(view.columnWidth(0), view.viewport().width()):
+            cut.append(text)
+    return cut
+
+
+def test_the_audit_list_shows_whole_area_names_and_progress_at_desktop_and_projector_sizes(qtbot, window, sample_vault):
+    window.resize(1280, 800)
+    open_map(qtbot, window, sample_vault)
+    audit = window.writing.audit()
+    qtbot.waitExposed(audit)
+    shown = [audit.area_model.index(r, 0).data() for r in range(audit.area_model.rowCount())]
+    assert shown[:2] == ["Linked, never written · 0 of 9 answered", "Goals · 0 of 4 answered"]
+    assert "Seams · 0 of 8 answered" in shown
+    assert _whole_names(audit) == []
+    assert audit.isSizeGripEnabled() and not audit.splitter.childrenCollapsible()
+    audit.resize(audit.width() + 200, audit.height())  # the dialog widens, and the line between list and question moves
+    wider = audit.area_list.width() + 150
+    audit.splitter.setSizes([wider, audit.splitter.width() - wider])
+    assert audit.area_list.width() == wider
+    desktop_width = audit.area_list.minimumWidth()
+    window.workshop.start()  # the projector's large type reaches the dialog: the list makes room again
+    qtbot.waitUntil(lambda: audit.area_list.minimumWidth() > 1.4 * desktop_width, timeout=3000)
+    assert _whole_names(audit) == []
+    projector = window.writing.audit()  # opened during the workshop: below the session bar, whose clock and End stay in view
+    qtbot.waitExposed(projector)
+    bar = window.workshop.bar
+    assert projector.frameGeometry().top() >= bar.mapToGlobal(bar.rect().bottomLeft()).y()
+    assert _whole_names(projector) == []
+    window.workshop.end()
+
+
+def test_the_audit_starts_from_what_the_brain_knows_and_back_shows_what_the_room_said(qtbot, window, sample_vault):
+    open_map(qtbot, window, sample_vault)
+    audit = window.writing.audit()
+    lives = next((a, p) for a in audit.areas for p in a.prompts if p.kind == "lives" and p.title == "Revenue Operations")
+    audit.position = audit.flat.index(lives)
+    audit.show_prompt()
+    assert audit.detail.text() == "Today: this note and someone's head. Owner: Marcus Lee."
+    assert {kind for kind, box in audit.lives_places[1].items() if box.isChecked()} == {"note", "head"}  # lives_in: [note, head]
+    owner = next((a, p) for a in audit.areas for p in a.prompts if p.kind == "owner")
+    audit.position = audit.flat.index(owner)
+    audit.show_prompt()
+    assert audit.owner.text() == ""  # nobody is named as its owner
+    audit.owner.setText("Priya Shah")
+    audit.answer()
+    audit.back()
+    assert audit.current == owner and audit.owner.text() == "Priya Shah"  # the answer given, not an empty box
+    later = next(p for p in owner[0].prompts if p.kind == "lives" and p.path == owner[1].path)
+    audit.position = audit.flat.index((owner[0], later))
+    audit.show_prompt()
+    assert audit.detail.text().endswith("Owner: Priya Shah (just named).")
+    expansion = next((a, p) for a in audit.areas for p in a.prompts if p.kind == "lives" and p.title == "Expansion-Ready Accounts")
+    audit.position = audit.flat.index(expansion)
+    audit.show_prompt()
+    assert {kind for kind, box in audit.lives_places[1].items() if box.isChecked()} == {"head", "slack"}
+    assert audit.detail.text() == "Today: someone's head and Slack. Owner: Chris Park."
