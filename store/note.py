@@ -129,7 +129,7 @@ def parse(text: str, path: str, *, budget_seconds: float = PARSE_BUDGET_SECONDS,
     except RecursionError:
         body = _Body(path, page_lines)
         problems.append(Problem(None, "The body is nested too deeply to read: only the front matter and the full text are indexed."))
-    meta, links, fields, tags, meta_problems = _read_entries(front.entries, logseq_page=graph is not None)
+    meta, links, fields, tags, meta_problems = _read_entries(front.entries)
     problems.extend(meta_problems)
     _fill_meta_from_inline_fields(meta, body.inline_values, page_lines)
     problems.extend(body.problems)
@@ -218,7 +218,10 @@ def display_text(text: str) -> str:
 # --- front matter -----------------------------------------------------------------------
 
 
-def _read_entries(entries: tuple[Entry, ...], logseq_page: bool = False):
+_SYNONYMS = {"tag": "tags", "alias": "aliases"}  # Obsidian's older keys, which Dataview and Logseq read too
+
+
+def _read_entries(entries: tuple[Entry, ...]):
     meta: dict = {}
     links: list[Link] = []
     fields: list[Field] = []
@@ -226,8 +229,7 @@ def _read_entries(entries: tuple[Entry, ...], logseq_page: bool = False):
     problems: list[Problem] = []
     for entry in entries:
         key = normalise_relation(entry.key)
-        if logseq_page and key == "alias":  # Logseq's name for `aliases`, in front matter as in properties
-            key = "aliases"
+        key = _SYNONYMS.get(key, key)
         strings = _strings(entry, problems)
         if key == "permalink" and isinstance(entry.value, str) and entry.value.strip():
             meta["permalink"] = entry.value.strip()
@@ -275,7 +277,7 @@ def _split_list(strings: list[str]) -> list[str]:
 
 def _set_meta(meta: dict, key: str, entry: Entry, strings: list[str], tags: list[str]) -> None:
     if key == "aliases":
-        meta["aliases"] = _split_list(strings)
+        meta.setdefault("aliases", []).extend(_split_list(strings))
     elif key == "tags":  # a list, or one string of tags split on commas and spaces (`tags: hello goodbye`)
         items = re.split(r"[,\s]+", entry.value) if isinstance(entry.value, str) else _split_list(strings)
         tags.extend(t.lstrip("#").lower() for t in items if t.lstrip("#"))

@@ -255,3 +255,18 @@ def test_a_front_matter_tags_string_is_split_on_spaces_and_commas(vault, opened)
     write(vault, "b.md", "---\ntags: hello, good bye\n---\n")
     brain = opened()
     assert sorted(rows(brain, "SELECT path, tag FROM tags")) == [("a.md", "goodbye"), ("a.md", "hello"), ("b.md", "bye"), ("b.md", "good"), ("b.md", "hello")]
+
+
+def test_an_index_written_before_these_rules_reads_every_note_again_when_opened(vault, tmp_path):
+    write(vault, "a.md", "---\ntags: hello goodbye\n---\nThis     is test:: [[B]]\n")
+    with Brain(vault, tmp_path / "i.sqlite") as brain:
+        brain.refresh()
+        # What the index held before (one tag, a relation with five `_`), and the migration not yet run.
+        brain.index.db.execute("UPDATE tags SET tag = 'hello goodbye'")
+        brain.index.db.execute("UPDATE links SET rel = 'this_____is_test'")
+        brain.index.db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm007_other_tools_names'")
+        brain.index.db.execute("PRAGMA user_version = 6")
+    with Brain(vault, tmp_path / "i.sqlite") as brain:
+        brain.refresh()
+        assert sorted(rows(brain, "SELECT tag FROM tags")) == [("goodbye",), ("hello",)]
+        assert rows(brain, "SELECT rel FROM links") == [("this_is_test",)]
