@@ -412,6 +412,10 @@ def _make_markdown() -> MarkdownIt:
 
 
 _MARKDOWN = _make_markdown()
+# Logseq writes an outline: blocks nested by tabs, under headings that need no bullet (`## H` then
+# `\t- block`). Its parser has no indented code blocks, so neither does the reading of a Logseq page:
+# such a block is a list item, not code (fenced code is still code).
+_LOGSEQ_MARKDOWN = _make_markdown().disable("code")
 
 
 @dataclass
@@ -511,7 +515,8 @@ class _Body:
         self.inline_values: list[tuple[str, str, int]] = []  # every inline field as written, links or not, with its line
 
     def read(self, body: str, body_line: int, deadline: float) -> None:
-        tokens = _MARKDOWN.parse(body, {"deadline": deadline, "clock": time.thread_time})
+        env = {"deadline": deadline, "clock": time.thread_time}
+        tokens = _LOGSEQ_MARKDOWN.parse(body, env) if self.logseq else _MARKDOWN.parse(body, env)
         section = None
         for index, token in enumerate(tokens):
             if token.type != "inline" or token.map is None:

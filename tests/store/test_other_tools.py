@@ -77,6 +77,7 @@ def test_alias_names_the_page_with_or_without_brackets(vault, opened, written):
     brain = opened()
     assert [p for _r, _t, p in links_of(brain, "pages/Home.md")] == ["pages/Salesforce.md"] * 3
     assert unresolved(brain) == [], "an alias is a name, not a link to a page called CRM"
+    assert links_of(brain, "pages/Salesforce.md") == [], "nor a link from the page to itself"
 
 
 def test_a_journal_is_the_page_of_its_day(vault, opened):
@@ -149,6 +150,19 @@ def test_a_bullet_naming_a_page_is_a_plain_link_not_a_basic_memory_relation(vaul
     assert links_of(brain, "pages/Home.md") == [("links_to", "Book", "pages/Book.md")]
 
 
+def test_blocks_nested_by_tabs_under_a_bulletless_heading_are_read_and_fenced_code_is_still_code(vault, opened):
+    logseq_graph(vault, {"Guide.md": (
+        "- ## Usage\n\t- see [[Developer mode]]\n## Functionality\n\t- **explain**\n\t\t- `:legacy`\n\t\t  id:: 634fb9a8-cab9-441e-b476-41fa828010ea\n"
+        "\t\t\t- add ([[custom page title]]) #naming\n\t\t\t- ```clojure\n\t\t\t  [[Not A Link]]\n\t\t\t  ```\n\t\t\t- after [[config.edn]]\n"
+        "## Owners\n\t- owner:: [[Dana]]\n## Indented with spaces\n    - also [[Spaced]]\n"
+    ), "Developer mode.md": "", "custom page title.md": "", "config.edn.md": "", "naming.md": "", "Dana.md": "", "Spaced.md": ""})
+    brain = opened()
+    assert rows(brain, "SELECT target, line FROM links WHERE source = 'pages/Guide.md' ORDER BY id") == [
+        ("Developer mode", 2), ("custom page title", 7), ("naming", 7), ("config.edn", 11), ("Dana", 13), ("Spaced", 15)]
+    assert ("owner", "Dana", "pages/Dana.md") in links_of(brain, "pages/Guide.md")
+    assert unresolved(brain) == [] and rows(brain, "SELECT key FROM fields") == []
+
+
 def test_logseqs_own_folder_of_backups_is_not_read(vault, opened):
     logseq_graph(vault, {"Home.md": "- [[Nowhere Page]]\n"})
     write(vault, "logseq/bak/pages/Home/2024-01-31T10_00_00.000Z.Desktop.md", "- [[Nowhere Page]] [[Old]]\n")
@@ -175,6 +189,14 @@ def test_a_folder_becoming_a_logseq_graph_reads_every_note_again(vault, tmp_path
     with Brain(vault, tmp_path / "i.sqlite") as brain:
         brain.refresh()
         assert links_of(brain, "pages/Home.md") == [("links_to", "Projects/Apollo", "pages/Projects___Apollo.md")]
+
+
+def test_a_logseq_config_without_pages_or_journals_folders_is_no_graph(vault, opened):
+    write(vault, "logseq/config.edn", NEW_CONFIG)
+    write(vault, "notes/Projects___Apollo.md", "- plan\n")
+    write(vault, "notes/Home.md", "- [[Projects/Apollo]] [[Projects___Apollo]]\n")
+    brain = opened()
+    assert links_of(brain, "notes/Home.md") == [("links_to", "Projects/Apollo", None), ("links_to", "Projects___Apollo", "notes/Projects___Apollo.md")]
 
 
 def test_the_same_files_outside_a_logseq_graph_keep_obsidians_rules(vault, opened):
