@@ -561,6 +561,9 @@ class _Body:
                     self.tags.append(split_wikilink(span.payload.content)[0].lower())
 
     def _typed(self, view, key, value_start, value_end, section, typed) -> None:
+        key = key.strip().strip("*_~").strip()  # `**Bold Field**:: x` is the field `Bold Field` (Dataview)
+        if not key:
+            return
         rel = normalise_relation(key)
         value = view.text[value_start:value_end].strip()
         self.inline_values.append((rel, value, view.number))
@@ -580,7 +583,7 @@ class _Body:
         if found:
             self.links.extend(found)
         else:
-            self.fields.append(Field(key.strip(), value, section, view.number))
+            self.fields.append(Field(key, value, section, view.number))
 
     def _logseq_references(self, view, rel, value_start, value_end, typed) -> list[Link]:
         """What else Logseq reads as page references in a property's value: `#tag`, and each

@@ -254,6 +254,13 @@ def test_a_field_key_may_hold_any_script_emoji_and_punctuation(vault, opened, ke
     assert links_of(brain, "n.md") == [(rel, "Target", "Target.md")]
 
 
+def test_bold_or_italic_around_a_key_is_markup_not_part_of_it(vault, opened):
+    write(vault, "n.md", "**Bold Field**:: Nice!\n_cadence_:: hourly\n**owner**:: [[Dana]]\n")
+    brain = opened()
+    assert rows(brain, "SELECT key, value FROM fields WHERE path = 'n.md'") == [("Bold Field", "Nice!"), ("cadence", "hourly")]
+    assert links_of(brain, "n.md") == [("owner", "Dana", None)]
+
+
 def test_an_escaped_bracket_in_a_value_is_text(vault, opened):
     write(vault, "n.md", "Hello? [key! :: \\[value]\n")
     brain = opened()
