@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from store import query
 from store.brain import Brain
+from store.render import make_resolver, render_body
 from tests.conftest import rows, write
 
 NEW_CONFIG = '{:meta/version 1\n ;; :file/name-format :legacy\n :file/name-format :triple-lowbar\n :journal/page-title-format "MMM do, yyyy"}\n'
@@ -219,6 +221,17 @@ def test_a_basic_memory_permalink_is_a_name_for_wiki_links_and_memory_urls(vault
         ("implements", "specs/search", "specs/Search Design.md"),
         ("links_to", "specs/search", "specs/Search Design.md"),
         ("links_to", "specs/search", "specs/Search Design.md")]
+
+
+def test_the_note_view_links_a_memory_url_to_the_note_it_names(vault, opened):
+    write(vault, "specs/Search Design.md", "---\npermalink: specs/search\n---\n# Search\n")
+    write(vault, "n.md", "See [the spec](memory://specs/search) and [gone](memory://specs/gone).\n")
+    brain = opened()
+    db = brain.index.db
+    detail = query.note_detail(db, "n.md")
+    html = render_body(query.note_body(db, "n.md"), make_resolver(detail.path, [(link.target, link.target_path) for link in detail.links_out]))
+    assert '<a href="note:specs/Search%20Design.md" class="note">the spec</a>' in html
+    assert 'class="unwritten">gone</a>' in html
 
 
 def test_a_memory_url_to_nothing_is_a_known_unknown_and_a_pattern_is_no_link(vault, opened):
