@@ -20,10 +20,10 @@ from sqlite_utils import Migrations
 from store import clock
 from store.errors import IndexBusy, IndexUnavailable
 from store.note import ParsedNote
-from store.resolve import ambiguity_message, choose, lookup_key, markdown_link_keys, note_keys
+from store.resolve import MEMORY_KINDS, ambiguity_message, choose, lookup_key, markdown_link_keys, note_keys
 from store.vault import NoteFile
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 _IN_CHUNK = 500
 DAMAGED_SUFFIX = ".damaged"  # beside the index: a read found it damaged; set it aside on the next open
 
@@ -136,6 +136,13 @@ def m006_program_problems(db: sqlite_utils.Database) -> None:
     """What is wrong with a program (an `after` naming no step, a cycle) is now among its note's
     problems: read every program note again at the next scan, whether it changed or not."""
     db.execute("UPDATE files SET sha256 = '', read_ns = 0 WHERE path IN (SELECT path FROM notes WHERE type = 'program')")
+
+
+@migrations()
+def m007_other_tools_names(db: sqlite_utils.Database) -> None:
+    """Notes are read as the tool that wrote them reads them (Logseq page names, basic-memory permalinks,
+    Dataview's keys, tags and relation names): read every note again at the next scan."""
+    db.execute("UPDATE files SET sha256 = '', read_ns = 0")
 
 
 _FTS_DELETE_TRIGGER = (
@@ -332,6 +339,19 @@ class Index:
 
     # --- reading what is there -------------------------------------------------------------
 
+    def follow_reading(self, reading: str) -> bool:
+        """Record how the vault's notes are read (`Vault.reading`); when that changed since the last
+        scan (the folder became a Logseq graph, its file name format changed), every note is to be
+        read again. Returns whether it changed."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'reading'").fetchone()
+        if row is not None and row[0] == reading:
+            return False
+        with self.db.atomic():
+            if row is not None or reading != "plain":  # a new index of a plain vault reads everything anyway
+                self.db.execute("UPDATE files SET sha256 = '', read_ns = 0")
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('reading', ?)", [reading])
+        return True
+
     def known_files(self, paths=None) -> dict[str, tuple[int, int, str, int]]:
         """path -> (size, mtime_ns, sha256, read_ns) for the given paths, or every file the index has seen."""
         sql = "SELECT path, size, mtime_ns, sha256, read_ns FROM files"
@@ -399,7 +419,7 @@ class Index:
         notes = [item.note for item in fresh if item.note is not None]
         self._insert_files(fresh)
         self._insert_notes(notes)
-        new_keys = {(key, kind, note.path) for note in notes for key, kind in note_keys(note.path, note.aliases)}
+        new_keys = {(key, kind, note.path) for note in notes for key, kind in note_keys(note.path, note.aliases, note.names, note.permalink)}
         self._insert("names", ("key", "kind", "path"), new_keys)
         touched |= self._insert_links(notes)
         affected = {key for key, _kind, _path in old_keys ^ new_keys}
@@ -595,4 +615,6 @@ def _resolve(kind: str, key: str | None, alt: str | None, source: str, matches: 
             if candidate and any(k == "path" for _p, k in matches.get(candidate, ())):
                 return choose(matches[candidate], source, kinds=("path",))
         return choose((), source)
+    if kind == "memory":
+        return choose(matches.get(key, ()), source, kinds=MEMORY_KINDS)
     return choose(matches.get(key, ()), source)

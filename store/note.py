@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 
-from store import clock, words
+from store import clock, logseq, words
 from store.frontmatter import Entry, split_front_matter
 
 LIVES_IN = tuple(words.PLACES)
@@ -29,11 +29,20 @@ _CLOCK_EVERY = 32  # budget checks between looks at the clock (reading a thread'
 MAX_WIKILINK_CHARS = 500
 
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
-_LINE_FIELD = re.compile(r"(?P<key>[^\W][\w \-]*?)[ \t]*::(?:[ \t]+|$)")
-_BRACKET_FIELD = re.compile(r"[\[(][ \t]*(?P<key>[^\W][\w \-]*?)[ \t]*::(?:[ \t]+|(?=[\])]))")
+# A field's key: 1-100 characters, none of `:` `[` `]` `(` `)` `|` or a backtick, not starting with a space
+# (Dataview: letters of any script, digits, emoji and other punctuation); the space after `::` is optional.
+_KEY = r"(?P<key>[^\s:\[\]()|`][^:\[\]()|`\n]{0,99}?)"
+_LINE_FIELD = re.compile(_KEY + r"[ \t]*::[ \t]*")
+_BRACKET_FIELD = re.compile(r"[\[(][ \t]*" + _KEY + r"[ \t]*::[ \t]*")
 _EXPLICIT = re.compile(r"(?P<rel>[\w-]+)[ \t]+$")
 _CONTEXT = re.compile(r"[ \t]*(?:\((?P<context>[^)]*)\))?[ \t]*$")
-_TAG = re.compile(r"(?<!\S)#([\w/-]+)")
+# A tag's characters: letters of any script, digits, `_`, `-`, `/`, and emoji (pictographs, symbols,
+# flags, with their joiners and variation selectors), as Obsidian and Dataview read them.
+_EMOJI = "\u200d\u20e3\ufe0f\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
+_TAG = re.compile(rf"(?<!\S)#([\w/\-{_EMOJI}]+)")
+_MEMORY = re.compile(r"(?<![\w/])memory://([^\s<>()\[\]`'\"]+)")
+_MACRO = re.compile(r"\{\{(.*?)\}\}")
+_PAGE_PROPERTY = re.compile(r"[ \t]*(?:- )?" + _KEY + r"[ \t]*::")
 _URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _COMMENT = re.compile(r"^<!--.*-->$", re.S)
 _CLOSERS = {"[": "]", "(": ")"}
@@ -85,6 +94,8 @@ class ParsedNote:
     tags: tuple[str, ...] = ()
     sections: tuple[Section, ...] = ()
     problems: tuple[Problem, ...] = ()
+    names: tuple[str, ...] = ()  # the names it answers to instead of its file name (a Logseq page's name)
+    permalink: str | None = None  # basic-memory's name for it
 
 
 class ParseBudgetExceeded(Exception):
@@ -92,8 +103,8 @@ class ParseBudgetExceeded(Exception):
 
 
 def normalise_relation(name: str) -> str:
-    """`Depends On` and `depends-on` both become `depends_on`."""
-    return re.sub(r"[\s-]", "_", name.strip().lower())
+    """`Depends On` and `depends-on` both become `depends_on`; each run of spaces, `-` and `_` is one `_`."""
+    return re.sub(r"[\s_-]+", "_", name.strip().lower())
 
 
 def front_matter_names(text: str, path: str) -> tuple[str, tuple[str, ...]]:
@@ -103,27 +114,30 @@ def front_matter_names(text: str, path: str) -> tuple[str, tuple[str, ...]]:
     return meta.get("title") or _stem(path), tuple(meta.get("aliases", ()))
 
 
-def parse(text: str, path: str, *, budget_seconds: float = PARSE_BUDGET_SECONDS) -> ParsedNote:
-    """Read one note's text; whatever is broken becomes a problem, never an exception."""
+def parse(text: str, path: str, *, budget_seconds: float = PARSE_BUDGET_SECONDS, graph: logseq.Graph | None = None) -> ParsedNote:
+    """Read one note's text; whatever is broken becomes a problem, never an exception. With `graph`
+    (the vault is a Logseq graph), the note is read as a Logseq page (see store/logseq.py)."""
     front = split_front_matter(text)
     problems = [Problem(line, message) for line, message in front.problems]
-    body = _Body(path)
+    page_lines = _page_property_lines(front.body, front.body_line) if graph else None
+    body = _Body(path, page_lines)
     try:
         body.read(front.body, front.body_line, time.thread_time() + budget_seconds)
     except ParseBudgetExceeded:
-        body = _Body(path)
+        body = _Body(path, page_lines)
         problems.append(Problem(None, f"The body took more than {budget_seconds:g} s of processor time to read and was skipped: only the front matter and the full text are indexed. Is it generated or pasted data?"))
     except RecursionError:
-        body = _Body(path)
+        body = _Body(path, page_lines)
         problems.append(Problem(None, "The body is nested too deeply to read: only the front matter and the full text are indexed."))
     meta, links, fields, tags, meta_problems = _read_entries(front.entries)
     problems.extend(meta_problems)
-    _fill_meta_from_inline_fields(meta, body.inline_values)
+    _fill_meta_from_inline_fields(meta, body.inline_values, page_lines)
     problems.extend(body.problems)
     problems.extend(_check_meta(meta, meta_lines={e.key: e.line for e in front.entries}))
+    title = meta.get("title") or (logseq.page_name(graph, path) if graph else _stem(path))
     return ParsedNote(
         path=path,
-        title=meta.get("title") or _stem(path),
+        title=title,
         type=(meta.get("type") or "note").lower(),
         body=front.body,
         aliases=tuple(meta.get("aliases", ())),
@@ -138,7 +152,22 @@ def parse(text: str, path: str, *, budget_seconds: float = PARSE_BUDGET_SECONDS)
         tags=tuple(dict.fromkeys(tags + body.tags)),
         sections=tuple(body.sections),
         problems=tuple(problems),
+        names=(title,) if graph else (),
+        permalink=meta.get("permalink"),
     )
+
+
+def _page_property_lines(body: str, body_line: int) -> frozenset[int]:
+    """Logseq's page properties: the `key:: value` lines of the page's first block (unbulleted at the
+    top, or a first bullet of properties only); later ones are block properties."""
+    lines = set()
+    for number, line in enumerate(body.split("\n"), start=body_line):
+        if not lines and not line.strip():
+            continue
+        if not _PAGE_PROPERTY.match(line) or (lines and line.lstrip().startswith("- ")):
+            break  # text, or a second bullet: the first block has ended
+        lines.add(number)
+    return frozenset(lines)
 
 
 def _stem(path: str) -> str:
@@ -189,6 +218,9 @@ def display_text(text: str) -> str:
 # --- front matter -----------------------------------------------------------------------
 
 
+_SYNONYMS = {"tag": "tags", "alias": "aliases"}  # Obsidian's older keys, which Dataview and Logseq read too
+
+
 def _read_entries(entries: tuple[Entry, ...]):
     meta: dict = {}
     links: list[Link] = []
@@ -197,7 +229,10 @@ def _read_entries(entries: tuple[Entry, ...]):
     problems: list[Problem] = []
     for entry in entries:
         key = normalise_relation(entry.key)
+        key = _SYNONYMS.get(key, key)
         strings = _strings(entry, problems)
+        if key == "permalink" and isinstance(entry.value, str) and entry.value.strip():
+            meta["permalink"] = entry.value.strip()
         for text in strings:
             links.extend(wikilinks_in(text, key, entry.line))
         if key in META_KEYS:
@@ -242,18 +277,24 @@ def _split_list(strings: list[str]) -> list[str]:
 
 def _set_meta(meta: dict, key: str, entry: Entry, strings: list[str], tags: list[str]) -> None:
     if key == "aliases":
-        meta["aliases"] = _split_list(strings)
-    elif key == "tags":
-        tags.extend(t.lstrip("#").lower() for t in _split_list(strings) if t.lstrip("#"))
+        meta.setdefault("aliases", []).extend(_split_list(strings))
+    elif key == "tags":  # a list, or one string of tags split on commas and spaces (`tags: hello goodbye`)
+        items = re.split(r"[,\s]+", entry.value) if isinstance(entry.value, str) else _split_list(strings)
+        tags.extend(t.lstrip("#").lower() for t in items if t.lstrip("#"))
     elif key == "lives_in":
         meta["lives_in"] = [item.lower() for item in _split_list(strings)]
     elif strings:
         meta[key] = ", ".join(display_text(s) for s in strings if s.strip()) or None
 
 
-def _fill_meta_from_inline_fields(meta: dict, values: list[tuple[str, str]]) -> None:
-    """Logseq and Dataview users write `type:: system` in the body: use it when front matter is silent."""
-    for key, value in values:
+def _fill_meta_from_inline_fields(meta: dict, values: list[tuple[str, str, int]], page_lines: frozenset[int] | None) -> None:
+    """Logseq and Dataview users write `type:: system` in the body: use it when front matter is silent.
+    In a Logseq page only its page properties (`page_lines`) say anything of the page; `alias::` names it."""
+    for key, value, line in values:
+        if page_lines is not None:
+            if line not in page_lines:
+                continue
+            key = "aliases" if key == "alias" else key
         if key in META_KEYS and key not in meta and key != "tags":
             if key in ("aliases", "lives_in"):
                 meta[key] = [item.lower() if key == "lives_in" else item for item in _split_list([value])]
@@ -344,13 +385,13 @@ def _counting_newlines(rule):
 
 
 def _inline_where_needed(state) -> None:
-    """The core `inline` rule, but prose without `[`, `#` or `::` is left unparsed: nothing in
-    it can be a link, field or tag, and inline parsing is most of markdown-it's time."""
+    """The core `inline` rule, but prose without `[`, `#`, `::` or `memory://` is left unparsed: nothing
+    in it can be a link, field or tag, and inline parsing is most of markdown-it's time."""
     for token in state.tokens:
         if token.type == "inline":
             token.children = []
             content = token.content
-            if "[" in content or "#" in content or "::" in content:
+            if "[" in content or "#" in content or "::" in content or MEMORY_SCHEME in content:
                 _check_budget(state.env)
                 state.md.inline.parse(content, state.md, state.env, token.children)
 
@@ -371,14 +412,19 @@ def _make_markdown() -> MarkdownIt:
 
 
 _MARKDOWN = _make_markdown()
+# Logseq writes an outline: blocks nested by tabs, under headings that need no bullet (`## H` then
+# `\t- block`). Its parser has no indented code blocks, so neither does the reading of a Logseq page:
+# such a block is a list item, not code (fenced code is still code).
+_LOGSEQ_MARKDOWN = _make_markdown().disable("code")
 
 
 @dataclass
 class _Span:
     start: int
     end: int
-    kind: str  # "wiki", "markdown" or "opaque" (code, HTML)
+    kind: str  # "wiki", "markdown" or "opaque" (code, HTML, an escaped character, a Logseq macro)
     payload: object = None
+    in_embed: bool = False  # a wiki link inside Logseq's `{{embed …}}`
 
 
 @dataclass
@@ -435,6 +481,9 @@ def _line_views(children, first_line: int) -> list[_LineView]:
             if open_links:
                 opened_in, span = open_links.pop()
                 span.end = pos + 1 if opened_in is view else span.start + 1
+        elif kind == "text_special" and token.info == "escape":  # `\[` is text, never a bracket that nests
+            text = token.markup
+            view.spans.append(_Span(pos, pos + len(text), "opaque"))
         elif kind == "image":
             text = f"![{token.content}]"
             view.spans.append(_Span(pos, pos + len(text), "opaque"))
@@ -454,17 +503,20 @@ def _line_views(children, first_line: int) -> list[_LineView]:
 class _Body:
     """Collects what a note's body says, from the markdown token stream."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, page_lines: frozenset[int] | None = None):
         self.path = path
+        self.logseq = page_lines is not None  # a Logseq page: its own rules for tags, macros and properties
+        self.page_lines = page_lines or frozenset()
         self.links: list[Link] = []
         self.fields: list[Field] = []
         self.tags: list[str] = []
         self.sections: list[Section] = []
         self.problems: list[Problem] = []
-        self.inline_values: list[tuple[str, str]] = []  # every inline field as written, links or not
+        self.inline_values: list[tuple[str, str, int]] = []  # every inline field as written, links or not, with its line
 
     def read(self, body: str, body_line: int, deadline: float) -> None:
-        tokens = _MARKDOWN.parse(body, {"deadline": deadline, "clock": time.thread_time})
+        env = {"deadline": deadline, "clock": time.thread_time}
+        tokens = _LOGSEQ_MARKDOWN.parse(body, env) if self.logseq else _MARKDOWN.parse(body, env)
         section = None
         for index, token in enumerate(tokens):
             if token.type != "inline" or token.map is None:
@@ -480,28 +532,41 @@ class _Body:
                 self._read_line(view, section, may_be_relation=in_list_item and number == 0)
 
     def _read_line(self, view: _LineView, section: str | None, may_be_relation: bool) -> None:
-        typed: set[int] = set()  # ids of link spans claimed by a typed construct
+        typed: set[int] = set()  # ids of link spans (and positions of Logseq tags) claimed by a typed construct
         text = view.text
+        if self.logseq and "{{" in text:
+            _hide_macros(view)
         line_field = _LINE_FIELD.match(text) if "::" in text else None
         if line_field and not view.inside(0):
             self._typed(view, line_field.group("key"), line_field.end(), len(text), section, typed)
-        elif not (may_be_relation and self._explicit_relation(view, typed)) and "::" in text:
+        elif not (may_be_relation and not self.logseq and self._explicit_relation(view, typed)) and "::" in text:
             for start, key, value_start, end in _bracketed_fields(view):
                 self._typed(view, key, value_start, end, section, typed)
         for span in view.spans:
             if id(span) not in typed:
                 self.links.extend(_links_of_span(span, "links_to", view.number, self.path))
+        if "memory://" in text:
+            self.links.extend(_memory_links(view, "links_to", 0, len(text), typed))
         if "#" not in text:
             return
         for match in _TAG.finditer(text):
-            tag = match.group(1).rstrip("/").lower()
-            if tag and not tag.isdigit() and not view.inside(match.start()):
-                self.tags.append(tag)
+            written = match.group(1).rstrip("/")
+            if written and not written.isdigit() and not view.inside(match.start()):
+                self.tags.append(written.lower())
+                if self.logseq and ("#", match.start()) not in typed:  # in Logseq a tag is a link to the page of its name
+                    self.links.append(Link("links_to", written, view.number))
+        if self.logseq:  # `#[[multi word]]` is a tag too
+            for span in view.spans:
+                if span.kind == "wiki" and span.start and text[span.start - 1] == "#" and not view.inside(span.start - 1):
+                    self.tags.append(split_wikilink(span.payload.content)[0].lower())
 
     def _typed(self, view, key, value_start, value_end, section, typed) -> None:
+        key = key.strip().strip("*_~").strip()  # `**Bold Field**:: x` is the field `Bold Field` (Dataview)
+        if not key:
+            return
         rel = normalise_relation(key)
         value = view.text[value_start:value_end].strip()
-        self.inline_values.append((rel, value))
+        self.inline_values.append((rel, value, view.number))
         found = []
         for span in view.spans:
             if span.kind != "opaque" and value_start <= span.start < value_end:
@@ -509,10 +574,34 @@ class _Body:
                 if links:
                     typed.add(id(span))
                     found.extend(links)
+        if "memory://" in value:
+            found.extend(_memory_links(view, rel, value_start, value_end, typed))
+        if self.logseq:
+            if rel in ("alias", "title") or (rel in logseq.BLOCK_BUILT_INS and view.number not in self.page_lines):
+                return  # names of the page (read as its meta), or Logseq's own marks on a block (`id::`, `collapsed::`)
+            found.extend(self._logseq_references(view, rel, value_start, value_end, typed))
         if found:
             self.links.extend(found)
         else:
-            self.fields.append(Field(key.strip(), value, section, view.number))
+            self.fields.append(Field(key, value, section, view.number))
+
+    def _logseq_references(self, view, rel, value_start, value_end, typed) -> list[Link]:
+        """What else Logseq reads as page references in a property's value: `#tag`, and each
+        comma-separated item of `tags::` (written with or without `[[ ]]`), which are also tags."""
+        found = []
+        for match in _TAG.finditer(view.text, value_start, value_end):
+            written = match.group(1).rstrip("/")
+            if written and not view.inside(match.start()):
+                typed.add(("#", match.start()))
+                found.append(Link(rel, written, view.number))
+        if rel == "tags":
+            for item in view.text[value_start:value_end].split(","):
+                name = display_text(item).strip()
+                if name:
+                    self.tags.append(name.lstrip("#").lower())
+                if name and "[[" not in item and not name.startswith("#"):
+                    found.append(Link(rel, name, view.number))
+        return found
 
     def _explicit_relation(self, view: _LineView, typed: set[int]) -> bool:
         """basic-memory's `- relation_name [[Target]] (context)`."""
@@ -530,6 +619,33 @@ class _Body:
         typed.add(id(first))
         self.links.append(Link(normalise_relation(rel.group("rel")), target, view.number, "wiki", fragment, label, context))
         return True
+
+
+def _memory_links(view: _LineView, rel: str, start: int, end: int, typed: set) -> list[Link]:
+    """basic-memory's bare `memory://permalink` references in prose (a markdown link's are its span)."""
+    found = []
+    for match in _MEMORY.finditer(view.text, start, end):
+        name = memory_target(match.group(0).rstrip(".,;:!?"))
+        if name and ("memory", match.start()) not in typed and not view.inside(match.start()):
+            typed.add(("memory", match.start()))
+            found.append(Link(rel, name, view.number, "memory"))
+    return found
+
+
+def _hide_macros(view: _LineView) -> None:
+    """Logseq's `{{query …}}`, `{{renderer …}}` and other macros hold no links, fields or tags;
+    the pages named in `{{embed [[Page]]}}` are embeds."""
+    for match in _MACRO.finditer(view.text):
+        if view.inside(match.start()):
+            continue
+        embed = match.group(1).strip().lower().startswith("embed")
+        inner = [s for s in view.spans if match.start() < s.start < match.end() and s.kind == "wiki"]
+        for span in inner:
+            if embed:
+                span.in_embed = True
+            else:
+                view.spans.remove(span)
+        view.spans.append(_Span(match.start(), match.end(), "opaque"))
 
 
 def _bracketed_fields(view: _LineView):
@@ -572,13 +688,24 @@ def _links_of_span(span: _Span, rel: str, line: int, source_path: str) -> list[L
         target, fragment, label = split_wikilink(span.payload.content)
         if not target:  # [[#Heading]] points inside this note
             return []
-        embed = span.payload.markup == "![["
+        embed = span.payload.markup == "![[" or span.in_embed
         return [Link("embeds" if embed and rel == "links_to" else rel, target, line, "wiki", fragment, label)]
     if span.kind == "markdown":
+        if span.payload.startswith(MEMORY_SCHEME):
+            return [Link(rel, name, line, "memory")] if (name := memory_target(span.payload)) else []
         note = markdown_note_target(span.payload)
         if note:
             return [Link(rel, note[0], line, "markdown", note[1])]
     return []
+
+
+MEMORY_SCHEME = "memory://"
+
+
+def memory_target(url: str) -> str | None:
+    """basic-memory's `memory://permalink`: the permalink it names (None for a pattern like `folder/*`)."""
+    name = unquote(url[len(MEMORY_SCHEME) :].split("#", 1)[0]).strip().strip("/")
+    return name if name and "*" not in name else None
 
 
 def markdown_note_target(href: str) -> tuple[str, str] | None:

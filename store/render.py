@@ -15,7 +15,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from markdown_it import MarkdownIt
 
-from store.note import ParseBudgetExceeded, split_wikilink, wikilink_rule
+from store.note import MEMORY_SCHEME, ParseBudgetExceeded, memory_target, split_wikilink, wikilink_rule
 from store.resolve import lookup_key
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp")
@@ -28,7 +28,7 @@ Resolver = Callable[[str, str], "str | None"]
 
 def _allowed_link(url: str) -> bool:
     scheme = urlsplit(url.strip()).scheme.lower()
-    return scheme in _OUTSIDE or scheme == ""
+    return scheme in _OUTSIDE or scheme in ("", "memory")  # memory:// names a note (basic-memory): shown as one
 
 
 def _make_markdown() -> MarkdownIt:
@@ -124,6 +124,9 @@ def make_resolver(note_path: str, links: list[tuple[str, str | None]]) -> Resolv
             if target.startswith("/"):
                 joined = posixpath.normpath(target.lstrip("/"))
             return None if joined.startswith("..") or joined.startswith("/") else joined
+        if target.startswith(MEMORY_SCHEME):  # basic-memory's `memory://permalink`, indexed by its permalink
+            name = memory_target(target)
+            return found.get(lookup_key(name)) if name else None
         return found.get(lookup_key(target)) or found.get(lookup_key(posixpath.basename(target)))
 
     return resolve

@@ -20,6 +20,7 @@ from multiprocessing import get_context
 from store import collector, worker_pool
 from store.display import is_decodable
 from store.index import Batch, Changes, Index, Loaded
+from store.logseq import Graph
 from store.note import parse
 from store.program import checked as checked_as_program
 from store.vault import Vault, read_note_file
@@ -31,17 +32,18 @@ RACY_NS = 2_000_000_000  # FAT stores mtimes in 2 s steps
 Progress = Callable[[int, int], None]  # (done, total)
 
 
-def load(root: str, rel: str, known_sha: str | None = None) -> Loaded:
-    """Read and parse one file; skip the parse when its content is what the index already has."""
+def load(root: str, rel: str, known_sha: str | None = None, graph: Graph | None = None) -> Loaded:
+    """Read and parse one file; skip the parse when its content is what the index already has.
+    `graph`: the vault is a Logseq graph with these settings."""
     read_ns = time.time_ns()
     file = read_note_file(root, rel)
     if known_sha is not None and file.sha256 == known_sha and file.text is not None:
         return Loaded(file, None, unchanged=True, read_ns=read_ns)
-    note = checked_as_program(parse(file.text, rel)) if file.text is not None and file.settled else None  # a file mid-write is read again
+    note = checked_as_program(parse(file.text, rel, graph=graph)) if file.text is not None and file.settled else None  # a file mid-write is read again
     return Loaded(file, note, read_ns=read_ns)
 
 
-def _load_packed(args: tuple[str, str, str | None]) -> Loaded:
+def _load_packed(args: tuple[str, str, str | None, Graph | None]) -> Loaded:
     return load(*args)
 
 
@@ -69,6 +71,7 @@ def plan(index: Index, vault: Vault, skipped: list[tuple[str, str]] | None = Non
 def rescan(index: Index, vault: Vault, readers: Readers, progress: Progress | None = None) -> Changes:
     """Make the index equal to a fresh index of the vault, reading only what changed."""
     skipped: list[tuple[str, str]] = []
+    index.follow_reading(vault.reading)
     to_read, removed = plan(index, vault, skipped)
     changes = apply_files(index, vault, to_read, removed, readers, progress=progress)
     return replace(changes, scan_problems=True) if index.set_scan_problems(skipped) else changes
@@ -105,7 +108,7 @@ def apply_files(index: Index, vault: Vault, to_read, removed, readers: Readers, 
     if total > BATCH_SIZE:  # written in several transactions: readers in other processes may see part of it
         index.start_building(total)
     with collector.paused():  # parsed notes hold no cycles; collecting them froze the app's window
-        for done, item in enumerate(readers.load_all(str(vault.root), to_read), start=1):
+        for done, item in enumerate(readers.load_all(str(vault.root), to_read, vault.logseq), start=1):
             if not item.file.settled:  # keep what the index had until the writer is done
                 unsettled.append(item.file.path)
                 continue
@@ -148,8 +151,8 @@ class Readers:
         self.workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
         self._pool: ProcessPoolExecutor | None = None
 
-    def load_all(self, root: str, to_read) -> Iterator[Loaded]:
-        jobs = [(root, path, sha) for path, sha in to_read]
+    def load_all(self, root: str, to_read, graph: Graph | None = None) -> Iterator[Loaded]:
+        jobs = [(root, path, sha, graph) for path, sha in to_read]
         if len(jobs) < PARALLEL_FROM or self.workers <= 1:
             return (load(*job) for job in jobs)
         if self._pool is None:

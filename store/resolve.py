@@ -1,7 +1,8 @@
 """Link resolution: which note a link's target text names. Pure functions over plain data.
 
-Every note is reachable under lookup keys of three kinds, tried in order: its path (without
-`.md`), its file name (without `.md`), and each of its aliases. Keys ignore case and Unicode
+Every note is reachable under lookup keys of four kinds, tried in order: its path (without
+`.md`), its name (its file name without `.md`, or a Logseq page's own name), each of its aliases,
+and its basic-memory permalink. Keys ignore case and Unicode
 normal form, so `[[café]]` typed on Windows finds `Café.md` saved on a Mac.
 """
 
@@ -14,7 +15,8 @@ from functools import lru_cache
 
 from store import words
 
-KIND_ORDER = ("path", "name", "alias")
+KIND_ORDER = ("path", "name", "alias", "permalink")
+MEMORY_KINDS = ("permalink", "path")  # what `memory://…` names: a permalink, else a path
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,14 @@ def same_name_key(text: str) -> str:
     return key
 
 
-def note_keys(path: str, aliases) -> set[tuple[str, str]]:
-    """(key, kind) pairs under which the note at `path` can be found."""
-    stem = posixpath.basename(path)
-    keys = {(lookup_key(path), "path"), (lookup_key(stem), "name")}
+def note_keys(path: str, aliases, names=(), permalink: str | None = None) -> set[tuple[str, str]]:
+    """(key, kind) pairs under which the note at `path` can be found. `names` replace the file name
+    (a Logseq page is found by its page name, not by `A___B`)."""
+    keys = {(lookup_key(path), "path")}
+    keys.update((lookup_key(name), "name") for name in (names or (posixpath.basename(path),)) if name.strip())
     keys.update((lookup_key(alias), "alias") for alias in aliases if alias.strip())
+    if permalink and permalink.strip():
+        keys.add((lookup_key(permalink), "permalink"))
     return keys
 
 

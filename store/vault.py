@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pathspec
 
+from store import logseq
 from store.display import is_decodable, printable
 from store.errors import NoteUnreadable, VaultIsAFile, VaultNotFound, VaultUnavailable
 
@@ -62,6 +63,14 @@ class Vault:
         self.root = root.absolute()
         self.real_root = Path(os.path.realpath(self.root))
         self._ignore, self.ignore_problem = _load_ignore(self.root / IGNORE_FILE)
+        # A Logseq graph names its pages its own way (see store/logseq.py); None for any other vault.
+        self.logseq = logseq.detect(self.root, read_config_file)
+
+    @property
+    def reading(self) -> str:
+        """How this vault's notes are read: when it changes (a folder becomes a Logseq graph, its
+        name format changes), every note is read again."""
+        return self.logseq.signature if self.logseq else "plain"
 
     @property
     def name(self) -> str:
@@ -92,6 +101,8 @@ class Vault:
             raise VaultUnavailable(self.root, f"holds no notes now but held {known_notes}; if you emptied it on purpose, delete its index")
 
     def _ignored(self, rel: str, is_dir: bool) -> bool:
+        if self.logseq is not None and logseq.is_graph_folder(rel):
+            return True
         if self._ignore is None:
             return False
         return self._ignore.match_file(rel + "/" if is_dir else rel)
@@ -123,7 +134,7 @@ class Vault:
                 try:
                     if not is_decodable(name):
                         self._undecodable(entry, rel, skipped)
-                    elif self._ignore is None and name[-3:].lower() == ".md" and not entry.is_symlink() and not entry.is_dir():
+                    elif self._ignore is None and self.logseq is None and name[-3:].lower() == ".md" and not entry.is_symlink() and not entry.is_dir():
                         info = entry.stat()  # the common case, kept lean: a plain note in a vault without ignore rules
                         found[rel] = FileStat(info.st_size, info.st_mtime_ns, stat.S_ISREG(info.st_mode))
                     else:
