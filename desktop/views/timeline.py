@@ -170,7 +170,8 @@ class TimelineView(QGraphicsView):
         entries: list[tuple[str, str, object]] = [("plan", "plan", _plan_pen(text_colour))]
         entries += [(key, term.one, QColor(term.colour)) for key, term in DECISIONS.items()]
         if self.run.program.deadline_hours is not None:
-            entries.append(("deadline", "deadline", None))
+            entries.append(("deadline", "deadline", _deadline_pen(text_colour)))
+        entries.append(("now", "now", QPen(self.palette().highlight().color(), 2)))
         x = GAP
         for key, words, look in entries:
             label = self.scene().addSimpleText(words, self.font())
@@ -179,8 +180,8 @@ class TimelineView(QGraphicsView):
             if x > GAP and x + needed - GAP > right:
                 x, y = GAP, y + line + 2
             box = QRectF(x, y + (line - swatch) / 2, swatch * 1.6, swatch)
-            if key == "deadline":
-                self.scene().addLine(x + box.width() / 2, y, x + box.width() / 2, y + line, _deadline_pen(text_colour))
+            if key in ("deadline", "now"):  # drawn as they are on the timeline: a line down
+                self.scene().addLine(x + box.width() / 2, y, x + box.width() / 2, y + line, look)
             elif isinstance(look, QPen):
                 self.scene().addRect(box, look)
             else:

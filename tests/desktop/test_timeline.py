@@ -67,7 +67,7 @@ def assume_fixed(qtbot, panel, *titles: str) -> None:
     qtbot.waitUntil(lambda: panel.impact is not None and panel.impact is not None, timeout=10000)
 
 
-@pytest.mark.parametrize(("width", "height", "workshop"), SIZES)
+@pytest.mark.parametrize(("width", "height", "workshop"), [*SIZES, (1024, 700, False)])  # the last: too narrow for whole names
 def test_no_label_spills_over_a_bar_or_off_the_view(qtbot, window, sample_vault, width, height, workshop):
     panel = sized(qtbot, window, sample_vault, width, height, workshop)
     view = panel.timeline
@@ -188,7 +188,7 @@ def test_a_legend_names_every_colour_the_plan_and_the_deadline(qtbot, window, sa
     panel = sized(qtbot, window, sample_vault, width, height, workshop)
     view = panel.timeline
     legend = {key: item.text() for key, item in view.legend.items()}
-    assert legend == {"plan": "plan", **{key: term.one for key, term in DECISIONS.items()}, "deadline": "deadline"}
+    assert legend == {"plan": "plan", **{key: term.one for key, term in DECISIONS.items()}, "deadline": "deadline", "now": "now"}
     assert all(inside(view, item) for item in view.legend.values())
     assert view.transform().m11() >= 0.45  # fitted to a short pane, never shrunk past reading
 
@@ -205,3 +205,15 @@ def test_the_command_line_says_late_and_on_time_too(sample_vault, tmp_path):
     assert "What if Territory Rules assumed fixed: finishes in 16d, 2d late, confidence 93%." in late.stdout
     fixed = cli("simulate", sample_vault, "--program", program, "--runs", "0", env_dir=tmp_path / "data")
     assert "With these fixed: finishes in 11d, on time, confidence 97%." in fixed.stdout
+
+
+def test_a_long_step_name_is_elided_to_its_column_with_the_whole_name_in_its_tooltip(qtbot, window, sample_vault):
+    launch = sample_vault / "programs" / "Harbor Teams 2.0 Launch.md"
+    long = "Route launch leads to sales by territory, region and account tier, as agreed with sales leadership"
+    launch.write_text(launch.read_text(encoding="utf-8").replace("Route launch leads to sales", long), encoding="utf-8")
+    panel = sized(qtbot, window, sample_vault, 1280, 800, False)
+    view = panel.timeline
+    label = view.names[long]
+    assert label.text().endswith("…") and len(label.text()) < len(long) and label.toolTip() == long
+    first_bar = min(on_screen(view, item).left() for item in view.outlines.values())
+    assert all(on_screen(view, name).right() <= first_bar + 0.5 and inside(view, name) for name in view.names.values())
