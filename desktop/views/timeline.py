@@ -16,6 +16,8 @@ from store.simulate import Event, Run, StepRun, callout_words, format_hours, lan
 from store.words import DECISIONS, TIMING, colour_for, word_for
 
 GAP = 8  # between columns, and at the view's edges
+ROOMY, TIGHT = 8, 3  # padding around a row's text: as it fits, and when the pane is short
+MIN_SHRINK = 0.45  # the least a short pane scales the timeline down to fit
 GLIDE_MS = 350  # the longest glide of the now line from one event to the next
 TICKS_HOURS = (1, 2, 3, 6, 12, 24, 48, 120, 168, 336, 720, 1440, 2160, 4320, 8760)  # 1h … 2d, 5d, 1w, 2w, 30d … 1y
 
@@ -47,6 +49,8 @@ class TimelineView(QGraphicsView):
         self._clock: float | None = None
         self._shown_clock: float | None = None  # where the now line is drawn, gliding towards `_clock`
         self._current: str | None = None
+        self._ghosts: bool | None = None  # whether the plan's outlines are drawn as ghosts
+        self._last = 0.0  # when the run's last event happens
         self._since = QElapsedTimer()
         self.glide = QVariantAnimation(self)
         self.glide.valueChanged.connect(self._glide_to)
@@ -92,29 +96,38 @@ class TimelineView(QGraphicsView):
 
     def _draw(self) -> None:
         """Lay the run out to the viewport's width; when it is taller than the viewport (large type, a
-        short pane), lay it out again wider and scale it down to fit, so nothing is ever cut off."""
+        short pane), first with tighter rows, then laid out wider and scaled down to fit, so nothing is
+        ever cut off and the type stays as large as the room allows."""
         self.glide.stop()
         self.resetTransform()
         width, height = float(self.viewport().width()), float(self.viewport().height())
-        tall = self._lay_out(width)
+        tall = self._lay_out(width, ROOMY)
         if tall > height > 40:
-            shrink = max(0.45, height / tall)
-            self._lay_out(width / shrink)
+            tall = self._lay_out(width, TIGHT)
+        shrink = 1.0
+        for _ in range(3):  # a wider layout may need fewer lines (callouts fit beside their bars): fit again
+            if tall * shrink <= height + 0.5 or height <= 40 or shrink <= MIN_SHRINK:
+                break
+            shrink = max(MIN_SHRINK, min(shrink, height / tall) * 0.995)
+            tall = self._lay_out(width / shrink, TIGHT)
+        if shrink < 1.0:
             self.setTransform(QTransform.fromScale(shrink, shrink))
         self._shown_clock = None
         self._paint_state(self._clock)
 
-    def _lay_out(self, width: float) -> float:
-        """Everything but what the clock changes, `width` wide; returns the height it takes."""
+    def _lay_out(self, width: float, padding: float) -> float:
+        """Everything but what the clock changes, `width` wide, `padding` around each row's text; returns the height it takes."""
         scene = self.scene()
         scene.clear()
         font = self.font()
         scene.setFont(font)
         self.bars, self.outlines, self.names, self.callouts, self.ticks, self.legend, self.lanes = {}, {}, {}, {}, [], {}, []
         self.deadline_line = self.deadline_label = self.end_line = self.end_label = self.plan_label = self._playhead = None
+        self._ghosts = None
         if not self.run or not self.run.steps:
             scene.setSceneRect(QRectF(0, 0, 1, 1))
             return 0.0
+        self._last = max((e.hours for e in self.run.events), default=0.0)
         run, palette = self.run, self.palette()
         text_colour = palette.text().color()
         metrics = QFontMetricsF(font)
@@ -137,7 +150,7 @@ class TimelineView(QGraphicsView):
         self._scale = max(1.0, right - self._x0) / self._horizon
         self._draw_axis(axis_y, right, text_colour, line)
 
-        row = line + 8
+        row = line + padding
         y = axis_y + line + 6
         top = y
         plan_pen = _plan_pen(text_colour)
@@ -231,7 +244,8 @@ class TimelineView(QGraphicsView):
         bar = _Bar(box, step.name, self.stepClicked)
         colour = QColor(colour_for(DECISIONS, step.decision))
         bar.setBrush(QBrush(colour, Qt.BrushStyle.BDiagPattern) if step.end is None else QBrush(colour))
-        bar.setPen(QPen(colour.darker(130), 1))
+        bar.edge_pen, bar.current_pen = QPen(colour.darker(130), 1), QPen(text_colour, 3)
+        bar.setPen(bar.edge_pen)
         bar.setToolTip(_tooltip(step, self.plan.get(step.name)))
         bar.setZValue(2)
         bar.top, bar.height_ = box.y(), box.height()
@@ -337,22 +351,28 @@ class TimelineView(QGraphicsView):
         if clock is not None:
             self._playhead.setX(self._x(clock))
         right = self.scene().sceneRect().width() - GAP
-        done = clock is not None and clock >= max((e.hours for e in self.run.events), default=0.0)
-        for step in self.run.steps:
+        done = clock is not None and clock >= self._last
+        for step in self.run.steps:  # each item is touched only when what it shows changes (a glide repaints often)
             bar = self.bars[step.name]
             started = clock is not None and step.start <= clock
+            current = started and step.name == self._current
+            end = (right if step.end is None else self._x(min(step.end, clock))) if started else 0.0
+            shown = (started, current, round(end, 1))
+            if bar.shown == shown:
+                continue
+            bar.shown = shown
             bar.setVisible(started)
             if started:
-                end = right if step.end is None else self._x(min(step.end, clock))
                 bar.setRect(QRectF(self._x(step.start), bar.top, max(4.0, end - self._x(step.start)), bar.height_))
-            colour = QColor(colour_for(DECISIONS, step.decision))
-            bar.setPen(QPen(self.palette().text().color(), 3) if step.name == self._current else QPen(colour.darker(130), 1))
+            bar.setPen(bar.current_pen if current else bar.edge_pen)
             callout = self.callouts.get(step.name)
             if callout is not None:
                 callout.setVisible(started)
-                callout.set_current(step.name == self._current)
-        for outline in self.outlines.values():
-            outline.set_ghost(clock is not None)
+                callout.set_current(current)
+        if self._ghosts != (clock is not None):
+            self._ghosts = clock is not None
+            for outline in self.outlines.values():
+                outline.set_ghost(self._ghosts)
         if self.plan_label is not None:
             self.plan_label.setVisible(clock is None)
         if self.end_label is not None:
@@ -376,6 +396,8 @@ class _Bar(_Clickable):
     """A step as it happens: from its start to the now line, or to its end; to the edge when it is blocked."""
 
     top = height_ = 0.0
+    edge_pen = current_pen = None
+    shown: tuple | None = None  # (started, current, where it ends) as last drawn
 
 
 class _Outline(_Clickable):
