@@ -279,7 +279,7 @@ class TimelineView(QGraphicsView):
                            QColor(colour_for(DECISIONS, step.decision)))
         x = left if not spans or spans[0] is after else limit - callout.rect().width()
         callout.setPos(x, y + (height - callout.rect().height()) / 2)
-        callout.setZValue(4)
+        callout.setZValue(7)  # above the now and deadline lines: its words are never struck through
         self.scene().addItem(callout)
         self.callouts[step.name] = callout
         return row

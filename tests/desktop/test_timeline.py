@@ -84,7 +84,7 @@ def test_no_label_spills_over_a_bar_or_off_the_view(qtbot, window, sample_vault,
         for name, callout in view.callouts.items():
             if not callout.isVisible():
                 continue
-            assert inside(view, callout)
+            assert inside(view, callout) and callout.text.text() == callout.words  # the sample's words fit whole, at every size
             others = [other for other, bar in view.bars.items() if other != name and bar.isVisible()
                       and on_screen(view, bar).intersects(on_screen(view, callout).adjusted(1, 1, -1, -1))]
             assert others == [], f"{name!r}'s callout covers another step's bar"
@@ -210,10 +210,30 @@ def test_the_command_line_says_late_and_on_time_too(sample_vault, tmp_path):
 def test_a_long_step_name_is_elided_to_its_column_with_the_whole_name_in_its_tooltip(qtbot, window, sample_vault):
     launch = sample_vault / "programs" / "Harbor Teams 2.0 Launch.md"
     long = "Route launch leads to sales by territory, region and account tier, as agreed with sales leadership"
-    launch.write_text(launch.read_text(encoding="utf-8").replace("Route launch leads to sales", long), encoding="utf-8")
+    rules = "Territory Rules for every region, segment, account tier, partner channel and named account, as sales leadership agreed them"
+    text = launch.read_text(encoding="utf-8").replace("Route launch leads to sales", long).replace("[[Territory Rules]]", f"[[{rules}]]")
+    launch.write_text(text, encoding="utf-8")
     panel = sized(qtbot, window, sample_vault, 1280, 800, False)
     view = panel.timeline
     label = view.names[long]
     assert label.text().endswith("…") and len(label.text()) < len(long) and label.toolTip() == long
     first_bar = min(on_screen(view, item).left() for item in view.outlines.values())
     assert all(on_screen(view, name).right() <= first_bar + 0.5 and inside(view, name) for name in view.names.values())
+    go_to(qtbot, panel, len(panel.result.run.events))
+    callout = view.callouts[long]  # longer than the view is wide: elided, whole in its tooltip
+    assert callout.words.startswith(f"blocked — {rules} was never written") and callout.toolTip() == callout.words
+    assert callout.text.text().endswith("…") and inside(view, callout)
+
+
+def test_the_now_line_glides_to_the_next_event_and_a_running_bar_grows_with_it(qtbot, window, sample_vault):
+    panel = sized(qtbot, window, sample_vault, 1280, 800, False)
+    view = panel.timeline
+    start = at_event(panel, "escalate", "Define launch audiences")
+    go_to(qtbot, panel, start)
+    was = view._playhead.x()
+    panel.position = at_event(panel, "resume", "Define launch audiences") - 1
+    panel.step()  # 3d later: Chris Park has answered
+    assert view.glide.state() == view.glide.State.Running and view._playhead.x() == pytest.approx(was)
+    qtbot.waitUntil(lambda: view.glide.state() == view.glide.State.Stopped, timeout=3000)
+    now = view._x(panel.current_event().hours)
+    assert view._playhead.x() == pytest.approx(now) and view.bars["Define launch audiences"].rect().right() == pytest.approx(now)
