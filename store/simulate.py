@@ -64,6 +64,7 @@ class Finding(NamedTuple):
     wait_hours: float = 0.0
     ask: str | None = None  # who is asked (path), when escalated
     detail: str = ""  # for an agent's scope: the systems it is not set up to act in
+    why: str = ""  # what stops the step, in a few words, when it escalates or blocks (`stop_words`)
 
 
 class StepRun(NamedTuple):
@@ -95,6 +96,7 @@ class Event(NamedTuple):
     kind: str  # start, escalate, assume, resume, finish, block
     text: str
     notes: tuple[str, ...] = ()
+    why: str = ""  # a wait or a block in a few words, as a callout says it: `callout_words`
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,8 @@ class Simulation:
         agent = step.agent.target if step.agent else None
         if blocked_by or decision == "blocked":
             run = StepRun(step.name, LANES[step.motion], agent, "blocked", start, 0.0, None, step.hours, 0.0, findings, blocked_by)
-            events.append(Event(start, step.name, "block", "; ".join(run.reasons) or "blocked", _blocking_notes(findings)))
+            events.append(Event(start, step.name, "block", "; ".join(run.reasons) or "blocked", _blocking_notes(findings),
+                                blocked_words(findings, blocked_by)))
             return run
         end = start + wait + step.hours
         events.append(Event(start, step.name, "start", f"{agent or 'A person'} starts '{step.name}'", tuple(f.path for f in findings if f.path)))
@@ -235,7 +238,8 @@ class Simulation:
             if f.verdict == "assumed":
                 events.append(Event(start, step.name, "assume", f"assumes: {f.reason} (confidence -{round(f.cost * 100)}%)", _notes(f)))
             elif f.verdict == "escalated":
-                events.append(Event(start, step.name, "escalate", f"asks {self.context.titles.get(f.ask, f.ask)}: {f.reason}", _notes(f)))
+                who = self.context.titles.get(f.ask, f.ask)
+                events.append(Event(start, step.name, "escalate", f"asks {who}: {f.reason}", _notes(f), f"asks {who} — {f.why}"))
         if wait:
             events.append(Event(start + wait, step.name, "resume", f"has its answers after {format_hours(wait)}"))
         events.append(Event(end, step.name, "finish", f"'{step.name}' done"))
@@ -307,7 +311,7 @@ class Simulation:
                 hours = responder.response_hours if responder else 48.0
                 who = self.context.titles.get(asked, asked)
                 stand_in = "" if asked == owner else f" (standing in for {self.context.titles.get(owner, owner)})"
-                return Finding(key, title, path, role, "escalated", f"{why}; {who}{stand_in} is asked", gap, 0.0, hours, asked)
+                return Finding(key, title, path, role, "escalated", f"{why}; {who}{stand_in} is asked", gap, 0.0, hours, asked, why=why)
         names = ", ".join(self.context.titles.get(o, o) for o in note.owners)
         return Finding(key, title, path, role, "blocked", f"{why}, and its owner ({names}) is away", "owner away")
 
@@ -499,10 +503,55 @@ def format_hours(hours: float | None) -> str:
     return f"{days:.0f}d" if abs(days - round(days)) < 0.05 else f"{days:.1f}d"
 
 
+def lanes_of(run: Run) -> list[str]:
+    """The lanes a run's steps are in, as they are shown: B2B, B2C, then shared work."""
+    order = list(LANES.values())
+    return sorted({s.lane for s in run.steps}, key=lambda lane: order.index(lane) if lane in order else len(order))
+
+
+def planned(program: Program) -> dict[str, tuple[float, float]]:
+    """The plan a run is measured against: when each step would start and end if every step proceeded,
+    its own `duration` after the steps it comes after, with no waits and no blocks. A step caught in a
+    cycle, or after one, has no plan (it can never start)."""
+    plan: dict[str, tuple[float, float]] = {}
+    for step in _in_order(program.steps):
+        start = max((plan[name][1] for name in step.after if name in plan), default=0.0)
+        plan[step.name] = (start, start + step.hours)
+    return plan
+
+
+def late_words(hours: float | None, deadline: float | None) -> str:
+    """An end against the deadline: "2d late", "on time"; "" without a deadline or an end."""
+    if hours is None or deadline is None:
+        return ""
+    return f"{format_hours(hours - deadline)} late" if hours > deadline else "on time"
+
+
+def blocked_words(findings: tuple[Finding, ...], blocked_by: tuple[str, ...] = ()) -> str:
+    """Why a step is blocked, in a few words: "blocked — Territory Rules was never written"."""
+    said = [stop_words(f) for f in findings if f.verdict == "blocked"]
+    said += [f"waits for '{name}', which is blocked" for name in blocked_by]
+    return "blocked — " + ("; ".join(said) or "it cannot start")
+
+
+def stop_words(finding: Finding) -> str:
+    """What a piece of context that stops a step says, in a few words."""
+    if finding.gap == "unwritten":
+        return f"{finding.title} was never written"
+    return finding.why or finding.reason
+
+
+def callout_words(event: Event) -> str | None:
+    """A wait or a block in a few words, as the timeline's callout and the run's clock line say it:
+    "asks Chris Park — Expansion-Ready Accounts lives only in someone's head and Slack"; None for other events."""
+    return (event.why or event.text) if event.kind in ("escalate", "block") else None
+
+
 def outcome_words(run: Run) -> str:
-    """How the run ends, in a few words: "finishes in 11d, confidence 97%"."""
+    """How the run ends, in a few words: "finishes in 16d, 2d late, confidence 93%"."""
     if run.finished:
-        return f"finishes in {format_hours(run.hours)}, confidence {run.confidence * 100:.0f}%"
+        late = late_words(run.hours, run.program.deadline_hours)
+        return f"finishes in {format_hours(run.hours)}{', ' + late if late else ''}, confidence {run.confidence * 100:.0f}%"
     if not run.steps:
         return "nothing to run"
     return f"never finishes: {run.blocked} of {words.counted(len(run.steps), 'step')} blocked, confidence {run.confidence * 100:.0f}%"

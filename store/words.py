@@ -121,10 +121,15 @@ PLACES = _by_key(
 TRAPPED_PLACES = ("head", "slack", "email")
 
 
+def listed(items) -> str:
+    """Things as a sentence lists them: "B2B", "B2B and B2C", "B2B, B2C and shared work"."""
+    said = list(items)
+    return " and ".join(said) if len(said) < 3 else f"{', '.join(said[:-1])} and {said[-1]}"
+
+
 def in_places(keys) -> str:
     """Places as a sentence says them: "someone's head", "Slack and email", "a doc, Slack and email"."""
-    said = [PLACES[key].one if key in PLACES else key for key in keys]
-    return " and ".join(said) if len(said) < 3 else f"{', '.join(said[:-1])} and {said[-1]}"
+    return listed(PLACES[key].one if key in PLACES else key for key in keys)
 
 # What the simulated conductor decides at a step.
 DECISIONS = _by_key(
@@ -134,6 +139,12 @@ DECISIONS = _by_key(
     Term("blocked", "blocked", "blocked", "#d64f4f"),
 )
 UNKNOWN_COLOUR = "#888888"  # a key none of the above knows
+
+# A run's end against its program's deadline (`store.simulate.late_words` says by how much).
+TIMING = _by_key(
+    Term("on_time", "on time", "on time", "#4caf6e"),
+    Term("late", "late", "late", "#d64f4f"),
+)
 
 
 def word_for(terms: dict[str, Term], key: str) -> str:

@@ -17,6 +17,8 @@ from store.simulate import (
     Event, GapImpact, Impact, MonteCarlo, Scenario, format_hours, gap_effect_words, outcome_words,
 )
 from store.words import DECISIONS, counted
+from store.simulate import LANES, callout_words, lanes_of  # the timeline's words: lanes, and a wait or a block in a few words
+from store.words import listed
 
 SPEEDS = (("½×", 900), ("1×", 450), ("2×", 220), ("4×", 110))  # milliseconds between events
 EVENT_WORDS = {"start": "starts", "escalate": "asks a person", "assume": "assumes", "resume": "resumes", "finish": "finishes", "block": "blocked"}
@@ -338,10 +340,11 @@ def _with_assumed(gaps: tuple[GapImpact, ...], scenario: Scenario, shown: dict[s
 def _summary(result: RunResult, impact: Impact | None) -> str:
     run = result.run
     program = result.simulation.program
-    lanes = sorted({s.lane for s in run.steps})
+    lanes = lanes_of(run)
+    work = listed("shared work" if lane == LANES["shared"] else lane for lane in lanes)
     counts = ", ".join(DECISIONS[decision].count(n) for decision, n in run.counts.items() if n)
     deadline = f" · deadline {format_hours(program.deadline_hours)}" if program.deadline_hours else ""
-    text = f"{printable(program.title)}: {counted(len(run.steps), 'step')} in {' and '.join(lanes) or 'no lane'}{deadline}\n"
+    text = f"{printable(program.title)}: {counted(len(run.steps), 'step')} {'across' if len(lanes) > 1 else 'in'} {work or 'no lane'}{deadline}\n"
     outcome = outcome_words(run)
     text += f"{outcome[0].upper()}{outcome[1:]} ({counts})."
     if impact is None:
@@ -364,4 +367,4 @@ def _what_if(result: RunResult) -> str:
 def _clock_words(event: Event | None, position: int, total: int) -> str:
     if event is None:
         return f"Ready: {counted(total, 'event')}. Press Play or Step."
-    return f"{format_hours(event.hours)} · {event.step}: {event.text}  ({position}/{total})"
+    return f"{format_hours(event.hours)} · {event.step}: {callout_words(event) or event.text}  ({position}/{total})"

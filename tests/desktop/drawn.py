@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
 from desktop.models.coverage import CELL_ROLE
 from desktop.models.notes import PATH_ROLE
 from desktop.models.search import SNIPPET_ROLE
-from desktop.views.timeline import _Bar
 from store.graph import GHOST
 
 
@@ -47,23 +45,26 @@ def map_cells(window) -> list[dict]:
 
 
 def run_bars(window) -> list[dict]:
-    """Every step's bar on the run's timeline: its name, its decision's colour, where it is."""
+    """Every step on the run's timeline: its name (full, and as its label shows it), its decision's colour,
+    whether its bar is shown in that colour yet (`solid`), and where it is: its bar once the run reaches
+    it (`state` "outcome"), else its plan's outline (`state` "plan")."""
     view = window.map_and_run.run.timeline
     bars = []
-    for item in view.scene().items():
-        if not isinstance(item, _Bar):
-            continue
-        rect = view.mapFromScene(item.sceneBoundingRect()).boundingRect().adjusted(3, 3, -3, -3)
-        labels = [child.text() for child in item.childItems() if hasattr(child, "text")]
-        solid = item.brush().style() == Qt.BrushStyle.SolidPattern and item.opacity() == 1.0
-        bars.append({"name": item.name, "color": item.brush().color().name(), "labels": labels, "solid": solid,
-                     "at": _in_window(window, view.viewport(), rect)})
+    for name, item in view.bars.items():
+        shown = item.isVisible() or name not in view.outlines
+        drawn = item if shown else view.outlines[name]
+        rect = view.mapFromScene(drawn.mapRectToScene(drawn.rect())).boundingRect()  # its fill, not its edge's pen
+        rect = rect.adjusted(3, 3, -3, -3) if rect.width() > 12 else rect.adjusted(0, 3, 0, -3)  # inside its edge, where there is room
+        label = view.names[name]
+        # filled with its colour, and wide enough to see it (a bar that has just started is a sliver)
+        solid = shown and item.brush().style() == Qt.BrushStyle.SolidPattern and item.opacity() == 1.0 and rect.width() >= 6
+        bars.append({"name": name, "color": item.brush().color().name(), "labels": [label.toolTip()], "label_shown": label.text(),
+                     "solid": solid, "state": "outcome" if shown else "plan", "at": _in_window(window, view.viewport(), rect)})
     return bars
 
 
 def lane_labels(window) -> list[str]:
-    view = window.map_and_run.run.timeline
-    return [item.text() for item in view.scene().items() if isinstance(item, QGraphicsSimpleTextItem) and item.parentItem() is None]
+    return [item.text() for item in window.map_and_run.run.timeline.lanes]
 
 
 def graph_dots(window) -> dict:

@@ -54,7 +54,8 @@ def check_drawn(drawn: dict, image: QImage, engine, offset=(0, 0)) -> None:
     shown = [bar for bar in drawn["bars"] if bar["at"] is not None]
     assert len(shown) == len(steps), "every bar in view"
     assert all(painted(image, seen(bar["at"]), bar["color"], share=0.3) for bar in shown if bar["solid"])
-    assert any(bar["solid"] for bar in shown)
+    reached = [bar for bar in shown if bar["state"] == "outcome"]  # before Play, the plan: outlines only
+    assert not reached or any(bar["solid"] for bar in reached) or all(bar["at"][2] < 6 for bar in reached)
     assert set(drawn["lanes"]) == {step.lane for step in run.steps}
     if "cells" in drawn:
         # a cell per area and motion with notes, and an area with no note at all is a gap (0%, red), not blank
@@ -81,6 +82,13 @@ def test_what_the_map_the_run_and_the_graph_draw(qtbot, window, sample_vault, en
     open_map(qtbot, window, sample_vault)
     qtbot.wait(200)
     check_drawn(describe(window, "map-and-run"), window.grab().toImage(), engine)
+    run = window.map_and_run.run
+    run.position = len(run.result.run.events)  # the end: every step as it happened
+    run._show_position()
+    qtbot.waitUntil(lambda: run.timeline.glide.state() == run.timeline.glide.State.Stopped)
+    drawn = describe(window, "map-and-run")
+    assert all(bar["state"] == "outcome" for bar in drawn["bars"]) and any(bar["solid"] for bar in drawn["bars"])
+    check_drawn(drawn, window.grab().toImage(), engine)
     window.map_and_run.left.setCurrentIndex(1)
     qtbot.waitUntil(lambda: window.map_and_run.graph is not None and window.map_and_run.graph.graph is not None, timeout=10000)
     qtbot.wait(200)

@@ -10,7 +10,7 @@ import pytest
 from store.errors import NoteNotFound
 from store.errors import NotAProgram
 from store.program import parse_hours, parse_rate
-from store.simulate import Scenario
+from store.simulate import Scenario, callout_words, late_words, outcome_words, planned
 from tests.conftest import write
 from tests.store.test_cli import run as run_cli
 
@@ -382,3 +382,40 @@ def test_monte_carlo_json_gives_counts_of_runs_and_the_shares_the_text_says(vaul
     assert (mc["runs"], mc["finished"], mc["on_time"]) == (40, 40, 40)  # counts of runs
     assert (mc["finished_share"], mc["on_time_share"]) == (1.0, 1.0)  # shares from 0 to 1
     assert f"finishes in {round(mc['finished_share'] * 100)}% of runs" in text and "in 100%" in text
+
+
+def test_the_plan_is_each_steps_duration_after_the_ones_it_follows_with_no_waits_or_blocks(simulate):
+    """What the timeline outlines before Play: the run if every step proceeded; a step in a cycle has no plan."""
+    sim = simulate(
+        Fresh=process(), Thin=process(lives_in="head"),
+        Launch=program(
+            step("Plan", "needs:: [[Thin]]", "duration:: 1d"),  # waits for Dana in the run, not in the plan
+            step("Build", "after:: [[#Plan]]", "needs:: [[Nowhere]]", "duration:: 3d"),  # blocked in the run
+            step("Report", "after:: [[#Build]]", "duration:: 12h"),
+            step("Loop A", "after:: [[#Loop B]]"), step("Loop B", "after:: [[#Loop A]]"),
+        ),
+    )
+    run = sim.run()
+    assert run.step("Plan").wait == 6.0 and run.step("Build").end is None
+    assert planned(sim.program) == {"Plan": (0.0, 24.0), "Build": (24.0, 96.0), "Report": (96.0, 108.0)}
+
+
+@pytest.mark.parametrize(("deadline", "words"), [("4d", "finishes in 3d, on time"), ("3d", "finishes in 3d, on time"),
+                                                 ("2d", "finishes in 3d, 1d late"), (None, "finishes in 3d, confidence")])
+def test_a_run_says_whether_it_ends_late_against_its_deadline(simulate, deadline, words):
+    sim = simulate(Fresh=process(), Launch=program(step("Only", "needs:: [[Fresh]]", "duration:: 3d"), deadline=deadline))
+    run = sim.run()
+    assert outcome_words(run).startswith(words)
+    assert late_words(run.hours, run.program.deadline_hours) == {"4d": "on time", "3d": "on time", "2d": "1d late", None: ""}[deadline]
+
+
+def test_a_wait_and_a_block_are_said_in_a_few_words_once_for_every_surface(simulate):
+    sim = simulate(
+        Fresh=process(), Thin=process(lives_in="head, slack"),
+        Launch=program(step("Ask", "needs:: [[Thin]]"), step("Stuck", "needs:: [[Rules]]"), step("After", "after:: [[#Stuck]]")),
+    )
+    said = {(e.step, e.kind): callout_words(e) for e in sim.run().events}
+    assert said[("Ask", "escalate")] == "asks Dana — Thin lives only in someone's head and Slack"
+    assert said[("Stuck", "block")] == "blocked — Rules was never written"
+    assert said[("After", "block")] == "blocked — waits for 'Stuck', which is blocked"
+    assert said[("Ask", "start")] is None

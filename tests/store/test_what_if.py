@@ -24,7 +24,7 @@ def test_a_note_nobody_wrote_can_be_assumed_fixed_across_every_program(sample, t
     them all, changing the runs that read it and naming it as the person typed it."""
     out = run("simulate", sample, "--assume-fixed", "Territory Rules", "--runs", "0", env_dir=tmp_path / "data")
     assert out.returncode == 0, out.stderr
-    assert "finishes in 16d" in out.stdout  # the launch, blocked on it as things stand, now finishes
+    assert "finishes in 16d, 2d late" in out.stdout  # the launch, blocked on it as things stand, now finishes, after its 14d deadline
     assert "territory rules" not in out.stdout  # never its lookup key
 
 
