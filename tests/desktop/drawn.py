@@ -61,16 +61,31 @@ def run_bars(window) -> list[dict]:
 
 def lane_labels(window) -> list[str]:
     view = window.map_and_run.run.timeline
-    return [item.text() for item in view.scene().items() if isinstance(item, QGraphicsSimpleTextItem) and item.parentItem() is None]
+    # not `parentItem() is None`: in PySide6, asking a top-level item for its parent leaves Python owning it, and
+    # once that wrapper is collected the item is deleted from the scene (the lanes vanished from the next check)
+    return [item.text() for item in view.scene().items() if isinstance(item, QGraphicsSimpleTextItem) and item.topLevelItem() is item]
 
 
 def graph_dots(window) -> dict:
-    """The brain graph's dots as drawn by its scatter plot, split into notes and ghosts, and its labels."""
+    """The brain graph's dots as drawn by its scatter plot, split into notes and ghosts, its labels and its legend."""
     view = window.map_and_run.graph
     states = [view.graph.states[spot.data()] for spot in view.nodes.points()]
     labels = [label.textItem.toPlainText() for label in view._labels if label.isVisible()]
     return {"notes": sum(1 for s in states if s != GHOST), "ghosts": sum(1 for s in states if s == GHOST),
-            "labels": labels, "status": view.status.text()}
+            "labels": labels, "status": view.status.text(), "legend": legend_keys(window)}
+
+
+def legend_keys(window) -> list[dict]:
+    """The graph legend's keys: what each stands for, its words, its fill (None: hollow or a line) and, where
+    it is filled, a small square at the middle of its mark, in the window's coordinates."""
+    keys = []
+    for view in window.map_and_run.graph.legend.views:
+        key, mark = view.key, view.mark_rect().toRect()
+        middle = QRect(mark.center().x() - 2, mark.center().y() - 2, 5, 5)
+        keys.append({"group": key.group, "name": key.name, "text": key.text, "symbol": key.symbol,
+                     "color": key.brush.color().name() if key.brush is not None else None,
+                     "at": _in_window(window, view, middle) if key.brush is not None else None})
+    return keys
 
 
 def describe(window, page: str) -> dict:
