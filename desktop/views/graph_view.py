@@ -9,7 +9,7 @@ import numpy
 import pyqtgraph
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QTextDocument
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from desktop.models.coverage import MAP_COLUMNS
 from desktop.views.flow import FlowLayout
@@ -74,7 +74,6 @@ class GraphView(QWidget):
             filters.addWidget(_side_by_side(QLabel(words), *widgets))
 
         self.plot = pyqtgraph.PlotWidget(objectName="graph-plot")
-        self.plot.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)  # takes the room it is given, asks for none
         self.plot.setBackground(self.palette().base().color())
         self.plot.hideAxis("left")
         self.plot.hideAxis("bottom")
@@ -96,7 +95,6 @@ class GraphView(QWidget):
         self._detail_timer = QTimer(self, singleShot=True, interval=60, timeout=self._fit_detail)
         self.legend = GraphLegend()
         self.status = QLabel(objectName="graph-status", wordWrap=True)  # wraps rather than widen the pane (and squeeze the run beside it)
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(filters)
@@ -299,7 +297,7 @@ class GraphView(QWidget):
                 break
             text = metrics.elidedText(printable(self.graph.titles[i]), Qt.TextElideMode.ElideRight, metrics.averageCharWidth() * LABEL_CHARS)
             at = to_pixels.map(QPointF(*self.positions[i]))
-            rect = _name_rect(at, metrics.horizontalAdvance(text) + 2 * margin + 2, height, room)
+            rect = name_rect(at, metrics.horizontalAdvance(text) + 2 * margin + 2, height, room)
             if not must and (not room.contains(rect) or any(rect.intersects(other) for other in taken)):
                 continue
             mark = dot * 2 + 2 if must else dot + 3  # a ringed note's ring, or a named dot
@@ -356,7 +354,7 @@ def _side_by_side(*widgets: QWidget) -> QWidget:
     return holder
 
 
-def _name_rect(at: QPointF, width: float, height: float, room: QRectF) -> QRectF:
+def name_rect(at: QPointF, width: float, height: float, room: QRectF) -> QRectF:
     """Where a dot's name goes, in pixels: hung below the dot, or above it at the bottom of the view, and
     slid sideways to stay in view at its left and right edges."""
     top = at.y() + LABEL_DROP * height

@@ -6,9 +6,10 @@ The real window, offscreen, on the sample brain."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QRectF
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF
 from PySide6.QtWidgets import QAbstractButton, QStyle, QStyleOptionComboBox
 
+from desktop.views.graph_view import name_rect
 from store.graph import GHOST
 from store.words import STATES
 from tests.desktop.test_map_and_run import open_graph, open_map
@@ -154,16 +155,30 @@ def test_the_most_linked_notes_are_named_at_the_fit_zoom_and_more_when_zoomed_in
     for label, rect in zip(view._labels, rects):
         dot = transform.map(label.pos())
         assert rect.left() <= dot.x() <= rect.right() and abs(rect.center().y() - dot.y()) < rect.height() * 1.5
-    # zoomed in on a note that had no name, it gets one, and more notes are named than fit before
-    unnamed = next(i for i in view._by_degree if titles[i] not in shown and view.graph.states[i] != GHOST and view.degree[i] >= 2)
-    x, y = view.positions[unnamed]
+    # zoomed in on the middle, more notes are named than at the fit zoom, still each clear of the others and whole
     box = view.plot.getViewBox()
-    (x0, x1), _ = box.viewRange()
+    (x0, x1), (y0, y1) = box.viewRange()
+    box.setRange(xRange=(x0 + (x1 - x0) * 0.35, x1 - (x1 - x0) * 0.35), yRange=(y0 + (y1 - y0) * 0.35, y1 - (y1 - y0) * 0.35), padding=0)
+    qtbot.waitUntil(lambda: len(view._labels) > len(shown), timeout=5000)
+    rects = name_rects(view)
+    assert all(room.contains(rect) for rect in rects)
+    assert not any(rects[a].intersects(rects[b]) for a in range(len(rects)) for b in range(a))
+    # zoomed in close on a note that had no name, it gets one
+    unnamed = next(i for i in view._by_degree if titles[i] not in names(view) and view.graph.states[i] != GHOST and view.degree[i] >= 2)
+    x, y = view.positions[unnamed]
     span = (x1 - x0) * 0.08
     box.setRange(xRange=(x - span, x + span), yRange=(y - span, y + span), padding=0)
     qtbot.waitUntil(lambda: titles[unnamed] in names(view), timeout=5000)
     rects = name_rects(view)
     assert not any(rects[a].intersects(rects[b]) for a in range(len(rects)) for b in range(a))
+
+
+def test_a_name_at_the_edge_of_the_view_slides_inside_it():
+    room = QRectF(0, 0, 400, 300)
+    assert name_rect(QPointF(200, 100), 80, 20, room) == QRectF(160, 106, 80, 20)  # centred, hung below its dot
+    assert name_rect(QPointF(395, 100), 80, 20, room).right() == 400  # slid left at the right edge
+    assert name_rect(QPointF(3, 100), 80, 20, room).left() == 0  # and right at the left edge
+    assert name_rect(QPointF(200, 295), 80, 20, room) == QRectF(160, 269, 80, 20)  # above its dot at the bottom
 
 
 def test_a_wider_view_names_more_notes(qtbot, window, sample_vault):
