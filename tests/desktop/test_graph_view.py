@@ -32,6 +32,11 @@ def names(view) -> list[str]:
     return [label.textItem.toPlainText() for label in view._labels]
 
 
+def named(view) -> set[str]:
+    """The notes named, by their whole titles (a long name is cut short on the picture; its tooltip is whole)."""
+    return {label.toolTip() for label in view._labels}
+
+
 def name_rects(view) -> list[QRectF]:
     """Each name's box in the plot's pixels, as drawn."""
     return [view.plot.viewportTransform().mapRect(label.sceneBoundingRect()) for label in view._labels]
@@ -203,3 +208,19 @@ def test_workshop_mode_draws_the_names_the_dots_and_the_legend_in_its_large_type
     assert view.dot_size() > dot and view.nodes.points()[0].size() >= view.dot_size() - 2
     qtbot.waitUntil(lambda: view.legend.views[0].height() > key_height * 1.3, timeout=5000)
     window.workshop.end()
+
+
+def test_the_selected_note_and_the_notes_the_run_reads_are_always_named(qtbot, window, sample_vault):
+    window.resize(1280, 800)
+    view = graph_shown(qtbot, window, sample_vault)
+    qtbot.waitUntil(lambda: len(view._labels) >= 8, timeout=5000)
+    titles = view.graph.titles
+    quiet = next(i for i in reversed(view._by_degree) if titles[i] not in named(view) and view.graph.states[i] != GHOST)
+    view.select(view.graph.keys[quiet])
+    assert titles[quiet] in named(view)
+    panel = window.map_and_run.run
+    event = next(e for e in panel.result.run.events if e.notes)
+    while panel.current_event() != event:
+        panel.step()
+    read = {titles[view._index[path]] for path in event.notes if path in view._index}
+    assert read and read | {titles[quiet]} <= named(view)
