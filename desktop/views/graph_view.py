@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy
 import pyqtgraph
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QTextDocument
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextDocument
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from desktop.models.coverage import MAP_COLUMNS
@@ -49,7 +49,10 @@ class GraphView(QWidget):
         self._index: dict[str, int] = {}
         self.selected: str | None = None
         self._highlight: frozenset[str] = frozenset()
-        self._labels: list[pyqtgraph.TextItem] = []
+        self._labels: list[pyqtgraph.TextItem] = []  # the names on the graph now: the first of the pool
+        self._pool: list[pyqtgraph.TextItem] = []  # every name item made so far, shown or hidden
+        self._names: dict[str, tuple[str, float]] = {}  # a title: its name and width, in the type size below
+        self._names_in = QFont()
         self._build()
 
     def _build(self) -> None:
@@ -270,12 +273,14 @@ class GraphView(QWidget):
         """Names for the notes in view: the ringed ones, then the most linked, each where it covers no other name
         (nor a named dot) and stays in view, as many as the view has room for; zoomed in, the notes spread apart
         and the room grows with the zoom, so more are named. Level of detail: a few hundred notes are tried,
-        however many are in view."""
-        for label in self._labels:
-            self.plot.removeItem(label)
+        however many are in view, and the name items are made once and reused (making them is what costs)."""
         self._labels = []
-        if self.graph is None or not self.shown.any():
-            return
+        if self.graph is not None and self.shown.any():
+            self._name_notes_in_view()
+        for label in self._pool[len(self._labels):]:
+            label.hide()
+
+    def _name_notes_in_view(self) -> None:
         box = self.plot.getViewBox()
         (x0, x1), (y0, y1) = box.viewRange()
         xy = self.positions[self._by_degree]
@@ -285,33 +290,56 @@ class GraphView(QWidget):
         room = QRectF(self.plot.viewport().rect())
         zoom = max(1.0, min(self._extent[0] / max(x1 - x0, 1e-9), self._extent[1] / max(y1 - y0, 1e-9)))
         budget = max(3, int(room.width() * room.height() * zoom / LABEL_ROOM))
-        font = self.font()
-        metrics, margin = QFontMetricsF(font), 1.0
-        height, dot = _line_height(font, margin), self.dot_size()
-        taken: list[QRectF] = []
+        font, dot = self.font(), self.dot_size()
+        if self._names_in != font:  # names measured in another type size
+            self._names_in, self._names = QFont(font), {}
+        height = self._name("")[1]
+        taken = _Taken()
         color, fill = self.palette().text().color(), QColor(self.palette().base().color())
         fill.setAlpha(200)  # the lines beneath show through faintly; the name stays readable
+        brush = pyqtgraph.mkBrush(fill)
         for n, i in enumerate(dict.fromkeys([*ringed, *inside[:LABEL_TRIES].tolist()])):
             must = n < len(ringed)
             if not must and len(self._labels) >= budget:
                 break
-            text = metrics.elidedText(printable(self.graph.titles[i]), Qt.TextElideMode.ElideRight, metrics.averageCharWidth() * LABEL_CHARS)
+            text, width = self._name(self.graph.titles[i])
             at = to_pixels.map(QPointF(*self.positions[i]))
-            rect = name_rect(at, metrics.horizontalAdvance(text) + 2 * margin + 2, height, room)
-            if not must and (not room.contains(rect) or any(rect.intersects(other) for other in taken)):
+            rect = name_rect(at, width, height, room)
+            if not must and (not room.contains(rect) or taken.covers(rect)):
                 continue
             mark = dot * 2 + 2 if must else dot + 3  # a ringed note's ring, or a named dot
-            taken += [rect.adjusted(-2, -1, 2, 1), QRectF(at.x() - mark / 2, at.y() - mark / 2, mark, mark)]
-            anchor = ((at.x() - rect.left()) / rect.width(), (at.y() - rect.top()) / rect.height())
-            label = pyqtgraph.TextItem(anchor=anchor, fill=pyqtgraph.mkBrush(fill))
-            label.textItem.document().setDocumentMargin(margin)
+            taken.add(rect.adjusted(-2, -1, 2, 1))
+            taken.add(QRectF(at.x() - mark / 2, at.y() - mark / 2, mark, mark))
+            if len(self._labels) == len(self._pool):
+                self._pool.append(self._new_label())
+            label = self._pool[len(self._labels)]
+            label.fill = brush
             label.setFont(font)
+            label.setAnchor(((at.x() - rect.left()) / rect.width(), (at.y() - rect.top()) / rect.height()))
             label.setText(text, color=color)
             label.setPos(*self.positions[i])
-            label.setZValue(5)  # over the links and dots, under the rings
             label.setToolTip(printable(self.graph.titles[i]))
-            self.plot.addItem(label)
+            label.show()
             self._labels.append(label)
+
+    def _name(self, title: str) -> tuple[str, float]:
+        """A title as a name on the graph (cut short past LABEL_CHARS) and its width in pixels; for "", the
+        height of a name. Measured once per title and type size: panning asks again and again."""
+        if title not in self._names:
+            metrics = QFontMetricsF(self._names_in)
+            if not title:
+                self._names[title] = ("", _line_height(self._names_in, NAME_MARGIN))
+            else:
+                text = metrics.elidedText(printable(title), Qt.TextElideMode.ElideRight, metrics.averageCharWidth() * LABEL_CHARS)
+                self._names[title] = (text, metrics.horizontalAdvance(text) + 2 * NAME_MARGIN + 2)
+        return self._names[title]
+
+    def _new_label(self) -> pyqtgraph.TextItem:
+        label = pyqtgraph.TextItem()
+        label.textItem.document().setDocumentMargin(NAME_MARGIN)
+        label.setZValue(5)  # over the links and dots, under the rings
+        self.plot.getViewBox().addItem(label, ignoreBounds=True)  # a name never widens "Zoom to fit"
+        return label
 
     def _tip(self, x, y, data) -> str:
         graph = self.graph
@@ -342,6 +370,29 @@ class GraphView(QWidget):
 
 
 LABEL_DROP = 0.3  # a name hangs below its dot by this share of its height, clear of the dot
+NAME_MARGIN = 1.0  # pixels round a name's text, inside its background
+
+
+class _Taken:
+    """The rectangles already taken by names and named dots, in buckets of the view, so that a name is
+    checked only against its neighbours."""
+
+    CELL = 64
+
+    def __init__(self):
+        self.cells: dict[tuple[int, int], list[QRectF]] = {}
+
+    def _cells(self, rect: QRectF):
+        for x in range(int(rect.left() // self.CELL), int(rect.right() // self.CELL) + 1):
+            for y in range(int(rect.top() // self.CELL), int(rect.bottom() // self.CELL) + 1):
+                yield x, y
+
+    def covers(self, rect: QRectF) -> bool:
+        return any(rect.intersects(other) for cell in self._cells(rect) for other in self.cells.get(cell, ()))
+
+    def add(self, rect: QRectF) -> None:
+        for cell in self._cells(rect):
+            self.cells.setdefault(cell, []).append(rect)
 
 
 def _side_by_side(*widgets: QWidget) -> QWidget:
