@@ -8,6 +8,7 @@ picture as JSON for test_screenshots.py to check against the picture itself."""
 
 from __future__ import annotations
 
+from pyqtgraph import TextItem
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QGraphicsSimpleTextItem
@@ -70,7 +71,7 @@ def graph_dots(window) -> dict:
     """The brain graph's dots as drawn by its scatter plot, split into notes and ghosts, its labels and its legend."""
     view = window.map_and_run.graph
     states = [view.graph.states[spot.data()] for spot in view.nodes.points()]
-    labels = [label.textItem.toPlainText() for label in view._labels if label.isVisible()]
+    labels = [item.textItem.toPlainText() for item in view.plot.getViewBox().childGroup.childItems() if isinstance(item, TextItem) and item.isVisible()]
     return {"notes": sum(1 for s in states if s != GHOST), "ghosts": sum(1 for s in states if s == GHOST),
             "labels": labels, "status": view.status.text(), "legend": legend_keys(window)}
 
