@@ -29,7 +29,7 @@ RUN_RING = pyqtgraph.mkPen("#1f6feb", width=3)  # the notes the run is reading
 EDGE_BUDGET = 12000  # links drawn at once; zoomed out, typed links go first and plain mentions are thinned
 LABEL_ROOM = 14000  # square pixels of the view per name: a 760x600 view names up to 32 notes, if they fit
 LABEL_TRIES = 400  # the most-linked notes in view tried for a name, however many are in view
-LABEL_CHARS = 32  # a longer title is cut with an ellipsis (hovering the dot shows it whole)
+LABEL_CHARS = 40  # a longer title is cut with an ellipsis (hovering the dot shows it whole)
 EVERYTHING, AROUND = "Whole brain", "Around the selected note"
 
 
@@ -68,8 +68,11 @@ class GraphView(QWidget):
         self.fit_button.clicked.connect(lambda: self.plot.getViewBox().autoRange(padding=0.05))
         for box in (self.scope_box, self.type_box, self.state_box, self.motion_box, self.relation_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # every choice readable whole
+        for box in (self.type_box, self.state_box, self.motion_box, self.relation_box):
             box.currentIndexChanged.connect(lambda _i: self.redraw())
-        self.depth_box.valueChanged.connect(lambda _v: self.redraw())
+        # the notes around one are a corner of the picture: show them filling it (and the whole brain, back again)
+        self.scope_box.currentIndexChanged.connect(lambda _i: self.redraw(fit=True))
+        self.depth_box.valueChanged.connect(lambda _v: self.redraw(fit=True))
         # Filters wrap onto a second row rather than squeeze their words or widen the pane (and narrow the run beside it).
         filters = FlowLayout(spacing=10)
         for words, *widgets in (("Show", self.scope_box, self.depth_box), ("Type", self.type_box), ("State", self.state_box),

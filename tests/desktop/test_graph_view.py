@@ -119,8 +119,15 @@ def test_every_filter_box_shows_its_whole_text_at_laptop_size(qtbot, window, sam
     assert all(box.toolTip() for box in (*boxes, view.depth_box))  # each says what it filters
     # how far around the selected note: asked only when showing around it, and its words read whole
     assert not view.depth_box.isVisible()
+    few = next(i for i in reversed(view._by_degree) if view.degree[i] >= 2 and view.graph.states[i] != GHOST)  # a note with few links
+    view.select(view.graph.keys[few])
+    (w0, w1), _ = view.plot.getViewBox().viewRange()
     view.scope_box.setCurrentIndex(1)
     assert view.depth_box.isVisible()
+    (x0, x1), (y0, y1) = view.plot.getViewBox().viewRange()
+    around = view.positions[view.shown]
+    assert x1 - x0 < 0.9 * (w1 - w0)  # zoomed in to the notes around it, every one in view
+    assert ((around[:, 0] >= x0) & (around[:, 0] <= x1) & (around[:, 1] >= y0) & (around[:, 1] <= y1)).all()
     for depth, words in ((1, "within 1 link"), (2, "within 2 links"), (3, "within 3 links")):
         view.depth_box.setValue(depth)
         qtbot.waitUntil(lambda: view.depth_box.lineEdit().width() >= view.depth_box.fontMetrics().horizontalAdvance(words))
