@@ -65,7 +65,7 @@ class GraphView(QWidget):
         self.motion_box = QComboBox(objectName="graph-motion", toolTip="Show only the notes of one motion (B2B, B2C or shared)")
         self.relation_box = QComboBox(objectName="graph-relation", toolTip="Show only the links of one kind, and the notes they join")
         self.fit_button = QPushButton("Zoom to fit", objectName="graph-fit", toolTip="Zoom out and centre, to show every note the filters let through")
-        self.fit_button.clicked.connect(lambda: self.plot.getViewBox().autoRange(padding=0.05))
+        self.fit_button.clicked.connect(self.fit)
         for box in (self.scope_box, self.type_box, self.state_box, self.motion_box, self.relation_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # every choice readable whole
         for box in (self.type_box, self.state_box, self.motion_box, self.relation_box):
@@ -243,8 +243,12 @@ class GraphView(QWidget):
         self.status.setText(f"{len(index):,} shown of {counted(len(graph.keys) - ghosts, 'note')}{known} · {counted(len(edges), 'link')} · "
                             "scroll to zoom, drag to pan, click a note to select it, double-click to read it")
         if fit and len(index):
-            self.plot.getViewBox().autoRange(padding=0.05)
+            self.fit()
         self._fit_detail()
+
+    def fit(self) -> None:
+        """Zoom to the notes shown, every one in view (the links to hidden notes are redrawn after, so not asked)."""
+        self.plot.getViewBox().autoRange(padding=0.05, items=[self.nodes])
 
     def _fit_detail(self) -> None:
         """Level of detail for what is in view: the links with an end in view (a budget of them,
