@@ -136,8 +136,8 @@ class GraphView(QWidget):
         first = self.graph is None
         self.graph, self.positions = graph, numpy.asarray(positions, dtype=float)
         self._index = graph.index_of()
-        ends = numpy.asarray([(a, b) for a, b, _rel in graph.edges], dtype=int).reshape(-1)
-        self.degree = numpy.bincount(ends, minlength=len(graph.keys)) if len(ends) else numpy.zeros(len(graph.keys), dtype=int)
+        ends = numpy.fromiter((end for a, b, _rel in graph.edges for end in (a, b)), dtype=int, count=2 * len(graph.edges))
+        self.degree = numpy.bincount(ends, minlength=len(graph.keys))
         self._fill(self.type_box, "All types", sorted(set(graph.types) - {""}))
         self._fill(self.state_box, "All states", [s.key for s in LEGEND if s.key in set(graph.states)], lambda key: STATES[key].one)
         self._fill(self.motion_box, "All motions", sorted(set(graph.motions) - {"unset"}), lambda key: dict(MAP_COLUMNS).get(key, label_of(key)))
