@@ -98,6 +98,14 @@ STATES = _by_key(
     Term("stale", "stale", "stale", "#c9b458"),
     Term("covered", "covered", "covered", "#4caf6e"),
 )
+# What each state means, as a legend explains it (the README's table of states says the same).
+STATE_MEANINGS = {
+    "known_unknown": "linked to by other notes, never written",
+    "stub": "almost empty: a short body and most slots empty",
+    "partial": "some slots the blueprint asks for are missing",
+    "stale": "complete, but not reviewed within its type's horizon (or never)",
+    "covered": "complete and fresh",
+}
 
 # Risks of where knowledge lives, worst first: a note living in several places takes the worst.
 RISKS = _by_key(

@@ -8,6 +8,7 @@ picture as JSON for test_screenshots.py to check against the picture itself."""
 
 from __future__ import annotations
 
+from pyqtgraph import TextItem
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage
 
@@ -68,12 +69,25 @@ def lane_labels(window) -> list[str]:
 
 
 def graph_dots(window) -> dict:
-    """The brain graph's dots as drawn by its scatter plot, split into notes and ghosts, and its labels."""
+    """The brain graph's dots as drawn by its scatter plot, split into notes and ghosts, its labels and its legend."""
     view = window.map_and_run.graph
     states = [view.graph.states[spot.data()] for spot in view.nodes.points()]
-    labels = [label.textItem.toPlainText() for label in view._labels if label.isVisible()]
+    labels = [item.textItem.toPlainText() for item in view.plot.getViewBox().childGroup.childItems() if isinstance(item, TextItem) and item.isVisible()]
     return {"notes": sum(1 for s in states if s != GHOST), "ghosts": sum(1 for s in states if s == GHOST),
-            "labels": labels, "status": view.status.text()}
+            "labels": labels, "status": view.status.text(), "legend": legend_keys(window)}
+
+
+def legend_keys(window) -> list[dict]:
+    """The graph legend's keys: what each stands for, its words, its fill (None: hollow or a line) and, where
+    it is filled, a small square at the middle of its mark, in the window's coordinates."""
+    keys = []
+    for view in window.map_and_run.graph.legend.views:
+        key, mark = view.key, view.mark_rect().toRect()
+        middle = QRect(mark.center().x() - 2, mark.center().y() - 2, 5, 5)
+        keys.append({"group": key.group, "name": key.name, "text": key.text, "symbol": key.symbol,
+                     "color": key.brush.color().name() if key.brush is not None else None,
+                     "at": _in_window(window, view, middle) if key.brush is not None else None})
+    return keys
 
 
 def describe(window, page: str) -> dict:

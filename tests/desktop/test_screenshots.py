@@ -19,7 +19,7 @@ from PySide6.QtGui import QImage
 from desktop.models.coverage import MAP_COLUMNS
 from store import clock
 from store.brain import Brain
-from store.words import DECISIONS, PLACES, score_hex
+from store.words import DECISIONS, PLACES, STATES, score_hex
 from tests.conftest import virtual_screen
 from tests.desktop.drawn import describe, painted
 from tests.desktop.screenshot_app import MOMENTS, NOTE, SEARCH
@@ -74,6 +74,12 @@ def check_drawn(drawn: dict, image: QImage, engine, offset=(0, 0)) -> None:
         graph = drawn["graph"]
         assert (graph["notes"], graph["ghosts"]) == (87, len(report.known_unknowns)) == (87, 18)  # every note, every one not written yet
         assert graph["status"].startswith("105 shown of 87 notes, 18 known unknowns")
+        # the legend: a key in each state's colour (a known unknown hollow), each filled one painted that colour where it is
+        states = {key["name"]: key for key in graph["legend"] if key["group"] == "Colour = coverage"}
+        assert {name: key["color"] for name, key in states.items()} == {
+            state.key: None if state.key == "known_unknown" else state.colour for state in STATES.values()}
+        assert all(key["at"] is not None and painted(image, seen(key["at"]), key["color"]) for key in states.values() if key["color"])
+        assert {"Harbor Teams 2.0 Launch", "Snowflake"} <= set(graph["labels"])  # the most-linked notes are named
 
 
 def test_what_the_map_the_run_and_the_graph_draw(qtbot, window, sample_vault, engine):
