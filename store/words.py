@@ -143,7 +143,7 @@ def in_places(keys) -> str:
 DECISIONS = _by_key(
     Term("proceed", "proceeds", "proceed", "#4caf6e"),
     Term("assumed", "proceeds on assumptions", "proceed on assumptions", "#e8a33d"),
-    Term("escalated", "escalates to a person", "escalate to a person", "#5b8def"),
+    Term("escalated", "waits for a person", "wait for a person", "#5b8def"),
     Term("blocked", "blocked", "blocked", "#d64f4f"),
 )
 UNKNOWN_COLOUR = "#888888"  # a key none of the above knows

@@ -19,6 +19,7 @@ from PySide6.QtGui import QImage
 from desktop.models.coverage import MAP_COLUMNS
 from store import clock
 from store.brain import Brain
+from store.simulate import Scenario
 from store.words import DECISIONS, PLACES, STATES, score_hex
 from tests.conftest import virtual_screen
 from tests.desktop.drawn import describe, painted
@@ -108,6 +109,10 @@ def test_the_tour_in_pictures_at_laptop_and_desktop_sizes(size, sample_vault, tm
     OUTPUT.mkdir(parents=True, exist_ok=True)
     work = tmp_path / "shots"
     work.mkdir()
+    report, run = engine
+    with Brain(sample_vault, tmp_path / "fixed.sqlite") as brain:  # the run once Territory Rules is ticked, before it is written
+        brain.refresh()
+        fixed = brain.read.run(LAUNCH, Scenario(assume_fixed=frozenset({"unwritten:territory rules"}))).run
     with virtual_screen(size) as display:
         env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "SUBSTRATE_DATA_DIR": str(tmp_path / "data")}
         done = subprocess.run([sys.executable, str(Path(__file__).with_name("screenshot_app.py")), str(sample_vault), str(work), size],
@@ -123,15 +128,16 @@ def test_the_tour_in_pictures_at_laptop_and_desktop_sizes(size, sample_vault, tm
         facts[moment] = json.loads((work / f"{name}.json").read_text(encoding="utf-8"))
         assert facts[moment]["window"][0] <= width and facts[moment]["window"][1] <= height, f"{moment}: the window fits the screen"
         shutil.copy(work / f"{name}.png", OUTPUT / f"{name}.png")
-    _report, run = engine
     main_window, search = facts["main-window"], facts["search"]
     assert (main_window["title"], main_window["notes_listed"]) == (NOTE, 87)
     with Brain(sample_vault, tmp_path / "search.sqlite") as brain:
         brain.refresh()
         assert search["results"] == [hit.path for hit in brain.read.search(SEARCH)][:len(search["results"])]
     assert search["results"][:2] == ["agents/Lead Routing Agent.md", "processes/Lead Routing.md"]
-    for moment in ("run-before-play", "run-waiting", "run-end", "brain-graph"):
+    for moment in ("run-before-play", "run-waiting", "run-end"):
         check_drawn(facts[moment], images[moment], engine)
+    for moment in ("run-fixed", "brain-graph", "workshop-capture"):  # Territory Rules ticked from here on
+        check_drawn(facts[moment], images[moment], (report, fixed))
     assert facts["run-before-play"]["position"] == 0 and facts["run-before-play"]["event"] is None
     assert facts["run-waiting"]["event"] == ["escalate", "Define launch audiences"]  # Chris Park is asked
     assert facts["run-end"]["position"] == len(run.events) and facts["run-end"]["event"] == ["block", "Route launch leads to sales"]

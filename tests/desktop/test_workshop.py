@@ -65,16 +65,17 @@ def test_audit_prompts_walk_the_areas_with_skip_back_and_answers(qtbot, window, 
     audit.skip()
     while audit.current[1].title != "Territory Rules":
         audit.skip()
-    audit.type.setCurrentIndex(audit.type.findData("process"))
+    assert audit.type.currentData() == "policy"  # Lead Routing is subject to it: the type its links expect
+    policies = audit.current[0]
     audit.capture_places[1]["head"].setChecked(True)
     audit.capture_owner.setText("Marcus Lee")
     audit.text.setPlainText("Round robin inside each territory; Marcus keeps the map.")
     audit.answer()
-    written = sample_vault / "processes/Territory Rules.md"
+    written = sample_vault / "policies/Territory Rules.md"
     qtbot.waitUntil(written.exists, timeout=5000)
     assert 'owner: "[[Marcus Lee]]"' in written.read_text(encoding="utf-8") and "lives_in: head" in written.read_text(encoding="utf-8")
-    assert area.answered == 1 and audit.outcome[0] == "skipped"
-    assert audit.area_model.index(0, 0).data() == "Linked, never written · 1 of 9 answered"
+    assert (area.answered, policies.label, policies.answered, audit.outcome[0]) == (0, "Policies", 1, "skipped")
+    assert audit.area_model.index(labels.index("Policies"), 0).data().startswith("Policies · 1 of ")
     audit.go_to_area(labels.index("Systems"))
     assert audit.current[1].kind == "new" and audit.question.text().startswith("Which systems run the revenue engine")
     assert not audit.type.isEnabled() and audit.type.currentData() == "system"

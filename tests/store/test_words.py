@@ -47,7 +47,7 @@ def test_a_signed_count_says_which_way_it_moved():
 def test_state_and_decision_counts_read_as_sentences():
     assert words.STATES["known_unknown"].count(1) == "1 known unknown" and words.STATES["known_unknown"].count(18) == "18 known unknowns"
     assert words.STATES["stub"].count(3) == "3 stubs" and words.STATES["stale"].count(21) == "21 stale"
-    assert words.DECISIONS["escalated"].count(1) == "1 escalates to a person" and words.DECISIONS["proceed"].count(3) == "3 proceed"
+    assert words.DECISIONS["escalated"].count(1) == "1 waits for a person" and words.DECISIONS["proceed"].count(3) == "3 proceed"
     assert words.referred_to(1) == "1 note refers to it" and words.referred_to(2) == "2 notes refer to it"
 
 
