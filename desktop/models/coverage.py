@@ -11,7 +11,7 @@ from desktop.models.notes import PATH_ROLE
 from store.coverage import CoverageReport, NoteCoverage
 from store.display import printable
 from store.resolve import lookup_key
-from store.words import STATES, counted, score_hex, word_for
+from store.words import STATES, counted, in_places, score_hex, word_for
 
 CELL_ROLE = Qt.ItemDataRole.UserRole + 10  # (type, motion) of a heat-map cell
 HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 11  # True where the run is reading context right now
@@ -236,3 +236,15 @@ def note_columns() -> list[Column]:
         Column("Missing", lambda n: "; ".join(n.missing), lambda n: "\n".join(n.missing)),
         Column("Lives in", lambda n: ", ".join(n.lives_in)),
     ]
+
+
+def trapped_why(note: NoteCoverage) -> str:
+    """Why a note is on the Trapped list, even a complete one: where it lives, nobody else can read it."""
+    how = "complete" if note.state == "covered" else word_for(STATES, note.state)
+    return f"{how}, but only in {in_places(note.lives_in)}: one person leaving loses it, and no agent can read it"
+
+
+def trapped_columns() -> list[Column]:
+    """A trapped note's columns: why it is trapped comes second, where a narrow pane still shows it."""
+    note, *rest = note_columns()
+    return [note, Column("Why it is here", trapped_why, trapped_why), *rest]

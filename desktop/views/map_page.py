@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.coverage import (
-    CELL_ROLE, HIGHLIGHT_ROLE, MAP_COLUMNS, SCORE_ROLE, Column, CoverageMapModel, RowsModel, note_columns,
+    CELL_ROLE, HIGHLIGHT_ROLE, MAP_COLUMNS, SCORE_ROLE, Column, CoverageMapModel, RowsModel, note_columns, trapped_columns,
 )
 from desktop.models.notes import PATH_ROLE
 from desktop.views.tables import headline, over_under, row_list
@@ -123,7 +123,7 @@ def map_legend() -> QWidget:
     layout.addWidget(QLabel("0%"))
     layout.addWidget(legend.scale)
     layout.addWidget(QLabel("100%"))
-    legend.words = QLabel("of what the blueprint asks the notes to say  ·  “—” none written: a gap", wordWrap=True,
+    legend.words = QLabel("of what the blueprint asks  ·  “—” none written", wordWrap=True,
                           objectName="map-legend-words")
     legend.words.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # wraps to the map's width, never widens it
     layout.addWidget(legend.words, 1)
@@ -160,7 +160,7 @@ class MapPage(QWidget):
             Column("Referred to by", lambda n: counted(n.referenced_by, "note")),
             Column("Motion", lambda n: n.motion),
         ], lambda n: f"unwritten:{n.title}", self)
-        self.trapped = RowsModel(note_columns(), lambda n: n.path, self)
+        self.trapped = RowsModel(trapped_columns(), lambda n: n.path, self)
         self.partly_trapped = RowsModel(note_columns(), lambda n: n.path, self)
         self.stale = RowsModel(note_columns(), lambda n: n.path, self)
         self.bus = RowsModel([
@@ -181,6 +181,8 @@ class MapPage(QWidget):
             if model is not self.bus:
                 self._offer_fixes(view)
             self.lists.addTab(view, title)
+        self.lists.setTabToolTip(self.lists.indexOf(self.lists.findChild(QTableView, "trapped")),
+                                 "Notes whose knowledge lives only in someone's head, Slack or email: complete or not, nobody else can read them")
         self.charts: dict[str, QWidget] = {}
         self.history: list = []
         for title in CHART_TABS:
