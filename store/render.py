@@ -137,7 +137,7 @@ _MARKDOWN = _make_markdown()
 
 _FRONT_MATTER = re.compile(r"\A\s*---\s.*?\s---(?:\s|\Z)", re.S)
 _WIKILINK = re.compile(r"!?\[\[([^\[\]|]*?)(?:\|([^\[\]]*))?\]\]")
-_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)")
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)?")  # the closing bracket may be past a fragment's end
 _LINE_MARK = re.compile(r"^([ \t]*)(?:#{1,6}|[-*+]|>+)(?=[ \t]|$)", re.M)  # a heading, list item or quote, at a line's start
 _EMPHASIS = re.compile(r"\*\*|__|~~|`+")
 _SINGLE_EMPHASIS = re.compile(r"(?<![\w*])[*_](?=\S)([^*_]*?\S)[*_](?![\w*])")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton
 
@@ -15,12 +13,12 @@ _STYLES = {
     "info": "background: #dbe7fb; color: #112a55; border: 1px solid #9db8e8;",
 }
 NO_BREAK_SPACE, WORD_JOINER = "\u00a0", "\u2060"
-_SEPARATORS = re.compile(r"([/\\])")
 
 
 def unbroken(name: str) -> str:
-    """`name` as one word to the line breaker: no break at its spaces or after its slashes."""
-    return _SEPARATORS.sub(lambda m: m.group(1) + WORD_JOINER, name.replace(" ", NO_BREAK_SPACE))
+    """`name` as one word to the line breaker: no break at its spaces, slashes or hyphens (a joiner between
+    every two characters: it has no width)."""
+    return WORD_JOINER.join(name.replace(" ", NO_BREAK_SPACE))
 
 
 class MessageBar(QFrame):
