@@ -165,8 +165,8 @@ def test_the_problems_panel_waits_behind_its_count_in_the_status_bar(qtbot, wind
     assert window.problem_list.model().rowCount() == 1
 
 
-def _lines(label) -> list[tuple[int, int]]:
-    """Where the label's text breaks into lines at its width (start, end), as Qt lays it out."""
+def _lines(label) -> list[tuple[int, int, float]]:
+    """Where the label's text breaks into lines at its width (start, end, the line's own width), as Qt lays it out."""
     layout = QTextLayout(label.text(), label.font())
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WordWrap)
@@ -175,7 +175,7 @@ def _lines(label) -> list[tuple[int, int]]:
     lines = []
     while (line := layout.createLine()).isValid():
         line.setLineWidth(label.contentsRect().width())
-        lines.append((line.textStart(), line.textStart() + line.textLength()))
+        lines.append((line.textStart(), line.textStart() + line.textLength(), line.naturalTextWidth()))
     layout.endLayout()
     return lines
 
@@ -186,19 +186,21 @@ def test_the_first_run_banner_never_breaks_the_vaults_path(qtbot, window, tmp_pa
     window.resize(1280, 800)
     window.show()
     bar = window.message_bar
-    for path in (tmp_path / "My Documents" / "Substrate sample brain for the Harbor marketing team",
-                 tmp_path / ("a long folder name " * 14).strip() / "Sample Brain"):
+    for path, too_long in ((tmp_path / "My Documents" / "Substrate sample brain for the Harbor marketing team", False),
+                           (tmp_path / ("a long folder name " * 14).strip() / "Sample Brain", True)):
         bar.show_message(SAMPLE_INTRO.format(path=path), "info", whole=(str(path),))
         qtbot.waitUntil(lambda: bar.label.width() > 600)
         shown = bar.label.text()
-        if "…" in shown:  # too wide for the bar: shortened in its middle, and said in full in the tooltip
+        assert ("…" in shown) == too_long
+        if too_long:  # too wide for the bar: shortened in its middle, and said in full in the tooltip
             assert str(path) in bar.label.toolTip()
             whole = next(word for word in shown.split(" ") if "…" in word)
         else:
             whole = unbroken(str(path))
         start = shown.index(whole)
-        assert len(_lines(bar.label)) >= 2
-        assert any(a <= start and start + len(whole) <= b for a, b in _lines(bar.label)), (path, _lines(bar.label))
+        lines = _lines(bar.label)
+        assert len(lines) >= 2 and all(width <= bar.label.contentsRect().width() for _a, _b, width in lines)  # nothing runs off the bar
+        assert any(a <= start and start + len(whole) <= b for a, b, _width in lines), (path, lines)
         assert bar.text() == SAMPLE_INTRO.format(path=path)  # what the bar says is the message as written
 
 
@@ -211,7 +213,7 @@ def test_search_snippets_read_as_text_not_markdown(qtbot, window, sample_vault):
     qtbot.waitUntil(lambda: window.search_results.rowCount() >= 1, timeout=10000)
     snippet = window.search_results.index(0, 0).data(SNIPPET_ROLE)
     assert "zebracorn" in snippet.lower() and "routing" in snippet
-    for raw in ("[[", "]]", "#", "**", "---", "type: policy", "](", "::"):
+    for raw in ("[[", "]]", "|", "#", "**", "---", "type: policy", "](", "::"):
         assert raw not in snippet, (raw, snippet)
 
 
