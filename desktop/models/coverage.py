@@ -241,10 +241,10 @@ def note_columns() -> list[Column]:
 def trapped_why(note: NoteCoverage) -> str:
     """Why a note is on the Trapped list, even a complete one: where it lives, nobody else can read it."""
     how = "complete" if note.state == "covered" else word_for(STATES, note.state)
-    return f"{how}, but only in {in_places(note.lives_in)}: one person leaving loses it, and no agent can read it"
+    return f"{how}, but only in {in_places(note.lives_in)}: one person leaving loses it"
 
 
 def trapped_columns() -> list[Column]:
     """A trapped note's columns: why it is trapped comes second, where a narrow pane still shows it."""
     note, *rest = note_columns()
-    return [note, Column("Why it is here", trapped_why, trapped_why), *rest]
+    return [note, Column("Why it is here", trapped_why, lambda n: f"{trapped_why(n)}; no agent or teammate can read it there"), *rest]

@@ -22,9 +22,9 @@ CHART_TABS = ("Where it lives", "Trend")  # made when first shown: charts bring 
 
 class HeatDelegate(QStyledItemDelegate):
     """A cell filled with its score's colour, dark text on it; while the run reads its notes, a frame a room
-    can see from the back (thick near-black, a white line inside it, over the gap around the cell) and bold text."""
+    can see from the back (thick near-black with a signal-yellow glow inside it, over the gap around the cell) and bold text."""
 
-    LIT_FRAME = QColor("#0a0a0a")
+    LIT_FRAME, LIT_GLOW = QColor("#0a0a0a"), QColor("#ffd400")  # black and signal yellow: seen on any score's colour
 
     def paint(self, painter, option, index) -> None:
         painter.save()
@@ -44,8 +44,8 @@ class HeatDelegate(QStyledItemDelegate):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(self.LIT_FRAME, 4))
             painter.drawRoundedRect(QRectF(option.rect).adjusted(2, 2, -2, -2), 5, 5)
-            painter.setPen(QPen(QColor("#ffffff"), 2))
-            painter.drawRoundedRect(QRectF(option.rect).adjusted(5, 5, -5, -5), 3, 3)
+            painter.setPen(QPen(self.LIT_GLOW, 3))
+            painter.drawRoundedRect(QRectF(option.rect).adjusted(5.5, 5.5, -5.5, -5.5), 3, 3)
         painter.setPen(QColor("#14171f") if isinstance(color, QColor) else option.palette.placeholderText().color())
         font = QFont(option.font)
         font.setBold(lit or font.bold())

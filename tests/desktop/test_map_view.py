@@ -151,7 +151,7 @@ def test_the_trapped_list_says_why_a_complete_note_is_there(qtbot, window, sampl
     assert trapped.headerData(1, Qt.Orientation.Horizontal) == "Why it is here"
     row = next(r for r, n in enumerate(trapped.rows) if n.title == "mops-alerts Slack Channel")
     assert trapped.rows[row].state == "covered"
-    assert trapped.index(row, 1).data() == "complete, but only in Slack: one person leaving loses it, and no agent can read it"
+    assert trapped.index(row, 1).data() == "complete, but only in Slack: one person leaving loses it"
     head = next(r for r, n in enumerate(trapped.rows) if n.title == "Return on Ad Spend")
     assert trapped.index(head, 1).data().startswith("stale, but only in someone's head")
 
