@@ -280,11 +280,13 @@ class MainWindow(QMainWindow):
     def open_best_match(self) -> None:
         """Enter in the search box: the best match on the notes page, from any page; when the answer to what
         was typed is still on its way, as soon as it comes."""
-        self.pages.setCurrentIndex(0)
         text = self.search_box.text()
+        if not text.strip():
+            return
+        self.pages.setCurrentIndex(0)
         if self.search_results.query == text and self.search_results.rowCount():
             self.browser.open_first_hit()
-        elif text.strip():
+        else:
             self._best_match_wanted = text
 
     def _hits_shown(self) -> None:
