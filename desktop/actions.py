@@ -92,7 +92,7 @@ def build_actions(window) -> None:
     window.search_box = QLineEdit(placeholderText="Search notes (Ctrl+K)", clearButtonEnabled=True, objectName="search-box")
     window.search_box.setMaximumWidth(420)
     window.search_box.textChanged.connect(window.browser.search)
-    window.search_box.returnPressed.connect(window.browser.open_first_hit)
+    window.search_box.returnPressed.connect(window.open_best_match)
     toolbar.addWidget(window.search_box)
     window.addToolBar(toolbar)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
@@ -37,6 +37,21 @@ from desktop.writing import Writing
 from store import clock, words
 from store.display import printable
 from store.locations import documents_dir
+
+
+class CountLabel(QLabel):
+    """The status bar's counts; a click opens the problems panel."""
+
+    clicked = Signal()
+
+    def __init__(self, text: str):
+        super().__init__(text, objectName="status-counts", toolTip="Click to show the problems")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -100,9 +115,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.problem_list.activated.connect(self._problem_activated)
+        self._best_match_wanted: str | None = None
+        self.search_results.modelReset.connect(self._hits_shown)
         self.problem_dock = QDockWidget("Problems", self, objectName="problems-dock")
         self.problem_dock.setWidget(self.problem_list)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problem_dock)
+        self.problem_dock.hide()  # the count in the status bar opens it: a problem or two need no room of their own
 
         self.session_log = SessionLog(self)
         self.session_log.noteChosen.connect(self.navigate)
@@ -112,7 +130,8 @@ class MainWindow(QMainWindow):
         self.session_log_dock.hide()
 
     def _build_status(self) -> None:
-        self.count_label = QLabel("No vault open")
+        self.count_label = CountLabel("No vault open")
+        self.count_label.clicked.connect(self.show_problems)
         self.live_label = QLabel("")
         self.updated_label = QLabel("")
         self.progress = QProgressBar(maximumWidth=220, textVisible=True)
@@ -137,7 +156,7 @@ class MainWindow(QMainWindow):
         self.note_view.show_message("Opening the vault…")
         self.count_label.setText("Opening…")
         if intro:
-            self.message_bar.show_message(intro, "info")
+            self.message_bar.show_message(intro, "info", whole=(str(self.vault),))
         else:
             self.message_bar.hide()
         session = self.session = VaultSession(self.vault, self.db_path, self)
@@ -247,6 +266,33 @@ class MainWindow(QMainWindow):
 
     def current_path(self) -> str | None:
         return self.history.current
+
+    def show_problems(self) -> None:
+        """The problems panel, from the count in the status bar: on the notes page, where it belongs."""
+        self.pages.setCurrentIndex(0)
+        self._problems_shown = None
+        self.problem_dock.show()
+        self.problem_dock.raise_()
+        if self.problems.rowCount():
+            self.resizeDocks([self.problem_dock], [self.problem_list.sizeHintForRow(0) * min(6, self.problems.rowCount() + 1) + 40],
+                             Qt.Orientation.Vertical)
+
+    def open_best_match(self) -> None:
+        """Enter in the search box: the best match on the notes page, from any page; when the answer to what
+        was typed is still on its way, as soon as it comes."""
+        text = self.search_box.text()
+        if not text.strip():
+            return
+        self.pages.setCurrentIndex(0)
+        if self.search_results.query == text and self.search_results.rowCount():
+            self.browser.open_first_hit()
+        else:
+            self._best_match_wanted = text
+
+    def _hits_shown(self) -> None:
+        wanted, self._best_match_wanted = self._best_match_wanted, None
+        if wanted and wanted == self.search_results.query == self.search_box.text():
+            self.browser.open_first_hit()
 
     def _problem_activated(self, index) -> None:
         problem = index.data(PROBLEM_ROLE)
@@ -372,8 +418,6 @@ class MainWindow(QMainWindow):
             self.settings.setValue(f"vaults/{self._vault_key()}/graph", json.dumps(self.map_and_run.graph.filters()))
 
     def _restore_layout(self) -> None:
-        if self.settings.value("window/state") is None:  # first start: a short problems panel
-            QTimer.singleShot(0, lambda: self.resizeDocks([self.problem_dock], [140], Qt.Orientation.Vertical))
         for key, restore in (("geometry", self.restoreGeometry), ("state", self.restoreState), ("splitter", self.splitter.restoreState)):
             value = self.settings.value(f"window/{key}")
             if isinstance(value, QByteArray):

@@ -128,6 +128,17 @@ class CoverageReport:
         """Areas the blueprint asks for with no note at all, written or linked to: a whole missing area."""
         return tuple(a for a in self.areas if a.motion == "all" and not a.total)
 
+    def notes_by_place(self) -> dict[str, dict[str, int]]:
+        """Per area of the blueprint (an empty one too), its notes, each counted once at the safest place it
+        lives (`words.PLACES` runs from structured to trapped; a note that says nowhere is "unsaid"): an area's
+        places add up to its notes, and its trapped places to its trapped notes."""
+        safety = {key: rank for rank, key in enumerate(words.PLACES)}
+        counts: dict[str, Counter] = {area: Counter() for area in self.where_it_lives}
+        for note in self.notes:
+            if note.type in counts:
+                counts[note.type][min(note.lives_in, key=lambda k: safety.get(k, len(safety))) if note.lives_in else "unsaid"] += 1
+        return {area: dict(places) for area, places in counts.items()}
+
     def totals(self) -> Totals:
         return Totals(
             notes=len(self.notes) + len(self.unclassified), judged=len(self.notes), unclassified=len(self.unclassified),

@@ -12,6 +12,7 @@ import sqlite_utils
 
 from store import words
 from store.errors import NoteNotFound
+from store.render import plain_text
 from store.resolve import choose, lookup_key
 
 HIGHLIGHT = ("\u00ab", "\u00bb")  # « » : plain text that survives JSON and terminals alike
@@ -161,7 +162,7 @@ def search(db: sqlite_utils.Database, text: str, limit: int = 20, highlight=HIGH
         """,
         {"query": query, "limit": limit, "start": highlight[0], "end": highlight[1]},
     )
-    hits = [Hit(path, title, type_, " ".join(snippet.split()), score) for path, title, type_, snippet, score in rows]
+    hits = [Hit(path, title, type_, plain_text(snippet), score) for path, title, type_, snippet, score in rows]
     if not hits:
         _check_full_text(db)  # "no notes match" must never be a damaged full-text index talking
     return hits

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
 import time
 from collections.abc import Callable
 from urllib.parse import quote, unquote, urlsplit
@@ -133,3 +134,30 @@ def make_resolver(note_path: str, links: list[tuple[str, str | None]]) -> Resolv
 
 
 _MARKDOWN = _make_markdown()
+
+
+# --- a note's text as plain words (search snippets) ------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A\s*---\s.*?\s---(?:\s|\Z)", re.S)
+_WIKILINK = re.compile(r"!?\[\[([^\[\]|]*?)(?:\|([^\[\]]*))?\]\]")
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)?")  # the closing bracket may be past a fragment's end
+_LINE_MARK = re.compile(r"^([ \t]*)(?:#{1,6}|[-*+]|>+)(?=[ \t]|$)", re.M)  # a heading, list item or quote, at a line's start
+_EMPHASIS = re.compile(r"\*\*|__|~~|`+")
+_SINGLE_EMPHASIS = re.compile(r"(?<![\w*])[*_](?=\S)([^*_]*?\S)[*_](?![\w*])")
+_INLINE_FIELD = re.compile(r"(\w)::(?=\s)")
+_CUT_LINK = re.compile(r"\[\[|\]\]")
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown (a whole note or a fragment of one, as a search snippet is) as the words a reader sees:
+    no front matter, heading marks, list marks, emphasis or link brackets (`[[Lead Routing|routing]]`
+    reads "routing", `[text](url)` reads "text"); `needs:: X` reads "needs: X"; on one line."""
+    text = _FRONT_MATTER.sub(" ", markdown)
+    text = _WIKILINK.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(1).split("#")[0] or m.group(1), text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _LINE_MARK.sub(r"\1", text)  # before emphasis: a list's `*` is no emphasis
+    text = _EMPHASIS.sub("", text)
+    text = _SINGLE_EMPHASIS.sub(r"\1", text)
+    text = _INLINE_FIELD.sub(r"\1:", text)
+    text = _CUT_LINK.sub("", text)  # half a link, where a fragment cuts one
+    return " ".join(text.split())

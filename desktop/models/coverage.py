@@ -10,7 +10,8 @@ from PySide6.QtGui import QColor, QFont
 from desktop.models.notes import PATH_ROLE
 from store.coverage import CoverageReport, NoteCoverage
 from store.display import printable
-from store.words import STATES, counted, score_hex, word_for
+from store.resolve import lookup_key
+from store.words import STATES, counted, in_places, score_hex, word_for
 
 CELL_ROLE = Qt.ItemDataRole.UserRole + 10  # (type, motion) of a heat-map cell
 HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 11  # True where the run is reading context right now
@@ -39,6 +40,7 @@ class CoverageMapModel(QAbstractTableModel):
         self._cells: dict[tuple[str, str], object] = {}  # (type, motion) -> AreaCoverage
         self._notes: list[NoteCoverage] = []
         self._cells_by_path: dict[str, set[tuple[str, str]]] = {}
+        self._cells_by_unwritten: dict[str, set[tuple[str, str]]] = {}  # lookup key of a known unknown's name -> its cells
         self._lit: set[tuple[str, str]] = set()
         self._highlight: frozenset[str] = frozenset()
 
@@ -58,6 +60,7 @@ class CoverageMapModel(QAbstractTableModel):
         self._cells = {(a.type, a.motion): a for a in report.areas}
         self._notes = [*report.notes, *report.known_unknowns]
         self._cells_by_path = {n.path: {(n.type, "all"), (n.type, n.motion)} for n in self._notes if n.path}
+        self._cells_by_unwritten = {lookup_key(n.title): {(n.type, "all"), (n.type, n.motion)} for n in report.known_unknowns}
         self._lit = self._cells_of(self._highlight)
 
     def set_highlight(self, paths: Sequence[str]) -> None:
@@ -71,8 +74,16 @@ class CoverageMapModel(QAbstractTableModel):
     def highlighted_cells(self) -> set[tuple[str, str]]:
         return set(self._lit)
 
-    def _cells_of(self, paths: frozenset[str]) -> set[tuple[str, str]]:
-        return set().union(*(self._cells_by_path.get(path, ()) for path in paths))
+    def _cells_of(self, keys: frozenset[str]) -> set[tuple[str, str]]:
+        """The cells of the notes a run reads: a note's path, or a note nobody wrote, named "unwritten:NAME"
+        or by its name as linked; that one lights the cells of the area its links say it would belong to."""
+        cells: set[tuple[str, str]] = set()
+        for key in keys:
+            found = self._cells_by_path.get(key)
+            if found is None:
+                found = self._cells_by_unwritten.get(lookup_key(key.removeprefix("unwritten:")), ())
+            cells |= found
+        return cells
 
     def notes_in(self, kind: str, motion: str) -> list[NoteCoverage]:
         return sorted((n for n in self._notes if in_cell(n, kind, motion)), key=lambda n: (n.score, n.title.casefold()))
@@ -225,3 +236,15 @@ def note_columns() -> list[Column]:
         Column("Missing", lambda n: "; ".join(n.missing), lambda n: "\n".join(n.missing)),
         Column("Lives in", lambda n: ", ".join(n.lives_in)),
     ]
+
+
+def trapped_why(note: NoteCoverage) -> str:
+    """Why a note is on the Trapped list, even a complete one: where it lives, nobody else can read it."""
+    how = "complete" if note.state == "covered" else word_for(STATES, note.state)
+    return f"{how}, but only in {in_places(note.lives_in)}: one person leaving loses it"
+
+
+def trapped_columns() -> list[Column]:
+    """A trapped note's columns: why it is trapped comes second, where a narrow pane still shows it."""
+    note, *rest = note_columns()
+    return [note, Column("Why it is here", trapped_why, lambda n: f"{trapped_why(n)}; no agent or teammate can read it there"), *rest]

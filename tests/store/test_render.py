@@ -4,7 +4,7 @@ index resolved them, unwritten ones are marked, and nothing a note holds can run
 from __future__ import annotations
 
 from store import query
-from store.render import href_path, make_resolver, note_href, render_body
+from store.render import href_path, make_resolver, note_href, plain_text, render_body
 from tests.conftest import write
 
 
@@ -87,3 +87,12 @@ def test_a_body_too_costly_to_render_is_shown_as_plain_text():
 def test_note_hrefs_round_trip_any_name():
     for path in ("a.md", "folder/Lead Routing.md", "q?&#%.md", "caf\u00e9/\u00fcber.md"):
         assert href_path(note_href(path)) == path
+
+
+def test_plain_text_reads_a_whole_note_or_a_cut_fragment_as_its_words():
+    note = ("---\ntype: seam\nowner: \"[[Chris Park]]\"\n---\n# Lead *sync*\n\n## Owns\n- owner_of [[Segment|the event stream]]\n"
+            "* **Bold** and __strong__ and `code` and ~~gone~~\n> quoted [docs](https://example.com) ![chart](c.png)\nneeds:: [[Routing#Rules]]\n")
+    assert plain_text(note) == ("Lead sync Owns owner_of the event stream Bold and strong and code and gone quoted docs chart "
+                                "needs: Routing")
+    assert plain_text("…the [[Lead Routing]] flow and [[Mark") == "…the Lead Routing flow and Mark"  # a link a snippet cut
+    assert plain_text("2 * 3 - 4 snake_case_name #tag") == "2 * 3 - 4 snake_case_name #tag"  # prose keeps its marks
