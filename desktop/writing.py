@@ -85,9 +85,14 @@ class Writing(QObject):
         tabs = self.window.map_and_run.run.tabs
         area = QRect(tabs.mapToGlobal(QPoint(0, 0)), tabs.size())
         frame = dialog.frameGeometry().size() - dialog.size()  # a window manager's title bar and borders, once known
-        height = max(area.height(), dialog.minimumSizeHint().height() + frame.height())
-        dialog.resize(area.width() - frame.width(), height - frame.height())
-        dialog.move(area.left(), area.bottom() + 1 - height)
+        hint = dialog.minimumSizeHint() + frame
+        screen = self.window.screen().availableGeometry()
+        # on a small projector the large type may not fit beside the map: then it slides left, whole on the screen
+        width = min(max(area.width(), hint.width()), screen.width())
+        height = min(max(area.height(), hint.height()), screen.height())
+        dialog.resize(width - frame.width(), height - frame.height())
+        dialog.move(max(screen.left(), min(area.left(), screen.right() + 1 - width)),
+                    max(screen.top(), min(area.bottom(), screen.bottom()) + 1 - height))
 
     def save_capture(self, draft: Draft, keep_open: bool = False) -> None:
         """The capture dialog's answer: written, then the dialog cleared for the next or closed."""

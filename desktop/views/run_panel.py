@@ -154,7 +154,7 @@ class RunPanel(QWidget):
         self.tabs.addTab(QWidget(), "Chances")
         self.tabs.currentChanged.connect(self._make_chart_if_chosen)
 
-        splitter = over_under([(self.summary, 0), (self.timeline, 1), (self.clock_label, 0)], self.tabs)
+        splitter = over_under([(self.summary, 0), (self.timeline, 1), (self.clock_label, 0)], self.tabs, ratio=(3, 2))  # the timeline is the story: it gets the room
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(controls)
@@ -367,4 +367,5 @@ def _what_if(result: RunResult) -> str:
 def _clock_words(event: Event | None, position: int, total: int) -> str:
     if event is None:
         return f"Ready: {counted(total, 'event')}. Press Play or Step."
-    return f"{format_hours(event.hours)} · {event.step}: {callout_words(event) or event.text}  ({position}/{total})"
+    said = callout_words(event) or (EVENT_WORDS["finish"] if event.kind == "finish" else event.text)
+    return f"{format_hours(event.hours)} · {event.step}: {said}  ({position}/{total})"
