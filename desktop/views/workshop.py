@@ -26,14 +26,7 @@ PROJECTOR = {  # near-black on white, saturated accents: readable from the back 
     "Button": "#e8ebf0", "ButtonText": "#000000", "Highlight": "#0b3fa8", "HighlightedText": "#ffffff", "Link": "#0b3fa8",
     "PlaceholderText": "#333333", "Mid": "#7a7f88", "ToolTipBase": "#fffbe0", "ToolTipText": "#000000",
 }
-SCALE = 1.6  # type size against the desktop's, on a 1080-line projector
-FULL_HD_LINES = 1080
-
-
-def projector_scale(screen_lines: int) -> float:
-    """Type grows with the screen: what the back row reads is its share of the screen, and a
-    1280x800 projector holds the map and the run only at a smaller step up."""
-    return max(1.15, SCALE * min(1.0, screen_lines / FULL_HD_LINES))
+SCALE = 1.6  # type size against the desktop's
 
 
 def projector_palette() -> QPalette:
@@ -43,9 +36,9 @@ def projector_palette() -> QPalette:
     return palette
 
 
-def projector_style(base_points: float, scale: float = SCALE) -> str:
+def projector_style(base_points: float) -> str:
     """Large type everywhere, larger for the headline; thicker tab and header text."""
-    size = round(base_points * scale)
+    size = round(base_points * SCALE)
     return (f"QWidget {{ font-size: {size}pt; }}"
             f" #coverage-headline {{ font-size: {round(size * 1.45)}pt; font-weight: 700; }}"
             f" #workshop-clock {{ font-size: {round(size * 1.1)}pt; font-weight: 700; }}"
@@ -138,8 +131,7 @@ class WorkshopMode(QObject):
         self._restore["map_split"] = window.map_and_run.map.splitter.sizes()
         self.active, self.started = True, clock.now_local()
         window.setPalette(projector_palette())
-        lines = window.screen().availableGeometry().height() if window.screen() else FULL_HD_LINES
-        window.setStyleSheet(projector_style(window.font().pointSizeF() if window.font().pointSizeF() > 0 else 10, projector_scale(lines)))
+        window.setStyleSheet(projector_style(window.font().pointSizeF() if window.font().pointSizeF() > 0 else 10))
         QTimer.singleShot(0, self._fit_tables)  # once the large type is in place
         QTimer.singleShot(0, self._map_first)
         for dock in self._restore["docks"]:

@@ -61,8 +61,10 @@ def test_stepping_the_run_lights_up_exactly_the_notes_each_event_reads(qtbot, wi
     open_map(qtbot, window, sample_vault)
     panel, model = window.map_and_run.run, window.map_and_run.map.map_model
     events = panel.result.run.events
-    notes = {n.path: n for n in [*window.map_and_run.map.report.notes]}
-    assert any(e.notes for e in events)
+    report = window.map_and_run.map.report
+    notes = {n.path: n for n in report.notes}
+    notes |= {n.title: n for n in report.known_unknowns if n.type in {a.type for a in report.areas}}  # lit in the area its links say
+    assert any(e.notes for e in events) and "Territory Rules" in notes
     lit_somewhere = False
     for number, event in enumerate(events, start=1):
         panel.step_button.click()

@@ -58,6 +58,8 @@ def test_a_space_typed_in_a_text_box_is_typed_and_does_not_play(qtbot, window, s
 def test_a_number_box_on_the_page_keeps_its_keys(qtbot, window, sample_vault):
     graph = open_graph(qtbot, window, sample_vault)
     panel, box = window.map_and_run.run, graph.depth_box
+    graph.scope_box.setCurrentText("Around the selected note")  # the depth box shows only then
+    qtbot.waitUntil(box.isVisible, timeout=3000)
     press(qtbot, box, Qt.Key.Key_Left)
     at = box.lineEdit().cursorPosition()
     QTest.keyClick(box, Qt.Key.Key_Right)

@@ -84,7 +84,10 @@ def test_no_label_spills_over_a_bar_or_off_the_view(qtbot, window, sample_vault,
         for name, callout in view.callouts.items():
             if not callout.isVisible():
                 continue
-            assert inside(view, callout) and callout.text.text() == callout.words  # the sample's words fit whole, at every size
+            # whole at desktop sizes; in a projector's large type on a 1280-wide screen, cut with "…", the whole in its tooltip
+            whole = callout.text.text() == callout.words
+            cut = workshop and width < 1920 and callout.text.text().endswith("…") and callout.words in callout.toolTip()
+            assert inside(view, callout) and (whole or cut), callout.text.text()
             others = [other for other, bar in view.bars.items() if other != name and bar.isVisible()
                       and on_screen(view, bar).intersects(on_screen(view, callout).adjusted(1, 1, -1, -1))]
             assert others == [], f"{name!r}'s callout covers another step's bar"

@@ -11,13 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from desktop.models.coverage import CELL_ROLE, HIGHLIGHT_ROLE
+from desktop.models.coverage import CELL_ROLE, HIGHLIGHT_ROLE, SCORE_ROLE
 from store.words import score_hex
 from tests.desktop.conftest import open_and_wait
 from tests.desktop.drawn import run_bars
 from tests.desktop.test_map_and_run import LAUNCH
 
 ROOT = Path(__file__).resolve().parents[2]
+ORANGE = (0.35, 0.55)  # the scores the README calls orange: score_hex between its red (0%) and its amber (60%)
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 TOUR = README[README.index("A ten-minute tour:"):README.index("The sample brain's calendar stands")]
 WORKSHOP = README[README.index("A 60-minute workshop on the sample brain"):README.index("## The brain for AI agents")]
@@ -48,10 +49,14 @@ def cell(window, area: str, motion: str = "all"):
 
 
 def step_to(qtbot, panel, kind: str, step: str) -> None:
-    """→ until the run's current event is `kind` of `step`."""
+    """→ until the run's current event is `kind` of `step` (from the timeline: in a table, → moves between cells)."""
+    panel.timeline.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.timeline, timeout=3000)
     while not (panel.current_event() and (panel.current_event().kind, panel.current_event().step) == (kind, step)):
         assert panel.position < len(panel.result.run.events), f"the run has no {kind} of {step}"
+        before = panel.position
         press(qtbot, Qt.Key.Key_Right)
+        assert panel.position == before + 1, "→ steps the run"
 
 
 def test_the_ten_minute_tour_is_true(qtbot, window, sample_vault):
@@ -82,7 +87,8 @@ def test_the_ten_minute_tour_is_true(qtbot, window, sample_vault):
     assert page.headline.text() == "The brain knows 76% of what an orchestrator needs"
     for area, score in (("team", "40%"), ("policy", "47%")):
         index = cell(window, area)
-        assert index.data().startswith(score) and index.data(Qt.ItemDataRole.BackgroundRole).name() == score_hex(int(score[:-1]) / 100)
+        assert index.data().startswith(score) and index.data(Qt.ItemDataRole.BackgroundRole).name() == score_hex(index.data(SCORE_ROLE))
+        assert ORANGE[0] <= index.data(SCORE_ROLE) < ORANGE[1]
     assert {bar["state"] for bar in run_bars(window)} == {"plan"} and len(run_bars(window)) == 5  # outlined, not the outcome
     assert panel.timeline.plan_label.text() == "plan: done in 11d · on time" and "deadline 14d" in panel.summary.text()
 
@@ -113,10 +119,10 @@ def test_the_ten_minute_tour_is_true(qtbot, window, sample_vault):
     panel.gaps.setData(panel.gaps.index(row, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
     qtbot.waitUntil(lambda: panel.result.scenario.assume_fixed == {"unwritten:territory rules"} and panel.impact is not None, timeout=10000)
     assert "Finishes in 16d, 2d late" in panel.summary.text()
-    rect = panel.gap_list.visualRect(panel.gaps.index(row, 1))
-    qtbot.mouseDClick(panel.gap_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    [row] = [r for r, gap in enumerate(panel.gaps.rows) if gap.action == "Write Territory Rules"]  # listed again after the re-run
+    panel.gap_list.doubleClicked.emit(panel.gaps.index(row, 1))  # what a double-click on it does
+    qtbot.waitUntil(lambda: window.writing.capture_dialog is not None and window.writing.capture_dialog.isVisible(), timeout=5000)
     dialog = window.writing.capture_dialog
-    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=5000)
     assert (dialog.title.text(), dialog.type.currentData()) == ("Territory Rules", "policy")
     assert "Needed by Route launch leads to sales" in dialog.text.toPlainText()
     dialog.places["head"].setChecked(True)
