@@ -82,10 +82,11 @@ class Writing(QObject):
     def _over_fix_first(self, dialog: CaptureDialog) -> None:
         """In a workshop the room watches the map and the run while someone captures: the dialog sits at
         the right edge over the Fix-first list (taller only if it must), never over the map or the timeline."""
-        tabs = self.window.map_and_run.run.tabs
-        area = QRect(tabs.mapToGlobal(QPoint(0, 0)), tabs.size())
+        run = self.window.map_and_run.run
         frame = dialog.frameGeometry().size() - dialog.size()  # a window manager's title bar and borders, once known
         hint = dialog.minimumSizeHint() + frame
+        run.make_room_below(hint.height())
+        area = QRect(run.tabs.mapToGlobal(QPoint(0, 0)), run.tabs.size())
         screen = self.window.screen().availableGeometry()
         # on a small projector the large type may not fit beside the map: then it slides left, whole on the screen
         width = min(max(area.width(), hint.width()), screen.width())

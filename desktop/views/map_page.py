@@ -76,7 +76,7 @@ class HeatMap(QTableView):
 
     def row_floor(self) -> int:
         """The least a row may be: one line of the score, with the cell's margins."""
-        return self.fontMetrics().lineSpacing() + 8
+        return self.fontMetrics().lineSpacing() + 4
 
     def fit_rows(self) -> None:
         floor = self.row_floor()

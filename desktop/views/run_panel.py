@@ -154,7 +154,7 @@ class RunPanel(QWidget):
         self.tabs.addTab(QWidget(), "Chances")
         self.tabs.currentChanged.connect(self._make_chart_if_chosen)
 
-        splitter = over_under([(self.summary, 0), (self.timeline, 1), (self.clock_label, 0)], self.tabs, ratio=(3, 2))  # the timeline is the story: it gets the room
+        splitter = self.splitter = over_under([(self.summary, 0), (self.timeline, 1), (self.clock_label, 0)], self.tabs, ratio=(3, 2))  # the timeline is the story: it gets the room
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(controls)
@@ -237,6 +237,14 @@ class RunPanel(QWidget):
         self.chances = (found, label)
         if self.chances_chart is not None:
             self.chances_chart.set_chances(found, label)
+
+    def make_room_below(self, height: int) -> None:
+        """Give the tabs under the timeline `height` pixels, if the timeline keeps the least it needs:
+        a dialog docked over Fix first then leaves every bar in view."""
+        upper, total = self.splitter.widget(0), sum(self.splitter.sizes())
+        below = min(max(height, self.splitter.sizes()[1]), total - upper.minimumSizeHint().height())
+        if below > self.splitter.sizes()[1]:
+            self.splitter.setSizes([total - below, below])
 
     def _make_chart_if_chosen(self, index: int) -> None:
         if self.tabs.tabText(index) != "Chances" or self.chances_chart is not None:

@@ -26,7 +26,16 @@ PROJECTOR = {  # near-black on white, saturated accents: readable from the back 
     "Button": "#e8ebf0", "ButtonText": "#000000", "Highlight": "#0b3fa8", "HighlightedText": "#ffffff", "Link": "#0b3fa8",
     "PlaceholderText": "#333333", "Mid": "#7a7f88", "ToolTipBase": "#fffbe0", "ToolTipText": "#000000",
 }
-SCALE = 1.6  # type size against the desktop's
+SCALE = 1.6  # type size against the desktop's, on a projector of 1080 lines or more
+PROJECTOR_LINES = 1080
+SMALLEST_SCALE = 1.2
+
+
+def type_scale(lines: int) -> float:
+    """The workshop's type against the desktop's on a screen of `lines` pixel rows. A projector throws
+    its picture at one size whatever its resolution, so on fewer lines the type keeps its share of the
+    picture's height (as readable from the back row) and the map and the run still fit."""
+    return max(SMALLEST_SCALE, SCALE * min(1.0, lines / PROJECTOR_LINES))
 
 
 def projector_palette() -> QPalette:
@@ -36,9 +45,9 @@ def projector_palette() -> QPalette:
     return palette
 
 
-def projector_style(base_points: float) -> str:
+def projector_style(base_points: float, lines: int = PROJECTOR_LINES) -> str:
     """Large type everywhere, larger for the headline; thicker tab and header text."""
-    size = round(base_points * SCALE)
+    size = round(base_points * type_scale(lines))
     return (f"QWidget {{ font-size: {size}pt; }}"
             f" #coverage-headline {{ font-size: {round(size * 1.45)}pt; font-weight: 700; }}"
             f" #workshop-clock {{ font-size: {round(size * 1.1)}pt; font-weight: 700; }}"
@@ -131,7 +140,8 @@ class WorkshopMode(QObject):
         self._restore["map_split"] = window.map_and_run.map.splitter.sizes()
         self.active, self.started = True, clock.now_local()
         window.setPalette(projector_palette())
-        window.setStyleSheet(projector_style(window.font().pointSizeF() if window.font().pointSizeF() > 0 else 10))
+        base = window.font().pointSizeF() if window.font().pointSizeF() > 0 else 10
+        window.setStyleSheet(projector_style(base, window.screen().geometry().height()))
         QTimer.singleShot(0, self._fit_tables)  # once the large type is in place
         QTimer.singleShot(0, self._map_first)
         for dock in self._restore["docks"]:
@@ -151,6 +161,7 @@ class WorkshopMode(QObject):
         window.setStyleSheet(self._restore.get("style", ""))
         window.setPalette(self._restore.get("palette", window.palette()))
         QTimer.singleShot(0, self._fit_tables)
+        self.window.map_and_run.map.lists.setMinimumHeight(0)
         for dock, shown in self._restore.get("docks", {}).items():
             dock.setVisible(shown)
         if self._restore.get("maximized"):
@@ -163,7 +174,9 @@ class WorkshopMode(QObject):
 
     def _map_first(self) -> None:
         """Three quarters of the map page for the map itself: every area in view, for the room."""
-        splitter = self.window.map_and_run.map.splitter
+        page = self.window.map_and_run.map
+        page.lists.setMinimumHeight(page.lists.tabBar().sizeHint().height() if self.active else 0)  # on a short screen, the map first
+        splitter = page.splitter
         total = sum(splitter.sizes())
         splitter.setSizes([total * 3 // 4, total - total * 3 // 4])
 

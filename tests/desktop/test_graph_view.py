@@ -14,6 +14,7 @@ from desktop.views.graph_view import name_rect
 from store.graph import GHOST
 from store.words import STATES
 from tests.desktop.test_map_and_run import open_graph, open_map
+from desktop.views.workshop import type_scale
 
 SIZES = [(1280, 800), (1920, 1080)]
 
@@ -219,10 +220,11 @@ def test_workshop_mode_draws_the_names_the_dots_and_the_legend_in_its_large_type
     qtbot.waitUntil(lambda: len(drawn_names(view)) > 0, timeout=5000)
     size, dot, key_height = view.font().pointSizeF(), view.dot_size(), view.legend.views[0].height()
     window.workshop.start()
-    qtbot.waitUntil(lambda: view.font().pointSizeF() > size * 1.4, timeout=5000)
+    room = type_scale(window.screen().geometry().height())
+    qtbot.waitUntil(lambda: view.font().pointSizeF() > size * (room - 0.1), timeout=5000)
     qtbot.waitUntil(lambda: drawn_names(view) and drawn_names(view)[0].textItem.font().pointSizeF() == view.font().pointSizeF(), timeout=5000)
     assert view.dot_size() > dot and view.nodes.points()[0].size() >= view.dot_size() - 2
-    qtbot.waitUntil(lambda: view.legend.views[0].height() > key_height * 1.3, timeout=5000)
+    qtbot.waitUntil(lambda: view.legend.views[0].height() > key_height * (room - 0.1), timeout=5000)
     window.workshop.end()
 
 

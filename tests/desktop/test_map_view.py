@@ -18,6 +18,7 @@ from store.words import score_hex
 from tests.conftest import write
 from tests.desktop.conftest import open_and_wait
 from tests.desktop.test_map_and_run import open_map
+from desktop.views.workshop import type_scale
 
 
 def _near(a: QColor, b: QColor, within: int = 8) -> bool:
@@ -72,7 +73,8 @@ def test_every_area_of_the_map_is_in_view_in_workshop_mode_at_1920x1080(qtbot, w
 
     qtbot.waitUntil(projector, timeout=5000)
     assert window.workshop.active
-    qtbot.waitUntil(lambda: view.fontMetrics().lineSpacing() > desk_line * 1.4, timeout=5000)  # the room's large type
+    room = type_scale(window.screen().geometry().height())  # the room's large type, for the screen's lines
+    qtbot.waitUntil(lambda: view.fontMetrics().lineSpacing() > desk_line * (room - 0.1), timeout=5000)
     assert window.message_bar.isVisible()
     qtbot.waitUntil(lambda: _rows_in_view(window) == [], timeout=5000)
     assert all(view.rowHeight(r) >= view.fontMetrics().lineSpacing() for r in range(view.model().rowCount()))  # a line of large type each

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from store import clock
 from store.errors import OutputRefused
 from tests.desktop.test_map_and_run import open_map
+from desktop.views.workshop import type_scale
 
 
 @pytest.fixture(autouse=True)
@@ -212,7 +213,8 @@ def test_the_audit_list_shows_whole_area_names_and_progress_at_desktop_and_proje
     assert audit.area_list.width() == wider
     desktop_width = audit.area_list.minimumWidth()
     window.workshop.start()  # the projector's large type reaches the dialog: the list makes room again
-    qtbot.waitUntil(lambda: audit.area_list.minimumWidth() > 1.4 * desktop_width, timeout=3000)
+    room = type_scale(window.screen().geometry().height())
+    qtbot.waitUntil(lambda: audit.area_list.minimumWidth() > (room - 0.1) * desktop_width, timeout=3000)
     assert _whole_names(audit) == []
     projector = window.writing.audit()  # opened during the workshop: below the session bar, whose clock and End stay in view
     qtbot.waitExposed(projector)
@@ -247,3 +249,11 @@ def test_the_audit_starts_from_what_the_brain_knows_and_back_shows_what_the_room
     audit.show_prompt()
     assert {kind for kind, box in audit.lives_places[1].items() if box.isChecked()} == {"head", "slack"}
     assert audit.detail.text() == "Today: someone's head and Slack. Owner: Chris Park."
+
+
+def test_the_rooms_type_keeps_its_share_of_the_picture_on_a_smaller_projector():
+    """A projector throws one picture size whatever its lines: 1.6x the desktop's type at 1080 lines and more,
+    the same share of the picture's height on fewer (so a 1280x800 projector still shows the whole map), never under 1.2x."""
+    assert type_scale(1080) == type_scale(1440) == 1.6
+    assert type_scale(900) == pytest.approx(1.6 * 900 / 1080)
+    assert type_scale(800) == type_scale(600) == 1.2
