@@ -144,7 +144,8 @@ def fts_query(text: str) -> str | None:
     return " ".join(f'"{word}"*' for word in kept)  # "lea lead" needs only "lead"*
 
 
-def search(db: sqlite_utils.Database, text: str, limit: int = 20, highlight=HIGHLIGHT) -> list[Hit]:
+def search(db: sqlite_utils.Database, text: str, limit: int = 20, highlight=HIGHLIGHT, label=words.label_of) -> list[Hit]:
+    """The best matches for `text`, each with a snippet in plain words (relations read as `label` names them)."""
     query = fts_query(text)
     if query is None:
         return []
@@ -162,7 +163,7 @@ def search(db: sqlite_utils.Database, text: str, limit: int = 20, highlight=HIGH
         """,
         {"query": query, "limit": limit, "start": highlight[0], "end": highlight[1]},
     )
-    hits = [Hit(path, title, type_, plain_text(snippet), score) for path, title, type_, snippet, score in rows]
+    hits = [Hit(path, title, type_, plain_text(snippet, label, "".join(highlight)), score) for path, title, type_, snippet, score in rows]
     if not hits:
         _check_full_text(db)  # "no notes match" must never be a damaged full-text index talking
     return hits

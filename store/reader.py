@@ -21,7 +21,7 @@ from pathlib import Path
 import sqlite_utils
 
 from store import blueprint as blueprints
-from store import audit, clock, graph, history, query, runs, workshop
+from store import audit, clock, graph, history, query, runs, words, workshop
 from store.bundle import export_scope, scan_notes, scope_paths
 from store.coverage import CoverageReport, Gap, NoteCoverage, gaps
 from store.coverage_facts import CoverageKeeper, note_coverage
@@ -193,7 +193,9 @@ class BrainReader:
 
     def search(self, text: str, limit: int = 20, highlight=query.HIGHLIGHT) -> list[query.Hit]:
         try:
-            return query.search(self.db(), text, limit=limit, highlight=highlight)
+            blueprint = self.blueprint()
+            return query.search(self.db(), text, limit=limit, highlight=highlight,
+                                label=lambda rel: words.relation_label(rel, blueprint))
         except sqlite3.DatabaseError as exc:
             if primary_code(exc) != sqlite3.SQLITE_CORRUPT:
                 raise

@@ -7,15 +7,18 @@ images are never loaded (a placeholder says so); local images become `vault:PATH
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 from markdown_it import MarkdownIt
 
+from store import words
 from store.note import MEMORY_SCHEME, ParseBudgetExceeded, memory_target, split_wikilink, wikilink_rule
 from store.resolve import lookup_key
 
@@ -142,22 +145,56 @@ _FRONT_MATTER = re.compile(r"\A\s*---\s.*?\s---(?:\s|\Z)", re.S)
 _WIKILINK = re.compile(r"!?\[\[([^\[\]|]*?)(?:\|([^\[\]]*))?\]\]")
 _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)?")  # the closing bracket may be past a fragment's end
 _LINE_MARK = re.compile(r"^([ \t]*)(?:#{1,6}|[-*+]|>+)(?=[ \t]|$)", re.M)  # a heading, list item or quote, at a line's start
-_EMPHASIS = re.compile(r"\*\*|__|~~|`+")
 _SINGLE_EMPHASIS = re.compile(r"(?<![\w*])[*_](?=\S)([^*_]*?\S)[*_](?![\w*])")
-_INLINE_FIELD = re.compile(r"(\w)::(?=\s)")
+_TAG_MARK = re.compile(r"(?<!\S)#(?=[^\s#\d])")  # `#b2c`; a heading's `# ` is a line mark
+_TABLE_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$", re.M)  # `|---|:--:|`
+_TABLE_EDGE = re.compile(r"^[ \t]*\|[ \t]*|[ \t]*\|[ \t]*$", re.M)
+_TABLE_CELL = re.compile(r"[ \t]*(?<!\\)\|[ \t]*")
 _CUT_LINK = re.compile(r"\[\[|\]\]")
 
 
-def plain_text(markdown: str) -> str:
+class _Marked(NamedTuple):
+    """The patterns that must see a search's highlight marks as part of the word they wrap."""
+    emphasis: re.Pattern  # `__` only at a word's edge, so `Lead_Score__c` keeps its underscores
+    explicit_relation: re.Pattern  # `- owner_of [[Braze]]`, or a snippet cut after it (`- owner_of…`)
+    inline_field: re.Pattern  # `needs:: [[X]]`
+    marks: str
+
+
+@functools.lru_cache(maxsize=8)
+def _marked(marks: str) -> _Marked:
+    word = rf"[\w{re.escape(marks)}]"
+    key = rf"[\w{re.escape(marks)}-]+"
+    return _Marked(re.compile(rf"\*\*|(?<!{word})__|__(?!{word})|~~|`+"),
+                   re.compile(rf"^([ \t]*[-*+][ \t]+)({key})(?=[ \t]+!?\[\[|\u2026)", re.M),
+                   re.compile(rf"(?<![^\s\[(])({key})::(?=\s)"),
+                   marks)
+
+
+def _label_keeping_marks(key: str, label: Callable[[str], str], marks: str) -> str:
+    """A relation's label; highlighted whole where the search highlighted any of its name."""
+    bare = key.translate({ord(c): None for c in marks})
+    return f"{marks[0]}{label(bare)}{marks[-1]}" if bare != key else label(key)
+
+
+def plain_text(markdown: str, label: Callable[[str], str] = words.label_of, marks: str = "") -> str:
     """Markdown (a whole note or a fragment of one, as a search snippet is) as the words a reader sees:
-    no front matter, heading marks, list marks, emphasis or link brackets (`[[Lead Routing|routing]]`
-    reads "routing", `[text](url)` reads "text"); `needs:: X` reads "needs: X"; on one line."""
+    no front matter, heading marks, list marks, emphasis, tag marks, table rules or link brackets
+    (`[[Lead Routing|routing]]` reads "routing", `[text](url)` reads "text", `#b2c` reads "b2c"); a
+    relation or field reads as its label (`needs:: X` reads "Needs: X", `- owner_of [[Braze]]` reads
+    "Owns Braze" when `label` is the blueprint's); table cells are set apart by a dot; on one line. `marks` are the highlight marks a search put in the fragment."""
+    marked = _marked(marks)
     text = _FRONT_MATTER.sub(" ", markdown)
+    text = marked.explicit_relation.sub(lambda m: m.group(1) + _label_keeping_marks(m.group(2), label, marks), text)
     text = _WIKILINK.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(1).split("#")[0] or m.group(1), text)
     text = _MD_LINK.sub(r"\1", text)
+    text = _TABLE_RULE.sub("", text)
+    text = _TABLE_EDGE.sub("", text)
+    text = _TABLE_CELL.sub(" \u00b7 ", text)
     text = _LINE_MARK.sub(r"\1", text)  # before emphasis: a list's `*` is no emphasis
-    text = _EMPHASIS.sub("", text)
+    text = marked.emphasis.sub("", text)
     text = _SINGLE_EMPHASIS.sub(r"\1", text)
-    text = _INLINE_FIELD.sub(r"\1:", text)
+    text = marked.inline_field.sub(lambda m: _label_keeping_marks(m.group(1), label, marks) + ":", text)
+    text = _TAG_MARK.sub("", text)
     text = _CUT_LINK.sub("", text)  # half a link, where a fragment cuts one
     return " ".join(text.split())

@@ -208,7 +208,7 @@ def test_the_first_run_banner_never_breaks_the_vaults_path(qtbot, window, tmp_pa
 
 def test_search_snippets_read_as_text_not_markdown(qtbot, window, sample_vault):
     write(sample_vault, "notes/Zebra Rules.md", "---\ntype: policy\nowner: \"[[Chris Park]]\"\n---\n# Zebracorn rules\n\n"
-          "## Why\n\nThe **zebracorn** policy follows [[Lead Routing|routing]] and [the guide](https://example.com).\n"
+          "## Why\n\nThe **zebracorn** policy #zebracorn follows [[Lead Routing|routing]] and [the guide](https://example.com).\n"
           "- needs:: [[Territory Rules]]\n")
     open_and_wait(qtbot, window, sample_vault, notes=88)
     window.search_box.setText("zebracorn")

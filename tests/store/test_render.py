@@ -92,7 +92,16 @@ def test_note_hrefs_round_trip_any_name():
 def test_plain_text_reads_a_whole_note_or_a_cut_fragment_as_its_words():
     note = ("---\ntype: seam\nowner: \"[[Chris Park]]\"\n---\n# Lead *sync*\n\n## Owns\n- owner_of [[Segment|the event stream]]\n"
             "* **Bold** and __strong__ and `code` and ~~gone~~\n> quoted [docs](https://example.com) ![chart](c.png)\nneeds:: [[Routing#Rules]]\n")
-    assert plain_text(note) == ("Lead sync Owns owner_of the event stream Bold and strong and code and gone quoted docs chart "
-                                "needs: Routing")
+    assert plain_text(note) == ("Lead sync Owns Owner of the event stream Bold and strong and code and gone quoted docs chart "
+                                "Needs: Routing")
     assert plain_text("…the [[Lead Routing]] flow and [[Mark") == "…the Lead Routing flow and Mark"  # a link a snippet cut
-    assert plain_text("2 * 3 - 4 snake_case_name #tag") == "2 * 3 - 4 snake_case_name #tag"  # prose keeps its marks
+    assert plain_text("2 * 3 - 4 snake_case_name Lead_Score__c C# #1") == "2 * 3 - 4 snake_case_name Lead_Score__c C# #1"  # prose keeps its marks
+
+
+def test_a_snippet_reads_tags_tables_and_relations_as_words_not_markdown():
+    labels = {"owner_of": "Owns"}.get
+    snippet = ("…across channels. #b2c #«messaging»/lifecycle\n| Field | API name |\n|---|:--:|\n| «Lead» Score | `Lead_Score__c` |\n"
+               "## Owns\n- owner_of [[Braze]]\n- «owner»_of [[B2C Win-Back]]\n- owner_of…")
+    assert plain_text(snippet, lambda rel: labels(rel) or rel, "«»") == (
+        "…across channels. b2c «messaging»/lifecycle Field · API name «Lead» Score · Lead_Score__c "
+        "Owns Owns Braze «Owns» B2C Win-Back Owns…")
