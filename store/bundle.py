@@ -281,12 +281,13 @@ def export_scope(db: sqlite_utils.Database, vault_root: Path, blueprint: Bluepri
 
         played = open_simulation(db, blueprint, scope.value, today).run()
         run = run_json(played) | {"outcome": outcome_words(played)}
-    return export(db, vault_root, report, scope, scope_paths(db, blueprint, scope, today), out, allow_secrets, exclude, run, progress)
+    return export(db, vault_root, report, scope, scope_paths(db, blueprint, scope, today), out, allow_secrets, exclude, run, progress,
+                  labels=blueprint.relation_labels)
 
 
 def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, scope: Scope, paths: list[str], out: Path,
            allow_secrets: bool = False, exclude: set[str] = frozenset(), run: dict | None = None,
-           progress=None) -> ExportResult:
+           progress=None, labels: dict[str, str] | None = None) -> ExportResult:
     """Write the bundle for `paths` to `out` (atomically: a half-written bundle never exists)."""
     from store.bundle_report import context_markdown, report_html
 
@@ -322,7 +323,7 @@ def export(db: sqlite_utils.Database, vault_root: Path, report: CoverageReport, 
                         progress(len(chosen) + done, len(chosen) * 2)
                 _put(bundle, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
                 _put(bundle, "context.md", context_markdown(db, report, manifest))
-                _put(bundle, "report.html", report_html(db, report, manifest, contents))
+                _put(bundle, "report.html", report_html(db, report, manifest, contents, labels))
         os.replace(partial, out)  # a half-written bundle never takes the name
     except OSError as exc:
         raise cannot_write(out, exc, "the bundle") from None

@@ -7,6 +7,7 @@ import html
 import json
 import os
 import re
+from collections.abc import Mapping
 from multiprocessing import get_context
 from urllib.parse import unquote
 
@@ -84,7 +85,8 @@ ul.totals{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px;col
 """
 
 
-def report_html(db: sqlite_utils.Database, report: CoverageReport, manifest: dict, contents: dict[str, bytes]) -> str:
+def report_html(db: sqlite_utils.Database, report: CoverageReport, manifest: dict, contents: dict[str, bytes],
+                labels: Mapping[str, str] | None = None) -> str:
     meta = _meta(db, list(contents))
     judged = {n.path: n for n in report.notes}
     order = _ordered(meta)
@@ -109,7 +111,7 @@ def report_html(db: sqlite_utils.Database, report: CoverageReport, manifest: dic
     for source, target, target_path in db.execute("SELECT source, target, target_path FROM links"):
         if source in anchors:
             links.setdefault(source, []).append((target, target_path))
-    rendered = render_many([(path, meta[path]["body"], meta[path]["title"], links.get(path, [])) for path in order])
+    rendered = render_many([(path, meta[path]["body"], meta[path]["title"], links.get(path, []), dict(labels or {})) for path in order])
     for path, body in zip(order, rendered):
         note = meta[path]
         body = _NOTE_HREF.sub(lambda m: f'href="#{anchors[unquote(m.group(1))]}"' if unquote(m.group(1)) in anchors else "", body)
@@ -124,7 +126,7 @@ def report_html(db: sqlite_utils.Database, report: CoverageReport, manifest: dic
 PARALLEL_FROM = 400  # notes; below this, starting worker processes costs more than it saves
 
 
-def render_many(items: list[tuple[str, str, str, list]]) -> list[str]:
+def render_many(items: list[tuple[str, str, str, list, dict]]) -> list[str]:
     """Each note's body as HTML; a big scope is rendered on every core (markdown-it is pure Python)."""
     if len(items) < PARALLEL_FROM:
         return [_render_one(item) for item in items]
@@ -133,9 +135,9 @@ def render_many(items: list[tuple[str, str, str, list]]) -> list[str]:
         return list(pool.map(_render_one, items, chunksize=200))
 
 
-def _render_one(item: tuple[str, str, str, list]) -> str:
-    path, body, title, links = item
-    return render_body(body, make_resolver(path, links), title)
+def _render_one(item: tuple[str, str, str, list, dict]) -> str:
+    path, body, title, links, labels = item
+    return render_body(body, make_resolver(path, links), title, labels=labels)
 
 
 TOTAL_WORDS = (("notes", "notes"), ("known_unknowns", "known unknowns"), ("covered", "covered"), ("stale", "stale"),

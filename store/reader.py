@@ -163,7 +163,7 @@ class BrainReader:
         db, blueprint = self.db(), self.blueprint()
         detail = query.note_detail(db, path)
         resolver = make_resolver(path, [(link.target, link.target_path) for link in detail.links_out])
-        body = render_body(query.note_body(db, path), resolver, detail.title)
+        body = render_body(query.note_body(db, path), resolver, detail.title, labels=blueprint.relation_labels)
         return NotePage(detail, body, self.note_coverage(path), blueprint)
 
     def note_facts(self, paths: Iterable[str]) -> dict[str, query.NoteFacts]:

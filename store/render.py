@@ -12,7 +12,7 @@ import html
 import posixpath
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
@@ -42,13 +42,39 @@ def _make_markdown() -> MarkdownIt:
     md.add_render_rule("wikilink", _render_wikilink)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("image", _render_image)
+    md.core.ruler.push("relation_words", _relation_words)
     return md
 
 
-def render_body(body: str, resolve: Resolver, title: str | None = None, budget_seconds: float = RENDER_BUDGET_SECONDS) -> str:
+_LIST_RELATION = re.compile(r"([\w-]+)[ \t]+")  # `- owner_of [[Braze]]`: the text before the item's first link
+_LINE_FIELD = re.compile(r"^([\w-]+)::[ \t]*")  # `needs:: [[X]]` at a line's start
+
+
+def _relation_words(state) -> None:
+    """Relations and fields read as their labels, as the page's link tables name them: `- owner_of [[Braze]]`
+    reads "Owns Braze", `needs:: [[X]]` reads "Needs: X". The note's text is unchanged."""
+    labels = state.env.get("labels") or {}
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or not token.children:
+            continue
+        children = token.children
+        in_list_item = index >= 2 and tokens[index - 2].type == "list_item_open"
+        if (in_list_item and len(children) > 1 and children[0].type == "text" and children[1].type == "wikilink"
+                and (match := _LIST_RELATION.fullmatch(children[0].content))):
+            children[0].content = words.label_in(labels, match.group(1)) + " "
+        for position, child in enumerate(children):
+            line_start = position == 0 or children[position - 1].type in ("softbreak", "hardbreak")
+            if child.type == "text" and line_start and (match := _LINE_FIELD.match(child.content)):
+                child.content = f"{words.label_in(labels, match.group(1))}: {child.content[match.end():]}"
+
+
+def render_body(body: str, resolve: Resolver, title: str | None = None, budget_seconds: float = RENDER_BUDGET_SECONDS,
+                labels: Mapping[str, str] | None = None) -> str:
     """The body as an HTML fragment, without a first `# Heading` that only repeats `title`
-    (the page shows the title already). A body too costly to render is shown as plain text."""
-    env = {"deadline": time.perf_counter() + budget_seconds, "resolve": resolve}
+    (the page shows the title already); relations read by `labels` (the blueprint's `relation_labels`).
+    A body too costly to render is shown as plain text."""
+    env = {"deadline": time.perf_counter() + budget_seconds, "resolve": resolve, "labels": labels or {}}
     try:
         tokens = _MARKDOWN.parse(body, env)
         if title and len(tokens) >= 3 and tokens[0].tag == "h1" and tokens[1].content.strip() == title.strip():

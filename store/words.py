@@ -8,6 +8,7 @@ Pure: no Qt, no files, no database (the version is read from the installed packa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
@@ -61,7 +62,11 @@ def label_of(key: str) -> str:
 def relation_label(rel: str, blueprint=None) -> str:
     """How a link's relation reads from the note that holds it: the blueprint's `relation_labels` when it
     names one (`owner_of` -> "Owns"), else `label_of`."""
-    labels = getattr(blueprint, "relation_labels", None) or {}
+    return label_in(getattr(blueprint, "relation_labels", None) or {}, rel)
+
+
+def label_in(labels: Mapping[str, str], rel: str) -> str:
+    """`relation_label` from the blueprint's `relation_labels` alone (what a worker process is given)."""
     return labels.get(rel) or label_of(rel)
 
 

@@ -105,3 +105,15 @@ def test_a_snippet_reads_tags_tables_and_relations_as_words_not_markdown():
     assert plain_text(snippet, lambda rel: labels(rel) or rel, "«»") == (
         "…across channels. b2c «messaging»/lifecycle Field · API name «Lead» Score · Lead_Score__c "
         "Owns Owns Braze «Owns» B2C Win-Back Owns…")
+
+
+def test_relations_and_fields_in_the_text_read_as_their_labels_as_the_link_tables_do():
+    links = [("Braze", "systems/Braze.md"), ("Lead Routing", "processes/Lead Routing.md")]
+    text = ("## Owns\n- owner_of [[Braze]]\n- see the [[Braze]] docs\n\nneeds:: [[Lead Routing]]\nstatus:: draft\n"
+            "Prose that mentions owner_of:: in passing.\n")
+    html = render_body(text, make_resolver("people/Tom.md", links), labels={"owner_of": "Owns"})
+    assert '<li>Owns <a class="note" href="note:systems/Braze.md">Braze</a></li>' in html
+    assert "<li>see the " in html  # more than one word before the link: prose, not a relation
+    assert 'Needs: <a class="note"' in html and "Status: draft" in html
+    assert "owner_of:: in passing" in html  # a field is only at a line's start
+    assert "owner_of" not in html.split("Prose")[0]
