@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -48,6 +49,16 @@ def cell(window, area: str, motion: str = "all"):
                 if model.index(r, c).data(CELL_ROLE) == (area, motion))
 
 
+def click_text(qtbot, view, text: str) -> None:
+    """A real click in the middle of the first place `view` (a note's page) shows `text`."""
+    found = view.document().find(text)
+    assert not found.isNull(), f"the page does not show {text!r}"
+    middle = QTextCursor(view.document())
+    middle.setPosition((found.selectionStart() + found.selectionEnd()) // 2)
+    view.ensureCursorVisible()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.cursorRect(middle).center())
+
+
 def step_to(qtbot, panel, kind: str, step: str) -> None:
     """→ until the run's current event is `kind` of `step` (from the timeline: in a table, → moves between cells)."""
     panel.timeline.setFocus()
@@ -60,12 +71,12 @@ def step_to(qtbot, panel, kind: str, step: str) -> None:
 
 
 def test_the_ten_minute_tour_is_true(qtbot, window, sample_vault):
-    # 1. Start Here opens first; a typed link takes you to Priya, whose page lists what she owns.
-    said("Read **Start Here** (it opens first)", 'owner: "[[Priya Shah]]"', "her page lists what she owns")
+    # 1. Start Here opens first; its owner is a typed link: a click on her name opens Dana's page, which lists what she owns.
+    said("Read **Start Here** (it opens first)", 'owner: "[[Dana Ruiz]]"', "click her name, and her page lists what she owns")
     open_and_wait(qtbot, window, sample_vault, notes=87)
     qtbot.waitUntil(lambda: window.note_view.path == "Start Here.md", timeout=10000)
-    window.navigate("people/Priya Shah.md")
-    qtbot.waitUntil(lambda: window.note_view.path == "people/Priya Shah.md", timeout=10000)
+    click_text(qtbot, window.note_view, "Dana Ruiz")
+    qtbot.waitUntil(lambda: window.note_view.path == "people/Dana Ruiz.md", timeout=10000)
     assert "Owns" in window.note_view.page_source.split("<h2>Links in</h2>", 1)[1]
 
     # 2. Ctrl+K, "lead rout": every word matches the start of a word.
