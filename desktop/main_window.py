@@ -35,6 +35,7 @@ from desktop.views.workshop import WorkshopMode
 from desktop.workers import VaultSession
 from desktop.writing import Writing
 from store import clock, words
+from store.bundle import Scope
 from store.display import printable
 from store.locations import documents_dir
 
@@ -382,9 +383,17 @@ class MainWindow(QMainWindow):
         """The export dialog: a scope, its notes, the secret scan, then the bundle."""
         if self.session is None or self.vault is None:
             return None
-        dialog = ExportDialog(self.read, self.vault, self)
+        dialog = ExportDialog(self.read, self.vault, self, preset=self._scope_on_screen())
         dialog.open()
         return dialog
+
+    def _scope_on_screen(self) -> Scope | None:
+        """On the map and run, the program the run shows: what "hand this on" means there. Elsewhere the
+        dialog starts at the whole vault."""
+        program = self.map_and_run.run.program_box.currentText()
+        if self.pages.currentWidget() is self.map_and_run and program:
+            return Scope("program", program, 1)
+        return None
 
     def import_bundle(self, bundle: Path | None = None) -> ImportDialog | None:
         """Check a bundle, show what it would bring, and bring it in without overwriting a note."""

@@ -30,9 +30,10 @@ KINDS = (("vault", "The whole vault"), ("program", "A program's context"), ("typ
 class ExportDialog(QDialog):
     """Scope, a preview of its notes, what the secret scan found, then the bundle."""
 
-    def __init__(self, read: Callable, vault: Path, parent=None):
+    def __init__(self, read: Callable, vault: Path, parent=None, preset: Scope | None = None):
         super().__init__(parent, windowTitle="Export a context bundle")
         self.read, self.vault = read, vault
+        self.preset = preset  # the scope on screen (the program the run shows), chosen once the choices are read
         self.paths: list[str] = []
         self.findings: list = []
         self.choices: dict[str, list[tuple[str, str]]] = {}  # read in the background
@@ -48,7 +49,7 @@ class ExportDialog(QDialog):
             self.kind_box.addItem(label, kind)
         self.value_box = QComboBox(objectName="bundle-value")
         self.depth_box = QSpinBox(objectName="bundle-depth", minimum=0, maximum=3, value=1, suffix=" links out")
-        self.kind_box.currentIndexChanged.connect(self._kind_changed)
+        self.kind_box.currentIndexChanged.connect(lambda _i: self._kind_changed())
         self.value_box.currentIndexChanged.connect(lambda _i: self.preview())
         self.depth_box.valueChanged.connect(lambda v: self.depth_box.setSuffix(" " + words.agreeing(v, "link out", "links out")))
         self.depth_box.valueChanged.connect(lambda _v: self.preview())
@@ -87,14 +88,23 @@ class ExportDialog(QDialog):
 
     def _choices_read(self, choices) -> None:
         self.choices = choices
+        preset, self.preset = self.preset, None
+        if preset is not None and any(value == preset.value for value, _label in choices.get(preset.kind, [])):
+            self.kind_box.blockSignals(True)
+            self.kind_box.setCurrentIndex(self.kind_box.findData(preset.kind))
+            self.kind_box.blockSignals(False)
+            self._kind_changed(preset.value)
+            return
         self._kind_changed()
 
-    def _kind_changed(self) -> None:
+    def _kind_changed(self, value: str | None = None) -> None:
         kind = self.kind_box.currentData()
         self.value_box.blockSignals(True)
         self.value_box.clear()
-        for value, label in self.choices.get(kind, []):
-            self.value_box.addItem(label, value)
+        for choice, label in self.choices.get(kind, []):
+            self.value_box.addItem(label, choice)
+        if value is not None:
+            self.value_box.setCurrentIndex(max(0, self.value_box.findData(value)))
         self.value_box.blockSignals(False)
         self.value_box.setEnabled(kind != "vault")
         self.depth_box.setEnabled(kind in ("program", "note"))

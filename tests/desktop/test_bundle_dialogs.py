@@ -29,6 +29,23 @@ def test_export_a_programs_context_leaving_out_a_note_with_a_secret(qtbot, windo
     assert "Saved launch.zip" in dialog.status.text()
 
 
+def test_export_starts_at_the_program_the_run_shows_and_elsewhere_at_the_whole_vault(qtbot, window, sample_vault):
+    open_and_wait(qtbot, window, sample_vault, notes=87)
+    window.map_page_action.trigger()
+    run = window.map_and_run.run
+    qtbot.waitUntil(lambda: run.program_box.count() == 3, timeout=10000)
+    run.program_box.setCurrentIndex(run.program_box.findText("B2C Win-Back"))
+    dialog = window.export_bundle()
+    qtbot.waitUntil(lambda: bool(dialog.choices) and bool(dialog.paths), timeout=10000)
+    assert (dialog.kind_box.currentData(), dialog.value_box.currentData(), dialog.depth_box.value()) == ("program", "B2C Win-Back", 1)
+    assert "B2C Win-Back" in dialog.count_label.text() and len(dialog.paths) < 87
+    dialog.close()
+    window.pages.setCurrentIndex(0)
+    dialog = window.export_bundle()
+    qtbot.waitUntil(lambda: len(dialog.paths) == 87, timeout=10000)
+    assert dialog.kind_box.currentData() == "vault"
+
+
 def test_import_shows_the_plan_and_never_overwrites(qtbot, window, sample_vault, tmp_path):
     open_and_wait(qtbot, window, sample_vault, notes=87)
     dialog = window.export_bundle()

@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from desktop.models.coverage import CELL_ROLE, HIGHLIGHT_ROLE, SCORE_ROLE
+from store.bundle import Scope
 from store.words import score_hex
 from tests.desktop.conftest import open_and_wait
 from tests.desktop.drawn import run_bars
@@ -161,11 +162,12 @@ def test_the_ten_minute_tour_is_true(qtbot, window, sample_vault):
 
     # 5. File ▸ Export Bundle… hands the launch's context on as one zip file.
     said("File ▸ Export Bundle… hands the launch's context to another team as one zip file")
+    assert window.pages.currentWidget() is window.map_and_run
     export = window.export_bundle()
     qtbot.waitUntil(lambda: bool(export.choices), timeout=10000)
-    export.kind_box.setCurrentIndex(export.kind_box.findData("program"))
-    export.value_box.setCurrentIndex(export.value_box.findData("Harbor Teams 2.0 Launch"))
+    assert (export.kind_box.currentData(), export.value_box.currentData()) == ("program", "Harbor Teams 2.0 Launch")  # the program on screen
     qtbot.waitUntil(lambda: len(export.paths) > 30, timeout=10000)
+    assert export.count_label.text().endswith(Scope("program", "Harbor Teams 2.0 Launch", 1).words())
     out = sample_vault.parent / "launch.zip"
     export.export_to(out)
     qtbot.waitUntil(lambda: export.result is not None, timeout=20000)
