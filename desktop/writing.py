@@ -71,6 +71,8 @@ class Writing(QObject):
             self.capture_dialog = CaptureDialog(blueprint, self.window)
             self.capture_dialog.captured.connect(self.save_capture)
         dialog = self.capture_dialog
+        report = self.window.map_and_run.map.report
+        dialog.set_known_unknowns({n.title.casefold(): (n.type, n.motion) for n in (report.known_unknowns if report else ())})
         dialog.prefill(draft or Draft(""))
         self.window.read(lambda reader: reader.people(), dialog.set_people)
         dialog.show()

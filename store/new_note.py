@@ -103,12 +103,22 @@ def note_text(blueprint: Blueprint, draft: Draft, today: dt.date, vault_root: Pa
         "question": spec.question if spec else "",
         "text": draft.text.strip(),
     }
-    text = string.Template(template(vault_root, draft.type)).safe_substitute(values)
+    form = template(vault_root, draft.type)
+    text = string.Template(form).safe_substitute(values)
+    if draft.motion and "$motion" not in form:  # a template without a motion line still keeps the one chosen
+        text = _with_field(text, "motion", draft.motion)
     text = re.sub(r"^> *\n\n", "", text, flags=re.M)  # no question: no empty quote
     if is_reserved_name(_clean_name(draft.title)):  # the file is not named as the note is: its front matter says the name
         title = f"title: {json.dumps(values['title'], ensure_ascii=False)}\n"
         text = f"---\n{title}{text[4:]}" if text.startswith("---\n") else f"---\n{title}---\n{text}"
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+
+
+def _with_field(text: str, key: str, value: str) -> str:
+    """`key: value` as the last line of the front matter (a front matter made if there is none)."""
+    if text.startswith("---\n") and (end := text.find("\n---", 3)) != -1:
+        return f"{text[:end]}\n{key}: {value}{text[end:]}"
+    return f"---\n{key}: {value}\n---\n{text}"
 
 
 def check(blueprint: Blueprint, draft: Draft) -> None:

@@ -34,7 +34,9 @@ class CaptureDialog(QDialog):
         self.setWindowTitle("Capture a Note")
         self.setModal(False)
         self.blueprint = blueprint
+        self.unknowns: dict[str, tuple[str, str]] = {}  # a known unknown's title (casefolded) -> (type, motion) the brain expects
         self.title = QLineEdit(objectName="capture-title", placeholderText="What is it called? e.g. Territory Rules")
+        self.title.textEdited.connect(self._title_typed)
         self.type = QComboBox(objectName="capture-type")
         self.type.addItem("(no type yet)", "")
         for name, spec in blueprint.types.items():
@@ -90,6 +92,21 @@ class CaptureDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(620, 460)
         self._show_question()
+
+    def set_known_unknowns(self, unknowns: dict[str, tuple[str, str]]) -> None:
+        """What the brain expects of each known unknown (by title, casefolded), so typing one's name fills in
+        its type and motion as writing it from the map does."""
+        self.unknowns = unknowns
+
+    def _title_typed(self, text: str) -> None:
+        expected = self.unknowns.get(text.strip().casefold())
+        if expected is None:
+            return
+        kind, motion = expected
+        if not self.type.currentData() and self.type.findData(kind) >= 0:
+            self.type.setCurrentIndex(self.type.findData(kind))
+        if not self.motion.currentData() and self.motion.findData(motion) >= 0:
+            self.motion.setCurrentIndex(self.motion.findData(motion))
 
     def set_people(self, names: list[str]) -> None:
         self.owners.setStringList(sorted(set(names), key=str.casefold))

@@ -42,12 +42,36 @@ def test_quick_capture_writes_the_right_fields_and_the_map_shows_it(qtbot, windo
     path = sample_vault / "teams/Brand Studio.md"
     qtbot.waitUntil(path.exists, timeout=5000)
     assert path.read_text(encoding="utf-8") == (
-        '---\ntype: team\nowner: "[[Dana Ruiz]]"\nreviewed: ' + clock.today().isoformat() + "\nlives_in: [slack, head]\n---\n"
+        '---\ntype: team\nowner: "[[Dana Ruiz]]"\nreviewed: ' + clock.today().isoformat() + "\nlives_in: [slack, head]\nmotion: b2c\n---\n"
         "# Brand Studio\n\n> Which team owns which part of the engine?\n\nMakes every B2C creative; briefs arrive in #brand-requests.\n\n"
         "## What the team owns\n\n## How to reach them\n")
     qtbot.waitUntil(lambda: next(a for a in page.report.areas if a.type == "team" and a.motion == "all").total == teams_before.total + 1, timeout=3000)
     assert any(n.title == "Brand Studio" for n in page.report.trapped)
     assert window.pages.currentWidget() is window.map_and_run and not dialog.isVisible()
+
+
+def test_typing_a_known_unknowns_name_in_capture_fills_in_its_type_and_motion_so_the_map_agrees(qtbot, window, sample_vault):
+    open_map(qtbot, window, sample_vault)
+    page = window.map_and_run.map
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.writing.capture_dialog
+    qtbot.keyClicks(dialog.title, "territory rules")  # as the room says it
+    assert (dialog.type.currentData(), dialog.motion.currentData()) == ("policy", "shared")  # what the 4 notes that link to it expect
+    dialog.places["head"].setChecked(True)
+    dialog.owner.setText("Marcus Lee")
+    dialog.capture_button.click()
+    qtbot.waitUntil(lambda: (sample_vault / "policies/territory rules.md").exists(), timeout=5000)
+
+    def policies(motion):
+        return next(a for a in page.report.areas if a.type == "policy" and a.motion == motion)
+    qtbot.waitUntil(lambda: not any(n.title.casefold() == "territory rules" for n in page.report.known_unknowns), timeout=5000)
+    assert policies("shared").score == policies("all").score and policies("shared").total == policies("all").total == 3
+    # a name whose type nobody knows leaves the type to the person, and a motion they chose stays
+    dialog = window.writing.capture_note()
+    assert dialog.title.text() == "" and dialog.type.currentData() == ""
+    dialog.motion.setCurrentIndex(dialog.motion.findData("b2b"))
+    qtbot.keyClicks(dialog.title, "Churn Model")
+    assert (dialog.type.currentData(), dialog.motion.currentData()) == ("", "b2b")
 
 
 def test_audit_prompts_walk_the_areas_with_skip_back_and_answers(qtbot, window, sample_vault):

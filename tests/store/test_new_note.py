@@ -13,6 +13,7 @@ from store.brain import Brain
 from store.errors import SubstrateError
 from store.errors import BadTitle, NoteExists
 from store.new_note import Draft, capture, create_note, file_name, note_text
+from tests.conftest import write
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -37,6 +38,17 @@ def test_a_capture_fills_its_types_template_and_indexes_with_the_right_fields(tm
         assert ("owner", "Priya Shah") in brain.index.db.execute("SELECT rel, target FROM links WHERE source = ?", [path]).fetchall()
         assert brain.read.coverage().note(path).state in ("stub", "partial")
     assert [(e.by, e.action, e.path) for e in activity.read(tmp_path)] == [("app", "created", path)]
+
+
+def test_the_motion_chosen_is_kept_by_every_types_template_even_one_without_a_motion_line(tmp_path):
+    blueprint = blueprints.load(tmp_path)
+    for kind in blueprint.types:
+        text = note_text(blueprint, Draft("Territory Rules", kind, motion="shared"), TODAY)
+        front = text.split("\n---\n", 1)[0]
+        assert front.count("motion:") == 1 and "\nmotion: shared" in front, (kind, text)
+        assert "motion" not in note_text(blueprint, Draft("Territory Rules", kind), TODAY).replace("motion: \n", ""), kind
+    vault_own = note_text(blueprint, Draft("X", motion="b2c"), TODAY, vault_root=write(tmp_path, ".substrate/templates/note.md", "# $title\n").parents[2])
+    assert vault_own.startswith("---\nmotion: b2c\n---\n# X")
 
 
 def test_a_type_the_vault_has_none_of_goes_to_its_labels_folder_and_the_vaults_own_template_wins(tmp_path):
