@@ -34,6 +34,10 @@ class NoteLists(QObject):
         self._place: tuple[str | None, str | None] = (None, None)
         self._retries = 0  # list reads that failed in a row
         self._pending = False
+        # Reads run on several threads and may end out of order: only the latest read's lists are shown
+        # (an empty list read before the first index, ending after the full one, would stay on screen).
+        self._reads = itertools.count(1)
+        self._latest_read = 0
         self._searches = itertools.count(1)
         self._latest_search = 0
         self.search_text = ""
@@ -114,7 +118,11 @@ class NoteLists(QObject):
 
     def _reload(self) -> None:
         self._pending = False
-        self.read(lambda reader: (reader.note_list(), reader.groups(), reader.problems()), self._show, self._failed)
+        serial = self._latest_read = next(self._reads)
+        latest = lambda: serial == self._latest_read  # noqa: E731
+        self.read(lambda reader: (reader.note_list(), reader.groups(), reader.problems()),
+                  lambda result: self._show(result, latest) if latest() else None,
+                  lambda exc: self._failed(exc) if latest() else None)
 
     def _failed(self, exc: BaseException) -> None:
         """Said, and tried again shortly (a few times): a list left empty after a failed read would stay so until the next change."""
@@ -123,7 +131,7 @@ class NoteLists(QObject):
         if self._retries <= RETRIES:
             QTimer.singleShot(1000, self.reload)
 
-    def _show(self, result) -> None:
+    def _show(self, result, latest=lambda: True) -> None:
         self._retries = 0
         rows, groups, problems = result
         self._quiet_selection = True  # a row that goes away moves the selection: that is no choice of the person's
@@ -134,7 +142,8 @@ class NoteLists(QObject):
         self.groups.set_groups(groups)
         self.problems.set_problems(problems)
         self.shown.emit(rows, problems)
-        self.read(lambda reader: reader.coverage(), self.counted.emit, lambda exc: self.report(exc, "counting the notes"))
+        self.read(lambda reader: reader.coverage(), lambda report: self.counted.emit(report) if latest() else None,
+                  lambda exc: self.report(exc, "counting the notes"))
 
     # --- choosing ------------------------------------------------------------------------------
 

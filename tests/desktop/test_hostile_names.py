@@ -117,6 +117,7 @@ def test_a_broken_blueprint_is_in_the_problems_panel_and_says_what_to_do(qtbot, 
     qtbot.waitUntil(lambda: window.problems.rowCount() == 1)
     assert window.problems.index(0, 0).data() == ".substrate/blueprint.yaml"
     assert "uses its default blueprint until you fix or remove this file" in window.problems.index(0, 2).data()
+    qtbot.waitUntil(lambda: window.count_label.text() != "Opening…")  # the counts follow the lists
     assert window.problem_dock.windowTitle() == "Problems (1)" and "1 problem " in window.count_label.text() + " "  # one count
     window.problem_list.activated.emit(window.problems.index(0, 0))  # not a note: said, not opened
     assert window.message_bar.label.text().startswith(".substrate/blueprint.yaml: ")

@@ -224,3 +224,25 @@ def test_the_selftest_proves_this_install_has_everything(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Self-test passed" in done.stdout and "FAIL" not in done.stdout
     assert {p.name for p in (tmp_path / "out").iterdir()} == {"notes.png", "map-and-run.png", "brain-graph.png", "seams.zip"}
+
+
+def test_lists_read_out_of_order_show_the_latest_read_never_an_older_one(qtbot):
+    """Reads run on several threads: the empty list read as the vault opened may end after the full one
+    read once it was indexed. The older answer must not empty the list again (it stayed empty for good)."""
+    from desktop.note_lists import NoteLists
+    from store.query import NoteRow
+
+    pending = []
+    lists = NoteLists(lambda work, done, failed=None: pending.append(done), report=lambda *args: None)
+    counted = []
+    lists.counted.connect(counted.append)
+    lists.reload()
+    qtbot.waitUntil(lambda: len(pending) == 1)  # read as the vault opened: nothing indexed yet
+    lists.reload()
+    qtbot.waitUntil(lambda: len(pending) == 2)  # read once the index holds the note
+    note = NoteRow("good.md", "Good", "note", "", None, None, None, 0)
+    pending[1](([note], [], []))
+    pending[2]("report of the full index")  # the counts read after the latest lists
+    pending[0](([], [], []))  # the older read ends last
+    assert [lists.notes.index(row, 0).data(PATH_ROLE) for row in range(lists.notes.rowCount())] == ["good.md"]
+    assert counted == ["report of the full index"]
