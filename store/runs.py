@@ -69,12 +69,15 @@ def compared_words(run: Run, was: Run | None) -> str:
     """The run's end beside the end it had before a change, when that differs:
     "finishes in 13d, on time (was 16d, 2d late)", "finishes in 16d, 2d late (was: never finishes)"."""
     said = finish_words(run)
-    if was is None or same_outcome(run, was):
-        return said
+    return said if was is None or same_outcome(run, was) else f"{said} ({was_words(was)})"
+
+
+def was_words(was: Run) -> str:
+    """How a run ended before a change, as its faint marker says it: "was 16d, 2d late", "was: never finishes"."""
     if not was.finished:
-        return f"{said} (was: never finishes)"
+        return "was: never finishes"
     late = late_words(was.hours, was.program.deadline_hours)
-    return f"{said} (was {format_hours(was.hours)}{', ' + late if late else ''})"
+    return f"was {format_hours(was.hours)}{', ' + late if late else ''}"
 
 
 def stopped_words(run: Run) -> str:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QRectF, Qt, QVariantAnimation,
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView
 
+from store.runs import same_outcome, was_words
 from store.simulate import Event, Run, StepRun, callout_words, format_hours, lanes_of, late_words, outcome_words, planned
 from store.words import DECISIONS, TIMING, colour_for, word_for
 
@@ -335,27 +336,28 @@ class TimelineView(QGraphicsView):
             self.end_label = self._marker_words(outcome_words(run), None, y, right, QColor(colour_for(DECISIONS, "blocked")))
 
     def _draw_was(self, top: float, bottom: float, right: float, line: float, text_colour: QColor) -> float:
-        """Where the run finished before the last change: a faint dotted line down the rows, and its words
-        in the end's row where they leave the new end's words clear, else on a row under it. Returns
-        where the last row of words starts."""
+        """How the run ended before the last change, faint: a dotted line down the rows where it finished,
+        and its words in the end's row beside that line (or at the left, when it never finished) where
+        they leave the new end's words clear, else on a row under it. Returns where the last row of words starts."""
         was = self.was
-        if was is None or not was.finished or (self.run.finished and self.run.hours == was.hours):
+        if was is None or same_outcome(self.run, was):
             return bottom
         faint = QColor(text_colour)
         faint.setAlpha(110)
-        x = self._x(was.hours)
-        late = late_words(was.hours, was.program.deadline_hours)
-        label = self.scene().addSimpleText(f"was {format_hours(was.hours)}" + (f" · {late}" if late else ""), self.font())
+        label = self.scene().addSimpleText(was_words(was), self.font())
         label.setBrush(faint)
         self.was_label = label
         width = label.boundingRect().width()
+        x = self._x(was.hours) if was.finished else None
+        lefts = (x + 6, x - 6 - width) if x is not None else (GAP,)
         taken = self.end_label.sceneBoundingRect().adjusted(-GAP, 0, GAP, 0) if self.end_label is not None else QRectF()
-        spots = [(left, y) for y in (bottom + 2, bottom + line + 4) for left in (x + 6, x - 6 - width)]
+        spots = [(left, y) for y in (bottom + 2, bottom + line + 4) for left in lefts]
         left, y = next(((left, y) for left, y in spots if left >= GAP and left + width <= right
                         and not QRectF(left, y, width, line).intersects(taken)), (GAP, bottom + line + 4))
         label.setPos(left, y)
-        self.was_line = self.scene().addLine(x, top, x, bottom, QPen(faint, 2, Qt.PenStyle.DotLine))  # never through the end's words
-        self.was_line.setZValue(4)
+        if x is not None:
+            self.was_line = self.scene().addLine(x, top, x, bottom, QPen(faint, 2, Qt.PenStyle.DotLine))  # never through the end's words
+            self.was_line.setZValue(4)
         return y - 2
 
     def _marker_words(self, words: str, hours: float | None, y: float, right: float, colour: QColor) -> QGraphicsSimpleTextItem:

@@ -271,7 +271,9 @@ def test_ticking_a_fix_shows_the_new_end_beside_the_old_one(qtbot, window, sampl
     assume_fixed(qtbot, panel, "Territory Rules")  # ticked before Play: the answer is shown at once, at the run's end
     assert panel.position == len(panel.result.run.events) and view.end_label.isVisible()
     assert header(panel) == "Finishes in 16d, 2d late (was: never finishes) · confidence 93% · 3 proceed on assumptions, 2 wait for a person."
-    assert view.was_line is None  # it never finished before: no old finish to mark
+    assert view.was_line is None  # it never finished before: no old finish to mark, but the words say so, faint
+    assert view.was_label.isVisible() and view.was_label.text() == "was: never finishes" and inside(view, view.was_label)
+    assert view.was_label.brush().color().alpha() < 255 and not on_screen(view, view.was_label).intersects(on_screen(view, view.end_label))
 
     assume_fixed(qtbot, panel, "Expansion-Ready Accounts")  # what Chris Park knows, written down: three days sooner
     go_to(qtbot, panel, len(panel.result.run.events))
@@ -282,7 +284,7 @@ def test_ticking_a_fix_shows_the_new_end_beside_the_old_one(qtbot, window, sampl
     line, label = view.was_line, view.was_label
     assert line.isVisible() and line.line().x1() == pytest.approx(view._x(16 * 24)) and line.pen().style() == Qt.PenStyle.DotLine
     assert line.pen().color().alpha() < 255 and label.brush().color().alpha() < 255  # faint beside the new end
-    assert label.isVisible() and label.text() == "was 16d · 2d late" and inside(view, label)
+    assert label.isVisible() and label.text() == "was 16d, 2d late" and inside(view, label)
     assert not on_screen(view, label).intersects(on_screen(view, view.end_label))
 
     go_to(qtbot, panel, 0)  # the plan again: the old finish goes with the new end
