@@ -157,6 +157,7 @@ class TimelineView(QGraphicsView):
         self._x0 = GAP + lane_width + name_width + GAP
         ends = [end for _start, end in self.plan.values()] + [s.end for s in run.steps if s.end is not None]
         ends += [s.start for s in run.steps] + [run.program.deadline_hours or 0.0, 1.0]
+        ends += [self.was.hours] if self.was is not None and self.was.finished else []  # the old end stays in view
         self._horizon = max(ends) * 1.04
         self._scale = max(1.0, right - self._x0) / self._horizon
         self._draw_axis(axis_y, right, text_colour, line)
