@@ -313,3 +313,19 @@ def test_a_wait_under_its_bar_wraps_onto_lines_in_a_narrow_pane_rather_than_bein
     wrapped = view.callouts["Route launch leads to sales"]
     assert wrapped.text.text().count("\n") >= 1, "too long for one line of this pane"
     assert view.transform().m11() >= 0.45
+
+
+def test_with_no_room_below_a_callout_keeps_to_one_line_cut_with_the_whole_in_its_tooltip(qtbot, window, sample_vault):
+    launch = sample_vault / "programs" / "Harbor Teams 2.0 Launch.md"
+    rules = "Territory Rules for every region, segment, account tier, partner channel and named account, as sales leadership agreed them"
+    launch.write_text(launch.read_text(encoding="utf-8").replace("[[Territory Rules]]", f"[[{rules}]]"), encoding="utf-8")
+    panel = sized(qtbot, window, sample_vault, 1280, 800, True)  # a projector's large type
+    window.map_and_run.setSizes([800, 480])  # in a narrow pane
+    view = panel.timeline
+    view.setFixedHeight(110)  # and a short one: even scaled down as far as it goes, two lines would not fit
+    qtbot.waitUntil(lambda: view.height() == 110, timeout=3000)
+    go_to(qtbot, panel, len(panel.result.run.events))
+    callout = view.callouts["Route launch leads to sales"]
+    assert callout.words.startswith(f"blocked — {rules}")
+    assert "\n" not in callout.text.text() and callout.text.text().endswith("…")  # one line: no room below for more
+    assert callout.toolTip() == callout.words and inside(view, callout)
