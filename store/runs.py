@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from store import words
-from store.simulate import Impact, MonteCarlo, Run, Scenario, Simulation
+from store.simulate import Impact, MonteCarlo, Run, Scenario, Simulation, callout_words, finish_words, format_hours, late_words, planned
 
 
 @dataclass(frozen=True)
@@ -41,3 +41,51 @@ def chances(result: RunResult, impact: Impact, runs: int = 1000) -> tuple[MonteC
         return found, "As shown"
     fixed = result.scenario.fixing(*impact.fix_first)
     return result.simulation.monte_carlo(runs, seed=0, scenario=fixed), f"Once the first {words.counted(len(impact.fix_first), 'fix is made', 'fixes are made')}"
+
+
+# --- the run's header: the plan before Play, the outcome at the end -------------------------------
+
+
+def plan_words(run: Run) -> str:
+    """What the run is measured against, as the header says it before Play: "Plan: done in 11d if every
+    step proceeds, on time for the 14d deadline"."""
+    plan = planned(run.program)
+    if not plan:
+        return "Plan: no step can start"
+    end = max(end for _start, end in plan.values())
+    deadline = run.program.deadline_hours
+    said = f"Plan: done in {format_hours(end)} if every step proceeds"
+    if deadline is not None:
+        said += f", {late_words(end, deadline)} for the {format_hours(deadline)} deadline"
+    return said
+
+
+def same_outcome(run: Run, was: Run | None) -> bool:
+    """Whether two runs end alike (both never finish, or both finish at the same hour)."""
+    return was is not None and (run.finished, run.hours) == (was.finished, was.hours)
+
+
+def compared_words(run: Run, was: Run | None) -> str:
+    """The run's end beside the end it had before a change, when that differs:
+    "finishes in 13d, on time (was 16d, 2d late)", "finishes in 16d, 2d late (was: never finishes)"."""
+    said = finish_words(run)
+    return said if was is None or same_outcome(run, was) else f"{said} ({was_words(was)})"
+
+
+def was_words(was: Run) -> str:
+    """How a run ended before a change, as its faint marker says it: "was 16d, 2d late", "was: never finishes"."""
+    if not was.finished:
+        return "was: never finishes"
+    late = late_words(was.hours, was.program.deadline_hours)
+    return f"was {format_hours(was.hours)}{', ' + late if late else ''}"
+
+
+def stopped_words(run: Run) -> str:
+    """What stopped a run that never finishes: "Stopped at 11d by Route launch leads to sales: blocked —
+    Territory Rules was never written"; "" for a run that finishes."""
+    blocks = [e for e in run.events if e.kind == "block"]
+    own = [e for e in blocks if any(f.verdict == "blocked" for f in run.step(e.step).findings)]  # not just waiting on another
+    block = (own or blocks or [None])[0]
+    if run.finished or block is None:
+        return ""
+    return f"Stopped at {format_hours(block.hours)} by {block.step}: {callout_words(block)}"

@@ -547,14 +547,19 @@ def callout_words(event: Event) -> str | None:
     return (event.why or event.text) if event.kind in ("escalate", "block") else None
 
 
-def outcome_words(run: Run) -> str:
-    """How the run ends, in a few words: "finishes in 16d, 2d late, confidence 93%"."""
+def finish_words(run: Run) -> str:
+    """How the run ends, without its confidence: "finishes in 16d, 2d late", "never finishes: 2 of 5 steps blocked"."""
     if run.finished:
         late = late_words(run.hours, run.program.deadline_hours)
-        return f"finishes in {format_hours(run.hours)}{', ' + late if late else ''}, confidence {run.confidence * 100:.0f}%"
+        return f"finishes in {format_hours(run.hours)}{', ' + late if late else ''}"
     if not run.steps:
         return "nothing to run"
-    return f"never finishes: {run.blocked} of {words.counted(len(run.steps), 'step')} blocked, confidence {run.confidence * 100:.0f}%"
+    return f"never finishes: {run.blocked} of {words.counted(len(run.steps), 'step')} blocked"
+
+
+def outcome_words(run: Run) -> str:
+    """How the run ends, in a few words: "finishes in 16d, 2d late, confidence 93%"."""
+    return f"{finish_words(run)}, confidence {run.confidence * 100:.0f}%" if run.steps else finish_words(run)
 
 
 def gap_effect_words(gap: GapImpact) -> str:

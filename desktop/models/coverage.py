@@ -81,7 +81,8 @@ class CoverageMapModel(QAbstractTableModel):
         for key in keys:
             found = self._cells_by_path.get(key)
             if found is None:
-                found = self._cells_by_unwritten.get(lookup_key(key.removeprefix("unwritten:")), ())
+                # a name written since (the report no longer knows it as unwritten) lights nothing
+                found = self._cells_by_unwritten.get(lookup_key(key.removeprefix("unwritten:")), set())
             cells |= found
         return cells
 

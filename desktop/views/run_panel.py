@@ -3,7 +3,7 @@ does, see why each step proceeds, assumes, escalates or blocks, and what to writ
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QHeaderView, QLabel, QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget,
 )
@@ -12,9 +12,9 @@ from desktop.models.coverage import Column, RowsModel
 from desktop.views.tables import fill_choices, over_under, row_list
 from desktop.views.timeline import TimelineView
 from store.display import printable
-from store.runs import RunResult
+from store.runs import RunResult, compared_words, plan_words, same_outcome, stopped_words
 from store.simulate import (
-    Event, GapImpact, Impact, MonteCarlo, Scenario, format_hours, gap_effect_words, outcome_words,
+    Event, GapImpact, Impact, MonteCarlo, Run, Scenario, format_hours, gap_effect_words, outcome_words,
 )
 from store.words import DECISIONS, counted
 from store.simulate import LANES, callout_words, lanes_of  # the timeline's words: lanes, and a wait or a block in a few words
@@ -72,6 +72,7 @@ class RunPanel(QWidget):
         super().__init__(parent)
         self.result: RunResult | None = None
         self.impact: Impact | None = None  # what to fix first, for `result`
+        self.was: Run | None = None  # how the program's run went before the last change that moved its end
         self.position = 0  # events shown so far
         self._timer = QTimer(self, timeout=self.step)
         self._build()
@@ -100,7 +101,7 @@ class RunPanel(QWidget):
         for widget in (self.play_button, self.step_button, self.reset_button, self.speed_box):
             controls.addWidget(widget)
 
-        self.summary = QLabel(objectName="run-summary", wordWrap=True)
+        self.summary = _Header(objectName="run-summary", wordWrap=True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.clock_label = QLabel(objectName="run-clock", wordWrap=True)
         self.clock_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -200,16 +201,23 @@ class RunPanel(QWidget):
         if written:  # ticked, then written for real: no longer a what-if; show the note's own effect
             self.gaps.fixed -= written
             self.request()
-        same_run = self.result is not None and self.result.program == result.program and self.result.run.events == result.run.events
+        previous = self.result if self.result is not None and self.result.program == result.program else None
+        same_run = previous is not None and previous.run.events == result.run.events
+        # A what-if, or a change while the end is on show, is answered with the new end, beside the old one.
+        show_end = previous is not None and not same_run and (
+            previous.scenario != result.scenario or self.position >= len(previous.run.events) > 0)
+        if previous is None:
+            self.was = None
+        elif not same_outcome(result.run, previous.run):
+            self.was = previous.run
         self.result = result
         fill_choices(self.absent_box, [(NOBODY, "— nobody —"), *result.people])
         fill_choices(self.down_box, [(NOBODY, "— none —"), *result.systems])
         self.impact, self.chances = None, None
-        self.timeline.set_run(result.run)
-        self.summary.setText(_summary(result, None))
+        self.timeline.set_run(result.run, self.was)
         self.what_if.setText(_what_if(result))
         self._set_enabled(True)
-        self.position = min(self.position, len(result.run.events)) if same_run else 0
+        self.position = min(self.position, len(result.run.events)) if same_run else len(result.run.events) if show_end else 0
         self._show_position()
 
     def show_impact(self, result: RunResult, impact: Impact) -> None:
@@ -219,7 +227,7 @@ class RunPanel(QWidget):
         self.impact = impact
         self.gaps.fixed &= {g.key for g in impact.gaps} | set(result.scenario.assume_fixed)
         self.gaps.set_rows(_with_assumed(impact.gaps, result.scenario, {g.key: g for g in self.gaps.rows}))
-        self.summary.setText(_summary(result, impact))
+        self._show_summary()
 
     def _gap_chosen(self, key: str) -> None:
         """Open the gap's note, or have it written when nobody has yet."""
@@ -307,8 +315,16 @@ class RunPanel(QWidget):
         touched = event.notes if event else ()
         self.events.set_highlight(touched)
         self.clock_label.setText(_clock_words(event, self.position, len(run.events) if run else 0))
+        self._show_summary()
         self.step_button.setEnabled(bool(run) and self.position < len(run.events))
         self.highlightChanged.emit(tuple(touched))
+
+    def _show_summary(self) -> None:
+        """The header: the plan until the run has played to its end, then how it ends."""
+        if self.result is not None:
+            ended = self.position >= len(self.result.run.events) > 0
+            said = {(e, w): _summary(self.result, self.impact, e, self.was, w) for e in (False, True) for w in (False, True)}
+            self.summary.show_text(said[ended, self.position == 0], said.values())
 
     def _speed_changed(self, index: int) -> None:
         if self._timer.isActive():
@@ -330,6 +346,27 @@ class RunPanel(QWidget):
             widget.setEnabled(enabled)
 
 
+class _Header(QLabel):
+    """The run's header: as tall as the tallest thing it may say for the run on show (its plan, before
+    and during Play, and its end), so the timeline under it keeps its place while the run plays."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._may_say: tuple[str, ...] = ()
+
+    def show_text(self, text: str, may_say) -> None:
+        may_say = tuple(may_say)
+        if may_say != self._may_say:
+            self._may_say = may_say
+            self.updateGeometry()
+        self.setText(text)
+
+    def heightForWidth(self, width: int) -> int:
+        room = QRect(0, 0, max(1, width - 2 * self.margin()), 100_000)
+        tallest = max((self.fontMetrics().boundingRect(room, Qt.TextFlag.TextWordWrap, text).height() for text in self._may_say), default=0)
+        return max(super().heightForWidth(width), tallest + 2 * self.margin())
+
+
 def _still_weak(result: RunResult) -> set[str]:
     """The pieces of context the run, as things stand, still reads as a gap (a note written since it
     was ticked is not one: an unwritten name now has a note, a stale note was reviewed)."""
@@ -345,16 +382,22 @@ def _with_assumed(gaps: tuple[GapImpact, ...], scenario: Scenario, shown: dict[s
     return assumed + [g for g in gaps if g.key not in scenario.assume_fixed]
 
 
-def _summary(result: RunResult, impact: Impact | None) -> str:
+def _summary(result: RunResult, impact: Impact | None, ended: bool, was: Run | None, waiting: bool) -> str:
+    """What the program is; then its plan (`waiting`: before Play, with how to start it), or, once the
+    run has `ended`, how it ends, beside how it ended before the last change (`was`), and what stopped it."""
     run = result.run
     program = result.simulation.program
     lanes = lanes_of(run)
     work = listed("shared work" if lane == LANES["shared"] else lane for lane in lanes)
-    counts = ", ".join(DECISIONS[decision].count(n) for decision, n in run.counts.items() if n)
     deadline = f" · deadline {format_hours(program.deadline_hours)}" if program.deadline_hours else ""
     text = f"{printable(program.title)}: {counted(len(run.steps), 'step')} {'across' if len(lanes) > 1 else 'in'} {work or 'no lane'}{deadline}\n"
-    outcome = outcome_words(run)
-    text += f"{outcome[0].upper()}{outcome[1:]} ({counts})."
+    if not ended:
+        text += plan_words(run) + (" — press Play to see how it goes." if waiting else ".")
+    else:
+        outcome = compared_words(run, was)
+        counts = ", ".join(DECISIONS[decision].count(n) for decision, n in run.counts.items() if n)
+        text += f"{outcome[0].upper()}{outcome[1:]} · confidence {run.confidence * 100:.0f}% · "
+        text += (counts if run.finished else stopped_words(run) or counts) + "."
     if impact is None:
         text += "\nWorking out what to fix first…"
     elif impact.fix_first and impact.fixed_run is not run:

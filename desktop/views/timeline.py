@@ -12,12 +12,14 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QRectF, Qt, QVariantAnimation,
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView
 
+from store.runs import same_outcome, was_words
 from store.simulate import Event, Run, StepRun, callout_words, format_hours, lanes_of, late_words, outcome_words, planned
 from store.words import DECISIONS, TIMING, colour_for, word_for
 
 GAP = 8  # between columns, and at the view's edges
 ROOMY, TIGHT = 8, 3  # padding around a row's text: as it fits, and when the pane is short
 MIN_SHRINK = 0.45  # the least a short pane scales the timeline down to fit
+CALLOUT_LINES, CALLOUT_LINES_WHEN_SHORT = 3, 1  # the lines a callout under its bar wraps onto: with room below, and without
 GLIDE_MS = 350  # the longest glide of the now line from one event to the next
 TICKS_HOURS = (1, 2, 3, 6, 12, 24, 48, 120, 168, 336, 720, 1440, 2160, 4320, 8760)  # 1h … 2d, 5d, 1w, 2w, 30d … 1y
 
@@ -32,6 +34,7 @@ class TimelineView(QGraphicsView):
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it is fitted to the width
         self.run: Run | None = None
+        self.was: Run | None = None  # the run before the last change that moved its end: a faint marker at its finish
         self.plan: dict[str, tuple[float, float]] = {}
         self.bars: dict[str, _Bar] = {}  # the outcome, shown as the clock reaches each step
         self.outlines: dict[str, _Outline] = {}  # the plan
@@ -43,6 +46,7 @@ class TimelineView(QGraphicsView):
         self.legend: dict[str, QGraphicsSimpleTextItem] = {}  # by what it explains: plan, a decision, deadline
         self.deadline_line = self.deadline_label = None
         self.end_line = self.end_label = None
+        self.was_line = self.was_label = None
         self.plan_label = None
         self._playhead = None
         self._horizon, self._x0, self._scale = 1.0, 0.0, 1.0
@@ -55,8 +59,10 @@ class TimelineView(QGraphicsView):
         self.glide = QVariantAnimation(self)
         self.glide.valueChanged.connect(self._glide_to)
 
-    def set_run(self, run: Run | None) -> None:
-        self.run = run
+    def set_run(self, run: Run | None, was: Run | None = None) -> None:
+        """Show `run`; `was`, how it went before a change (a fix assumed, a note written), leaves a faint
+        marker where it finished, beside the new end."""
+        self.run, self.was = run, was
         self.plan = planned(run.program) if run else {}
         self._draw()
 
@@ -110,19 +116,24 @@ class TimelineView(QGraphicsView):
                 break
             shrink = max(MIN_SHRINK, min(shrink, height / tall) * 0.995)
             tall = self._lay_out(width / shrink, TIGHT)
+        if tall * shrink > height + 0.5 and height > 40:  # no room below for callouts on several lines: one line each, cut
+            self._lay_out(width / shrink, TIGHT, CALLOUT_LINES_WHEN_SHORT)
         if shrink < 1.0:
             self.setTransform(QTransform.fromScale(shrink, shrink))
         self._shown_clock = None
         self._paint_state(self._clock)
 
-    def _lay_out(self, width: float, padding: float) -> float:
-        """Everything but what the clock changes, `width` wide, `padding` around each row's text; returns the height it takes."""
+    def _lay_out(self, width: float, padding: float, callout_lines: int = CALLOUT_LINES) -> float:
+        """Everything but what the clock changes, `width` wide, `padding` around each row's text, a callout
+        under its bar wrapped onto at most `callout_lines`; returns the height it takes."""
+        self._callout_lines = callout_lines
         scene = self.scene()
         scene.clear()
         font = self.font()
         scene.setFont(font)
         self.bars, self.outlines, self.names, self.callouts, self.ticks, self.legend, self.lanes = {}, {}, {}, {}, [], {}, []
         self.deadline_line = self.deadline_label = self.end_line = self.end_label = self.plan_label = self._playhead = None
+        self.was_line = self.was_label = None
         self._ghosts = None
         if not self.run or not self.run.steps:
             scene.setSceneRect(QRectF(0, 0, 1, 1))
@@ -146,6 +157,7 @@ class TimelineView(QGraphicsView):
         self._x0 = GAP + lane_width + name_width + GAP
         ends = [end for _start, end in self.plan.values()] + [s.end for s in run.steps if s.end is not None]
         ends += [s.start for s in run.steps] + [run.program.deadline_hours or 0.0, 1.0]
+        ends += [self.was.hours] if self.was is not None and self.was.finished else []  # the old end stays in view
         self._horizon = max(ends) * 1.04
         self._scale = max(1.0, right - self._x0) / self._horizon
         self._draw_axis(axis_y, right, text_colour, line)
@@ -172,10 +184,11 @@ class TimelineView(QGraphicsView):
             tick.setLine(tick.line().x1(), top, tick.line().x1(), bottom)
         self._draw_deadline(axis_y, top, bottom, right, line, text_colour)
         self._draw_ends(bottom + 2, right, line, text_colour)
+        below = self._draw_was(axis_y + line, bottom, right, line, text_colour)
         self._playhead = scene.addLine(0, axis_y + line, 0, bottom, QPen(palette.highlight().color(), 2))
         self._playhead.setZValue(6)
-        scene.setSceneRect(QRectF(0, 0, width, bottom + line + 6))
-        return bottom + line + 6
+        scene.setSceneRect(QRectF(0, 0, width, below + line + 6))
+        return below + line + 6
 
     def _draw_legend(self, y: float, right: float, text_colour: QColor, line: float) -> float:
         """What the outlines, colours and lines mean, in a strip that wraps to the width; returns its bottom."""
@@ -257,8 +270,8 @@ class TimelineView(QGraphicsView):
     def _draw_callout(self, step: StepRun, said: list[Event], box: QRectF, row: float, right: float, line: float,
                       text_colour: QColor, column: float) -> float:
         """Why the step waits or is blocked: in its row beside the bar (on it, for a blocked bar that runs
-        to the edge) when the words fit there, else on a line of its own under the bar, elided to the
-        width as a last resort. Returns the height of the step's row."""
+        to the edge) when the words fit there, else under the bar, wrapped onto as many lines as the room
+        below allows (`_callout_lines`) and cut with "…" only past them. Returns the height of the step's row."""
         words = callout_words(said[0]) + (f" (and {len(said) - 1} more)" if len(said) > 1 else "")
         metrics = QFontMetricsF(self.font())
         needed = metrics.horizontalAdvance(words) + 8 + 8
@@ -270,11 +283,14 @@ class TimelineView(QGraphicsView):
         if spans:  # in the row: after the bar when it fits, else before it
             left, limit = spans[0]
             y, height = box.y(), box.height()
-        else:  # a line of its own under the bar, from the bar's start, or further left as the words need
+            shown = words
+        else:  # lines of their own under the bar, from the bar's start, or further left as the words need
             limit = right - 2
-            left = max(column, min(start, limit - needed))
-            y, height, row = box.bottom() + 2, line + 2, row + line + 4
-        shown = metrics.elidedText(words, Qt.TextElideMode.ElideRight, max(0.0, limit - left - 16))
+            lines = _wrapped(words, metrics, max(0.0, limit - column - 16), self._callout_lines)
+            left = max(column, min(start, limit - max(metrics.horizontalAdvance(text) for text in lines) - 16))
+            shown = "\n".join(lines)
+            y, height = box.bottom() + 2, line * len(lines) + 2
+            row += height + 2
         callout = _Callout(shown, words, "\n".join(callout_words(e) for e in said), self.font(), text_colour, self.palette().base().color(),
                            QColor(colour_for(DECISIONS, step.decision)))
         x = left if not spans or spans[0] is after else limit - callout.rect().width()
@@ -319,6 +335,31 @@ class TimelineView(QGraphicsView):
             self.end_line = self.scene().addLine(x, y - 2, x, y + line, QPen(colour, 3))
         else:
             self.end_label = self._marker_words(outcome_words(run), None, y, right, QColor(colour_for(DECISIONS, "blocked")))
+
+    def _draw_was(self, top: float, bottom: float, right: float, line: float, text_colour: QColor) -> float:
+        """How the run ended before the last change, faint: a dotted line down the rows where it finished,
+        and its words in the end's row beside that line (or at the left, when it never finished) where
+        they leave the new end's words clear, else on a row under it. Returns where the last row of words starts."""
+        was = self.was
+        if was is None or same_outcome(self.run, was):
+            return bottom
+        faint = QColor(text_colour)
+        faint.setAlpha(110)
+        label = self.scene().addSimpleText(was_words(was), self.font())
+        label.setBrush(faint)
+        self.was_label = label
+        width = label.boundingRect().width()
+        x = self._x(was.hours) if was.finished else None
+        lefts = (x + 6, x - 6 - width) if x is not None else (GAP,)
+        taken = self.end_label.sceneBoundingRect().adjusted(-GAP, 0, GAP, 0) if self.end_label is not None else QRectF()
+        spots = [(left, y) for y in (bottom + 2, bottom + line + 4) for left in lefts]
+        left, y = next(((left, y) for left, y in spots if left >= GAP and left + width <= right
+                        and not QRectF(left, y, width, line).intersects(taken)), (GAP, bottom + line + 4))
+        label.setPos(left, y)
+        if x is not None:
+            self.was_line = self.scene().addLine(x, top, x, bottom, QPen(faint, 2, Qt.PenStyle.DotLine))  # never through the end's words
+            self.was_line.setZValue(4)
+        return y - 2
 
     def _marker_words(self, words: str, hours: float | None, y: float, right: float, colour: QColor) -> QGraphicsSimpleTextItem:
         label = self.scene().addSimpleText(words, self.font())
@@ -379,6 +420,9 @@ class TimelineView(QGraphicsView):
             self.end_label.setVisible(done)
         if self.end_line is not None:
             self.end_line.setVisible(done)
+        for item in (self.was_line, self.was_label):
+            if item is not None:
+                item.setVisible(done)
 
 
 class _Clickable(QGraphicsRectItem):
@@ -432,6 +476,20 @@ class _Callout(QGraphicsRectItem):
 
     def set_current(self, current: bool) -> None:
         self.setPen(QPen(self._edge, 2.5 if current else 1.2))
+
+
+def _wrapped(words: str, metrics: QFontMetricsF, width: float, most: int) -> list[str]:
+    """`words` broken at spaces into lines `width` wide, at most `most` of them; what does not fit on
+    the last is cut with "…" (and so is a word longer than a whole line)."""
+    lines: list[str] = []
+    for word in words.split(" "):
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    if len(lines) > most:
+        lines = lines[:most - 1] + [" ".join(lines[most - 1:])]
+    return [metrics.elidedText(text, Qt.TextElideMode.ElideRight, width) for text in lines]
 
 
 def _plan_pen(text_colour: QColor) -> QPen:

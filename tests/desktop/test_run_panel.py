@@ -237,3 +237,36 @@ def test_a_known_unknown_on_the_map_is_written_with_the_type_its_links_say(qtbot
         view.doubleClicked.emit(page.unknowns.index(row, 0))
     assert sent.args[0] == "Customer Success" and sent.args[2] == "team"
     assert window.writing.capture_dialog.type.currentData() == "team"
+
+
+def test_the_header_changes_from_plan_to_end_and_the_timeline_keeps_its_place(qtbot, window, sample_vault):
+    window.resize(1280, 800)
+    open_map(qtbot, window, sample_vault)
+    panel = window.map_and_run.run
+    qtbot.waitUntil(lambda: panel.timeline.isVisible(), timeout=3000)
+    QApplication.processEvents()
+    placed = panel.timeline.geometry()
+    said = {panel.summary.text().splitlines()[1]}
+    while panel.step_button.isEnabled():  # the header says the plan, then the end: the timeline under it never moves
+        panel.step_button.click()
+        QApplication.processEvents()
+        said.add(panel.summary.text().splitlines()[1])
+        assert panel.timeline.geometry() == placed, f"the timeline moved at event {panel.position}"
+    assert said == {"Plan: done in 11d if every step proceeds, on time for the 14d deadline — press Play to see how it goes.",
+                    "Plan: done in 11d if every step proceeds, on time for the 14d deadline.",
+                    "Never finishes: 2 of 5 steps blocked · confidence 56% · "
+                    "Stopped at 11d by Route launch leads to sales: blocked — Territory Rules was never written."}
+
+
+def test_a_note_written_while_the_end_shows_runs_again_to_its_new_end_beside_the_old(qtbot, window, sample_vault):
+    open_map(qtbot, window, sample_vault)
+    panel = window.map_and_run.run
+    while panel.step_button.isEnabled():
+        panel.step_button.click()
+    note = sample_vault / "processes" / "Territory Rules.md"  # written in another editor while the room looks at the end
+    note.write_text("---\ntype: process\nowner: \"[[Marcus Lee]]\"\nmotion: b2b\nlives_in: note\nreviewed: 2026-11-30\n---\n"
+                    "# Territory Rules\nAccounts by region and size: EMEA to Marcus Lee's team, the rest by round robin.\n", encoding="utf-8")
+    qtbot.waitUntil(lambda: panel.result.run.finished and panel.impact is not None, timeout=15000)
+    assert panel.position == len(panel.result.run.events)  # the new end, not the plan again
+    assert panel.summary.text().splitlines()[1].startswith("Finishes in 16d, 2d late (was: never finishes) · confidence 93%")
+    assert window.map_and_run.map.map_model.highlighted_cells() == set()  # the map, lit at the old end, took the new report

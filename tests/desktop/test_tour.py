@@ -26,6 +26,18 @@ TOUR = README[README.index("A ten-minute tour:"):README.index("The sample brain'
 WORKSHOP = README[README.index("A 60-minute workshop on the sample brain"):README.index("## The brain for AI agents")]
 
 
+PLAN = "Plan: done in 11d if every step proceeds, on time for the 14d deadline"  # the run's header, before Play
+ENDED = ("Never finishes: 2 of 5 steps blocked · confidence 56% · "
+         "Stopped at 11d by Route launch leads to sales: blocked — Territory Rules was never written.")
+TICKED = "Finishes in 16d, 2d late (was: never finishes)"
+WRITTEN = "Finishes in 13d, on time (was 16d, 2d late)"
+
+
+def header(panel) -> str:
+    """The run header's second line: the plan, or how the run ends."""
+    return panel.summary.text().splitlines()[1]
+
+
 def said(*phrases: str, text: str = TOUR) -> None:
     """The README says each phrase (its line breaks aside)."""
     flat = re.sub(r"\s+", " ", text)
@@ -91,7 +103,7 @@ def test_the_ten_minute_tour_is_true(qtbot, window, sample_vault):
 
     # 3. The map and the run: 76%, Teams and Policies orange, the plan outlined against the deadline.
     said("Press **Ctrl+Shift+M**", "the brain knows 76% of what an orchestrator needs", "Teams (40%) and Policies (47%) are orange",
-         "five steps, done in 11 days against a 14-day deadline")
+         "five steps, done in 11 days against a 14-day deadline", f'its header says "{PLAN} — press Play to see how it goes."')
     window.resize(1280, 800)
     qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     page, panel = window.map_and_run.map, window.map_and_run.run
@@ -103,11 +115,12 @@ def test_the_ten_minute_tour_is_true(qtbot, window, sample_vault):
         assert ORANGE[0] <= index.data(SCORE_ROLE) < ORANGE[1]
     assert {bar["state"] for bar in run_bars(window)} == {"plan"} and len(run_bars(window)) == 5  # outlined, not the outcome
     assert panel.timeline.plan_label.text() == "plan: done in 11d · on time" and "deadline 14d" in panel.summary.text()
+    assert header(panel) == f"{PLAN} — press Play to see how it goes."
 
     # Space plays, from the map; it waits three days for Chris Park, then Territory Rules blocks it.
     said("Press **Space** to play it", "waits three days for Chris Park", "Expansion-Ready Accounts lives only in his head and in Slack",
          "the Audiences cells light up", "at day 11 *Route launch leads to sales* is blocked", "Territory Rules was never written",
-         "the Policies cells light up", "the launch never finishes")
+         "the Policies cells light up", "the launch never finishes", f'The header says how it ended: "{ENDED}"')
     page.map_view.setFocus()
     press(qtbot, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: panel.position > 0, timeout=5000)
@@ -122,15 +135,16 @@ def test_the_ten_minute_tour_is_true(qtbot, window, sample_vault):
     assert panel.current_event().hours == 11 * 24
     assert "blocked — Territory Rules was never written" in panel.clock_label.text()
     assert ("policy", "all") in lit(window)
-    assert panel.summary.text().splitlines()[1].startswith("Never finishes")
+    assert panel.position == len(panel.result.run.events) and header(panel) == ENDED
 
     # 4. Tick Write Territory Rules: 16 days, 2 days late. Double-click it: capture, as a policy.
-    said("tick *Write Territory Rules*", "finishes in 16 days, 2 days late", "its type (a policy: Lead Routing is subject to it)",
+    said("tick *Write Territory Rules*", "the run is played again to its end and now finishes in 16 days, 2 days late",
+         f'the header reads "{TICKED}"', "its type (a policy: Lead Routing is subject to it)",
          "it leaves *Fix first*")
     [row] = [r for r, gap in enumerate(panel.gaps.rows) if gap.action == "Write Territory Rules"]
     panel.gaps.setData(panel.gaps.index(row, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
     qtbot.waitUntil(lambda: panel.result.scenario.assume_fixed == {"unwritten:territory rules"} and panel.impact is not None, timeout=10000)
-    assert "Finishes in 16d, 2d late" in panel.summary.text()
+    assert panel.position == len(panel.result.run.events) and header(panel).startswith(TICKED + " · ")
     [row] = [r for r, gap in enumerate(panel.gaps.rows) if gap.action == "Write Territory Rules"]  # listed again after the re-run
     panel.gap_list.doubleClicked.emit(panel.gaps.index(row, 1))  # what a double-click on it does
     qtbot.waitUntil(lambda: window.writing.capture_dialog is not None and window.writing.capture_dialog.isVisible(), timeout=5000)
@@ -147,7 +161,8 @@ def test_the_ten_minute_tour_is_true(qtbot, window, sample_vault):
     assert "Finishes in 16d, 2d late" in panel.summary.text()
 
     # The workshop: Expansion-Ready Accounts written down from Chris Park's head, and the launch is on time.
-    said("Expansion-Ready Accounts written down from Chris Park's head (the run now finishes in 13 days, on time)", text=WORKSHOP)
+    said("Expansion-Ready Accounts written down from Chris Park's head (the run now finishes in 13 days, on time, "
+         f'and the run\'s header, at the end, reads "{WRITTEN}")', text=WORKSHOP)
     audit = window.writing.audit()
     expansion = next((a, p) for a in audit.areas for p in a.prompts if p.kind == "lives" and p.title == "Expansion-Ready Accounts")
     audit.position = audit.flat.index(expansion)
@@ -158,6 +173,7 @@ def test_the_ten_minute_tour_is_true(qtbot, window, sample_vault):
     qtbot.waitUntil(lambda: "lives_in: note" in (sample_vault / "audiences/Expansion-Ready Accounts.md").read_text(encoding="utf-8")
                     or "lives_in: [note]" in (sample_vault / "audiences/Expansion-Ready Accounts.md").read_text(encoding="utf-8"), timeout=10000)
     qtbot.waitUntil(lambda: "Finishes in 13d, on time" in panel.summary.text(), timeout=15000)
+    assert header(panel).startswith(WRITTEN + " · ")  # still at the end: the new end beside the old
     audit.close()
 
     # 5. File ▸ Export Bundle… hands the launch's context on as one zip file.

@@ -8,7 +8,7 @@ import pytest
 
 from store.brain import Brain
 from store.locations import resources_dir
-from store.runs import chances
+from store.runs import chances, compared_words, plan_words, stopped_words, was_words
 from store.simulate import Scenario
 
 LAUNCH = "programs/Harbor Teams 2.0 Launch.md"
@@ -62,3 +62,19 @@ def test_chances_of_a_run_that_finishes_are_its_own(sample):
     fixed = sample.read.run(LAUNCH, Scenario().fixing(*impact.fix_first))
     found, label = chances(fixed, fixed.simulation.impact(fixed.scenario), runs=200)
     assert label == "As shown" and found == fixed.simulation.monte_carlo(200, seed=0, scenario=fixed.scenario)
+
+
+def test_the_header_words_say_the_plan_the_end_what_stopped_it_and_the_end_before(sample):
+    simulation = sample.read.simulation(LAUNCH)
+    keys = {simulation.name_of(key): key for key in simulation.keys}
+    stands = simulation.run()
+    territory = simulation.run(Scenario().fixing(keys["Territory Rules"]))
+    both = simulation.run(Scenario().fixing(keys["Territory Rules"], keys["Expansion-Ready Accounts"]))
+    assert plan_words(stands) == "Plan: done in 11d if every step proceeds, on time for the 14d deadline"
+    assert stopped_words(stands) == "Stopped at 11d by Route launch leads to sales: blocked — Territory Rules was never written"
+    assert stopped_words(territory) == ""  # it finishes
+    assert compared_words(territory, stands) == "finishes in 16d, 2d late (was: never finishes)"
+    assert compared_words(both, territory) == "finishes in 13d, on time (was 16d, 2d late)"
+    assert compared_words(stands, both) == "never finishes: 2 of 5 steps blocked (was 13d, on time)"
+    assert compared_words(both, both) == compared_words(both, None) == "finishes in 13d, on time"  # no change, nothing to compare
+    assert was_words(territory) == "was 16d, 2d late"
